@@ -1,0 +1,27 @@
+// Updates the flat parameter buffer from the flat gradient buffer; knows nothing of layers.
+package io.neurostream.core.optim;
+
+import io.neurostream.core.params.Params;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * An optimizer sees (values, gradients) as two flat arrays [P]. Its own state (momentum, Adam
+ * moments) is allocated on the first update and saved with the model by the codec.
+ */
+public interface Optimizer {
+
+    /** Spec name, e.g. "sgd" or "adam". */
+    String specName();
+
+    double learningRate();
+
+    /** Applies one update; {@code step} is the 1-based number of this update. */
+    void update(Params params, long step);
+
+    /** The state arrays allocated so far, by name, in a fixed order (empty before the first update). */
+    Map<String, INDArray> state();
+
+    /** Restores one state array saved by {@link #state()}; it must have the parameters' length. */
+    void restoreState(String name, INDArray flat);
+}

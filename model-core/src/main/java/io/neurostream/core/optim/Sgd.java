@@ -1,0 +1,61 @@
+// Stochastic gradient descent with optional classical momentum and L2 weight decay.
+package io.neurostream.core.optim;
+
+import io.neurostream.core.params.Params;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * g' = g + λ w (weights only, not biases); without momentum w ← w − η g'; with momentum μ,
+ * v ← μ v − η g' and w ← w + v (Polyak's heavy ball; Sutskever et al. 2013, eq. 1).
+ */
+public final class Sgd implements Optimizer {
+    static final String VELOCITY = "velocity";
+
+    private final double learningRate;
+    private final double momentum;
+    private final WeightDecay weightDecay;
+    private final FlatState state = new FlatState(VELOCITY);
+
+    public Sgd(double learningRate, double momentum, double weightDecay) {
+        this.learningRate = learningRate;
+        this.momentum = momentum;
+        this.weightDecay = new WeightDecay(weightDecay);
+    }
+
+    @Override
+    public String specName() {
+        return "sgd";
+    }
+
+    @Override
+    public double learningRate() {
+        return learningRate;
+    }
+
+    @Override
+    public void update(Params params, long step) {
+        INDArray w = params.values();
+        INDArray g = params.gradients();
+        weightDecay.addTo(params);
+        if (momentum == 0.0) {
+            Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate, g, w);
+            return;
+        }
+        INDArray v = state.get(VELOCITY, w);
+        v.muli(momentum);
+        Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate, g, v);
+        w.addi(v);
+    }
+
+    @Override
+    public Map<String, INDArray> state() {
+        return state.all();
+    }
+
+    @Override
+    public void restoreState(String name, INDArray flat) {
+        state.restore(specName(), name, flat);
+    }
+}

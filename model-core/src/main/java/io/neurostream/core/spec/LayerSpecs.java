@@ -1,0 +1,23 @@
+// The layer types a model spec may use, by their "type" name.
+package io.neurostream.core.spec;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/** Registry of layer spec parsers. Each parser reads its own fields and rejects unknown ones. */
+final class LayerSpecs {
+    private static final Map<String, Function<SpecNode, LayerSpec>> PARSERS = new LinkedHashMap<>();
+
+    static {
+        PARSERS.put(DenseSpec.TYPE, DenseSpec::parse);
+        PARSERS.put(ActivationSpec.TYPE, ActivationSpec::parse);
+    }
+
+    private LayerSpecs() {}
+
+    static LayerSpec parse(SpecNode node) {
+        String type = node.requireChoice("type", PARSERS.keySet());
+        return PARSERS.get(type).apply(node);
+    }
+}

@@ -1,0 +1,85 @@
+// A model as data: input, layers, loss, optimizer, batch size, seed — parsed from JSON with errors that name the field.
+package io.neurostream.core.spec;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.neurostream.core.losses.Losses;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The JSON form (snake_case fields):
+ * <pre>{@code
+ * {"name": "mnist-mlp", "input": {"shape": [784]},
+ *  "layers": [{"type": "dense", "units": 128, "activation": "relu"},
+ *             {"type": "dense", "units": 10, "activation": "softmax"}],
+ *  "loss": "cross_entropy", "optimizer": {"type": "sgd", "learning_rate": 0.1, "momentum": 0.9},
+ *  "batch_size": 32, "seed": 42}
+ * }</pre>
+ * Optional: "description", "init" (auto | xavier | he), "dtype" (float32 | float64). The spec
+ * keeps its JSON text, which is what snapshots and the models topic carry.
+ */
+public record ModelSpec(String name, String description, InputSpec input, List<LayerSpec> layers, String loss,
+                        OptimizerSpec optimizer, int batchSize, long seed, String initPolicy, DataType dataType,
+                        String json) {
+    public static final int MAX_BATCH_SIZE = 65_536;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public ModelSpec {
+        layers = List.copyOf(layers);
+    }
+
+    /** Parses and validates a spec; every problem is a {@link SpecException} naming its field. */
+    public static ModelSpec parse(String json) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new SpecException("", "not valid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr());
+        }
+        SpecNode node = new SpecNode(root, "");
+        String name = node.requireString("name");
+        if (!NAME.matcher(name).matches()) {
+            throw new SpecException("name", "must be 1-128 letters, digits, '.', '_' or '-' starting with a letter or digit, got \"" + name + "\"");
+        }
+        String description = node.optString("description", "");
+        InputSpec input = InputSpec.parse(node.object("input"));
+        List<LayerSpec> layers = node.objects("layers").stream().map(LayerSpecs::parse).toList();
+        String loss = node.requireChoice("loss", Losses.names());
+        OptimizerSpec optimizer = OptimizerSpec.parse(node.object("optimizer"));
+        int batchSize = node.optInt("batch_size", 32, 1);
+        if (batchSize > MAX_BATCH_SIZE) {
+            throw new SpecException("batch_size", "must be <= " + MAX_BATCH_SIZE + ", got " + batchSize);
+        }
+        long seed = node.optLong("seed", 0L);
+        String init = node.optChoice("init", BuildContext.AUTO, List.of(BuildContext.AUTO, BuildContext.XAVIER, BuildContext.HE));
+        String dtype = node.optChoice("dtype", "float32", List.of("float32", "float64"));
+        node.rejectUnknownFields();
+        return new ModelSpec(name, description, input, layers, loss, optimizer, batchSize, seed, init,
+                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, json);
+    }
+
+    /**
+     * The same spec with top-level fields replaced (e.g. {"seed": 7, "batch_size": 8} from the
+     * command line); the result is parsed and validated again.
+     */
+    public ModelSpec with(Map<String, Object> overrides) {
+        try {
+            ObjectNode root = (ObjectNode) JSON.readTree(json);
+            overrides.forEach((k, v) -> root.set(k, JSON.valueToTree(v)));
+            return parse(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed spec must re-serialise", e);
+        }
+    }
+
+    public BuildContext buildContext() {
+        return new BuildContext(dataType, initPolicy);
+    }
+}
