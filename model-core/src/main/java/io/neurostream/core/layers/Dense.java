@@ -13,7 +13,7 @@ import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A dense layer on [B, in] inputs. Forward is one GEMM into a reused buffer plus a bias add;
+ * A dense layer on [B, in] inputs; a [B, C, H, W] (or any) input is flattened to [B, C*H*W]. Forward is one GEMM into a reused buffer plus a bias add;
  * backward is dW += x^T dOut, db += sum_B dOut and, unless this is the first layer,
  * dIn = dOut W^T. A fixed bias (the course's worked example) is never updated.
  */
@@ -27,7 +27,8 @@ public final class Dense implements Layer {
     private INDArray bias;     // [out]
     private INDArray dWeights; // [in, out]
     private INDArray dBias;    // [out]
-    private INDArray x;        // cached input [B, in]
+    private INDArray x;        // cached input, flattened [B, in]
+    private long[] inputShape; // [B, ...] as given, to shape dIn like the input
 
     public Dense(int in, int out, Init weightInit, boolean fixedBias, DataType dataType) {
         this.in = in;
@@ -62,9 +63,10 @@ public final class Dense implements Layer {
 
     @Override
     public INDArray forward(INDArray input, Pass pass) {
-        x = input;
+        inputShape = input.shape();
+        x = input.rank() == 2 ? input : input.reshape('c', input.size(0), in);
         INDArray y = buffers.get("out", input.size(0), out); // [B, out]
-        Nd4j.gemm(input, weights, y, false, false, 1.0, 0.0);
+        Nd4j.gemm(x, weights, y, false, false, 1.0, 0.0);
         Nd4j.exec(new BiasAdd(y, bias, y, false));
         return y;
     }
@@ -82,6 +84,6 @@ public final class Dense implements Layer {
         }
         INDArray dIn = buffers.get("dIn", dOut.size(0), in); // [B, in]
         Nd4j.gemm(dOut, weights, dIn, false, true, 1.0, 0.0);
-        return dIn;
+        return inputShape.length == 2 ? dIn : dIn.reshape('c', inputShape);
     }
 }
