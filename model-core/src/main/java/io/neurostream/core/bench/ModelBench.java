@@ -1,0 +1,90 @@
+// Training-step throughput of a model: median samples/s over timed rounds after a warm-up, on random data.
+package io.neurostream.core.bench;
+
+import io.neurostream.core.Nd4jRuntime;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.net.Targets;
+import io.neurostream.core.rng.Rng;
+import io.neurostream.core.spec.ModelSpec;
+import java.util.Arrays;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Measures {@link Network#trainStep} alone (no data loading): a few fixed random batches are
+ * cycled so the cost of producing data is not counted. Inputs are uniform in [0, 1) (token
+ * models get random token indices), targets random classes.
+ */
+public final class ModelBench {
+    private static final int DISTINCT_BATCHES = 8;
+
+    /**
+     * @param rates samples/s of each timed round, in order
+     * @param samplesPerSecond the median round
+     */
+    public record Result(String model, int batch, int threads, long parameters, double samplesPerSecond, double[] rates) {}
+
+    private final double warmupSeconds;
+    private final double roundSeconds;
+    private final int rounds;
+
+    public ModelBench(double warmupSeconds, double roundSeconds, int rounds) {
+        this.warmupSeconds = warmupSeconds;
+        this.roundSeconds = roundSeconds;
+        this.rounds = rounds;
+    }
+
+    public Result run(ModelSpec spec, int batch) {
+        Network net = Network.create(spec.with(Map.of("batch_size", batch)));
+        INDArray[] inputs = new INDArray[DISTINCT_BATCHES];
+        INDArray[] targets = new INDArray[DISTINCT_BATCHES];
+        Rng rng = new Rng(spec.seed() + 1);
+        for (int i = 0; i < DISTINCT_BATCHES; i++) {
+            inputs[i] = randomInputs(net, batch, rng);
+            targets[i] = randomTargets(net, batch, rng);
+        }
+        runFor(net, inputs, targets, warmupSeconds);
+        double[] rates = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            rates[r] = runFor(net, inputs, targets, roundSeconds) * batch;
+        }
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        return new Result(spec.name(), batch, Nd4jRuntime.threads(), net.params().trainableCount(), sorted[rounds / 2], rates);
+    }
+
+    /** Steps per second over about {@code seconds}. */
+    private static double runFor(Network net, INDArray[] inputs, INDArray[] targets, double seconds) {
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        int steps = 0;
+        long now;
+        do {
+            int i = steps % inputs.length;
+            net.trainStep(inputs[i], targets[i]);
+            steps++;
+            now = System.nanoTime();
+        } while (now < deadline);
+        return steps / ((now - start) / 1e9);
+    }
+
+    private static INDArray randomInputs(Network net, int batch, Rng rng) {
+        INDArray x = Nd4j.create(net.dataType(), net.inputShape().withBatch(batch));
+        int vocabulary = net.spec().input().vocabulary();
+        for (long i = 0; i < x.length(); i++) {
+            x.putScalar(i, vocabulary > 0 ? rng.nextInt(vocabulary) : rng.nextDouble());
+        }
+        return x;
+    }
+
+    private static INDArray randomTargets(Network net, int batch, Rng rng) {
+        int outputs = net.outputSize();
+        int rows = batch * (net.outputShape().size() / outputs);
+        float[] t = new float[rows * outputs];
+        for (int r = 0; r < rows; r++) {
+            Targets.fromLabel(rng.nextInt(net.classes()), outputs, t, r * outputs);
+        }
+        return Nd4j.create(t, net.outputShape().withBatch(batch), 'c').castTo(net.dataType());
+    }
+}

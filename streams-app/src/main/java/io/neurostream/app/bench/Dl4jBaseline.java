@@ -1,0 +1,138 @@
+// The same network trained by Deeplearning4j's MultiLayerNetwork, for `bench model --compare dl4j`.
+package io.neurostream.app.bench;
+
+import io.neurostream.core.bench.ModelBench;
+import io.neurostream.core.rng.Rng;
+import io.neurostream.core.spec.DenseSpec;
+import io.neurostream.core.spec.LayerSpec;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.core.spec.OptimizerSpec;
+import java.util.Arrays;
+import java.util.List;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
+import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.learning.config.IUpdater;
+import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.Sgd;
+import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
+
+/**
+ * Translates a neurostream spec into a DL4J configuration layer by layer (float32, the same
+ * sizes, activations, loss and optimizer; DL4J's momentum is Nesterov's, ours is classical —
+ * the same cost) and times {@code fit} on random batches exactly as {@link ModelBench} times ours.
+ */
+public final class Dl4jBaseline {
+    private static final int DISTINCT_BATCHES = 8;
+
+    private Dl4jBaseline() {}
+
+    public static ModelBench.Result measure(ModelSpec spec, int batch, double warmupSeconds, double roundSeconds, int rounds) {
+        MultiLayerNetwork net = new MultiLayerNetwork(configure(spec));
+        net.init();
+        int inputs = spec.input().shape().size();
+        int outputs = outputWidth(spec);
+        Rng rng = new Rng(spec.seed() + 1);
+        DataSet[] data = new DataSet[DISTINCT_BATCHES];
+        for (int i = 0; i < DISTINCT_BATCHES; i++) {
+            INDArray x = Nd4j.create(DataType.FLOAT, batch, inputs);
+            INDArray y = Nd4j.zeros(DataType.FLOAT, batch, outputs);
+            for (long j = 0; j < x.length(); j++) {
+                x.putScalar(j, rng.nextDouble());
+            }
+            for (int b = 0; b < batch; b++) {
+                y.putScalar(b, rng.nextInt(outputs), 1.0);
+            }
+            data[i] = new DataSet(x, y);
+        }
+        runFor(net, data, warmupSeconds);
+        double[] rates = new double[rounds];
+        for (int r = 0; r < rounds; r++) {
+            rates[r] = runFor(net, data, roundSeconds) * batch;
+        }
+        double[] sorted = rates.clone();
+        Arrays.sort(sorted);
+        return new ModelBench.Result("dl4j:" + spec.name(), batch, 0, net.numParams(), sorted[rounds / 2], rates);
+    }
+
+    private static double runFor(MultiLayerNetwork net, DataSet[] data, double seconds) {
+        long start = System.nanoTime();
+        long deadline = start + (long) (seconds * 1e9);
+        int steps = 0;
+        long now;
+        do {
+            net.fit(data[steps % data.length]);
+            steps++;
+            now = System.nanoTime();
+        } while (now < deadline);
+        return steps / ((now - start) / 1e9);
+    }
+
+    static org.deeplearning4j.nn.conf.MultiLayerConfiguration configure(ModelSpec spec) {
+        ListBuilder list = new NeuralNetConfiguration.Builder()
+                .seed(spec.seed())
+                .dataType(DataType.FLOAT)
+                .updater(updater(spec.optimizer()))
+                .weightInit(WeightInit.XAVIER)
+                .list();
+        List<LayerSpec> layers = spec.layers();
+        int in = spec.input().shape().size();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerSpec layer = layers.get(i);
+            if (!(layer instanceof DenseSpec dense) || dense.activation().equals(DenseSpec.MAXOUT)) {
+                throw new IllegalArgumentException("model " + spec.name() + ": the DL4J baseline supports dense layers only, not layers[" + i + "] ("
+                        + layer.type() + ")");
+            }
+            Activation activation = activation(dense.activation());
+            if (i == layers.size() - 1) {
+                list.layer(new OutputLayer.Builder(loss(spec.loss())).nIn(in).nOut(dense.units()).activation(activation).build());
+            } else {
+                list.layer(new DenseLayer.Builder().nIn(in).nOut(dense.units()).activation(activation).build());
+            }
+            in = dense.units();
+        }
+        return list.build();
+    }
+
+    private static int outputWidth(ModelSpec spec) {
+        LayerSpec last = spec.layers().get(spec.layers().size() - 1);
+        return last instanceof DenseSpec dense ? dense.units() : 0;
+    }
+
+    private static IUpdater updater(OptimizerSpec o) {
+        if (o.type().equals(OptimizerSpec.ADAM)) {
+            return new Adam(o.learningRate(), o.beta1(), o.beta2(), o.epsilon());
+        }
+        return o.momentum() > 0 ? new Nesterovs(o.learningRate(), o.momentum()) : new Sgd(o.learningRate());
+    }
+
+    private static Activation activation(String name) {
+        return switch (name) {
+            case "identity" -> Activation.IDENTITY;
+            case "sigmoid" -> Activation.SIGMOID;
+            case "tanh" -> Activation.TANH;
+            case "relu" -> Activation.RELU;
+            case "leaky_relu" -> Activation.LEAKYRELU;
+            case "softmax" -> Activation.SOFTMAX;
+            default -> throw new IllegalArgumentException("activation " + name + " has no DL4J counterpart here");
+        };
+    }
+
+    private static LossFunction loss(String name) {
+        return switch (name) {
+            case "cross_entropy" -> LossFunction.MCXENT;
+            case "binary_cross_entropy" -> LossFunction.XENT;
+            case "mean_squared_error" -> LossFunction.MSE;
+            default -> LossFunction.SQUARED_LOSS;
+        };
+    }
+}

@@ -1,0 +1,10 @@
+// `neurostream bench`: benchmarks, each a subcommand.
+package io.neurostream.app.cli;
+
+import picocli.CommandLine.Command;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmarks: training-step throughput of a model (bench model).",
+        subcommands = {BenchModelCommand.class})
+final class BenchCommand {
+}

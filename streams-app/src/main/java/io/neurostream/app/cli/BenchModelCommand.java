@@ -1,0 +1,95 @@
+// `neurostream bench model`: training-step throughput of a model per batch size, optionally against DL4J in the same run.
+package io.neurostream.app.cli;
+
+import io.neurostream.app.bench.Dl4jBaseline;
+import io.neurostream.core.Nd4jRuntime;
+import io.neurostream.core.bench.ModelBench;
+import io.neurostream.core.spec.ModelSpec;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "model", mixinStandardHelpOptions = true,
+        description = {"Training-step throughput (samples/s): median of timed rounds after a warm-up, on random data.",
+                "With --compare dl4j, the same network, batch and data are trained by Deeplearning4j's MultiLayerNetwork in the same run."})
+final class BenchModelCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME|SPEC.json", description = "A preset name or a model spec file.")
+    String model;
+
+    @Option(names = "--batch", split = ",", defaultValue = "32", paramLabel = "B[,B...]", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Timed rounds per batch size (default: ${DEFAULT-VALUE}).")
+    int rounds;
+
+    @Option(names = "--round-seconds", defaultValue = "2", description = "Length of a round (default: ${DEFAULT-VALUE}).")
+    double roundSeconds;
+
+    @Option(names = "--warmup-seconds", defaultValue = "3", description = "Untimed warm-up (default: ${DEFAULT-VALUE}).")
+    double warmupSeconds;
+
+    @Option(names = "--threads", defaultValue = "1", description = "ND4J (OpenMP/BLAS) threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--compare", paramLabel = "dl4j", description = "Also measure the baseline: dl4j.")
+    String compare;
+
+    @Option(names = "--json", description = "End with one JSON line holding every result.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (compare != null && !compare.equals("dl4j")) {
+            throw new IllegalArgumentException("--compare " + compare + ": the only baseline is dl4j");
+        }
+        Nd4jRuntime.configureThreads(threads);
+        ModelSpec spec = ModelArgument.resolve(model);
+        PrintWriter out = command.commandLine().getOut();
+        ModelBench bench = new ModelBench(warmupSeconds, roundSeconds, rounds);
+        List<Map<String, Object>> results = new ArrayList<>();
+        for (int batch : batches) {
+            ModelBench.Result ours = bench.run(spec, batch);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("model", spec.name());
+            row.put("batch", batch);
+            row.put("threads", threads);
+            row.put("parameters", ours.parameters());
+            row.put("samples_per_second", ours.samplesPerSecond());
+            row.put("rounds", ours.rates());
+            String line = String.format("%s batch %d: %,.0f samples/s (rounds %s)", spec.name(), batch, ours.samplesPerSecond(), rounded(ours.rates()));
+            if (compare != null) {
+                ModelBench.Result dl4j = Dl4jBaseline.measure(spec, batch, warmupSeconds, roundSeconds, rounds);
+                row.put("dl4j_samples_per_second", dl4j.samplesPerSecond());
+                row.put("dl4j_rounds", dl4j.rates());
+                row.put("ratio_vs_dl4j", ours.samplesPerSecond() / dl4j.samplesPerSecond());
+                line += String.format("; dl4j %,.0f samples/s; ratio %.2fx", dl4j.samplesPerSecond(), ours.samplesPerSecond() / dl4j.samplesPerSecond());
+            }
+            out.println(line);
+            out.flush();
+            results.add(row);
+        }
+        if (json) {
+            out.println(JsonLine.of(Map.of("bench", "model", "results", results)));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private static String rounded(double[] rates) {
+        StringBuilder sb = new StringBuilder();
+        for (double r : rates) {
+            sb.append(sb.length() == 0 ? "" : " ").append(String.format("%,.0f", r));
+        }
+        return sb.toString();
+    }
+}

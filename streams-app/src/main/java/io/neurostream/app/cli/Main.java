@@ -1,0 +1,25 @@
+// The neurostream command line: one executable jar, one picocli subcommand per job.
+package io.neurostream.app.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code java -jar neurostream.jar <command> [options]}; {@code --help} on any command lists its options. */
+@Command(name = "neurostream",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Online training of neural networks inside Kafka Streams.",
+        subcommands = {TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (also used by tests). */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main())
+                .setExecutionExceptionHandler(new OneLineErrors())
+                .setUsageHelpAutoWidth(true);
+    }
+}

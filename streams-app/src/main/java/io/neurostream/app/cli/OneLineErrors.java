@@ -1,0 +1,24 @@
+// Turns an exception escaping a command into one line on stderr and a non-zero exit code.
+package io.neurostream.app.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.IExecutionExceptionHandler;
+import picocli.CommandLine.ParseResult;
+
+/**
+ * Users see {@code neurostream train: <what is wrong>}, not a stack trace; set
+ * {@code NEUROSTREAM_DEBUG=1} to get the trace as well. Exit code 1 (picocli uses 2 for bad flags).
+ */
+final class OneLineErrors implements IExecutionExceptionHandler {
+    static final int FAILURE = 1;
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine command, ParseResult parsed) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + message);
+        if (System.getenv("NEUROSTREAM_DEBUG") != null) {
+            e.printStackTrace(command.getErr());
+        }
+        return FAILURE;
+    }
+}

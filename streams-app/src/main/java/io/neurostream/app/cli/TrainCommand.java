@@ -1,0 +1,90 @@
+// `neurostream train`: trains a model offline on a dataset and reports test loss and accuracy.
+package io.neurostream.app.cli;
+
+import io.neurostream.core.Nd4jRuntime;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.core.train.Trainer;
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train a model offline (no Kafka) and report test-set loss and accuracy.")
+final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME|SPEC.json", description = "A preset name or a model spec file.")
+    String model;
+
+    @Option(names = "--data", paramLabel = "DIR|SET",
+            description = "IDX directory (MNIST layout) or a synthetic set: linear, and, or, xor, circle. Default: bundled MNIST for 784-input models.")
+    String data;
+
+    @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch", description = "Mini-batch size (default: the spec's batch_size).")
+    Integer batch;
+
+    @Option(names = "--seed", description = "Seed for weights and shuffling (default: the spec's seed).")
+    Long seed;
+
+    @Option(names = "--threads", defaultValue = "1", description = "ND4J (OpenMP/BLAS) threads (default: ${DEFAULT-VALUE}).")
+    int threads;
+
+    @Option(names = "--json", description = "End with one JSON line: model, samples, seconds, samples_per_second, test_accuracy, test_loss.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        Nd4jRuntime.configureThreads(threads);
+        ModelSpec spec = ModelArgument.resolve(model);
+        Map<String, Object> overrides = new LinkedHashMap<>();
+        if (batch != null) {
+            overrides.put("batch_size", batch);
+        }
+        if (seed != null) {
+            overrides.put("seed", seed);
+        }
+        spec = overrides.isEmpty() ? spec : spec.with(overrides);
+        Network net = Network.create(spec);
+        TrainingData training = TrainingData.resolve(data, net, spec.seed());
+        PrintWriter out = command.commandLine().getOut();
+        out.printf("training %s (%,d parameters) on %s: %d epoch(s), batch %d, seed %d, %d thread(s)%n",
+                spec.name(), net.params().trainableCount(), training.description(), epochs, spec.batchSize(), spec.seed(), threads);
+        out.flush();
+        Trainer trainer = new Trainer(epochs, spec.batchSize(), spec.seed(), 2.0, p -> {
+            out.printf("epoch %d/%d  %,d/%,d samples  %,.0f samples/s  loss %.4f%n",
+                    p.epoch(), p.epochs(), p.samples(), p.totalSamples(), p.samplesPerSecond(), p.loss());
+            out.flush();
+        });
+        Trainer.Result result = trainer.train(net, training.train(), training.test());
+        out.printf("trained %,d samples in %.1f s (%,.0f samples/s, %d skipped steps); test: accuracy %.2f%%, loss %.4f on %,d samples%n",
+                result.samples(), result.seconds(), result.samplesPerSecond(), result.skippedSteps(),
+                100 * result.test().accuracy(), result.test().loss(), result.test().examples());
+        if (json) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("model", result.model());
+            line.put("samples", result.samples());
+            line.put("seconds", result.seconds());
+            line.put("samples_per_second", result.samplesPerSecond());
+            line.put("test_accuracy", result.test().accuracy());
+            line.put("test_loss", result.test().loss());
+            line.put("test_samples", result.test().examples());
+            line.put("skipped_steps", result.skippedSteps());
+            line.put("epochs", epochs);
+            line.put("batch", spec.batchSize());
+            line.put("seed", spec.seed());
+            out.println(JsonLine.of(line));
+        }
+        out.flush();
+        return 0;
+    }
+}
