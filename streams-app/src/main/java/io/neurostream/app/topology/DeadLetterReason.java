@@ -1,0 +1,37 @@
+// Why an input record went to the dead-letter topic: the code written in DeadLetter.reason.
+package io.neurostream.app.topology;
+
+public enum DeadLetterReason {
+    /** The record has no value (null or zero bytes). */
+    EMPTY_VALUE,
+    /** The record has no key, so it names no model. */
+    MISSING_KEY,
+    /** The record is larger than the configured maximum size. */
+    RECORD_TOO_LARGE,
+    /** The value is not Avro single-object encoded: too short, or no C3 01 marker. */
+    NOT_AVRO,
+    /** The value is Avro, but its schema fingerprint is not a known version of the record's schema. */
+    UNKNOWN_SCHEMA,
+    /** The schema is known but the bytes do not decode with it: truncated, garbage or bytes left over. */
+    CORRUPT_RECORD,
+    /** The sample has none of pixels, values or tokens. */
+    NO_FEATURES,
+    /** The sample has more than one of pixels, values or tokens. */
+    MULTIPLE_FEATURES,
+    /** The sample's shape does not match the model's input shape. */
+    SHAPE_MISMATCH,
+    /** The number of feature values does not match the sample's shape or the model's input size. */
+    FEATURE_COUNT_MISMATCH,
+    /** A feature or target value is NaN or infinite. */
+    NON_FINITE_VALUE,
+    /** The label is not a class index of the model (below 0 or at least the number of classes). */
+    LABEL_OUT_OF_RANGE,
+    /** A token id is outside the model's vocabulary. */
+    TOKEN_OUT_OF_RANGE,
+    /** The number of regression targets does not match the model's output size. */
+    TARGET_SIZE_MISMATCH,
+    /** The key names no model known to this application. */
+    UNKNOWN_MODEL,
+    /** A model spec on the models topic cannot be parsed or built. */
+    INVALID_MODEL_SPEC
+}
