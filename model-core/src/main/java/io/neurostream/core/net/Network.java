@@ -41,6 +41,7 @@ public final class Network {
     private final Loss loss;
     private final Optimizer optimizer;
     private final boolean lossFusesFinalActivation;
+    private final int lowestTrainableLayer; // back-propagation stops here: nothing below has parameters
     private final Buffers buffers;
     private Rng rng;
     private long steps;
@@ -57,6 +58,11 @@ public final class Network {
         this.buffers = new Buffers(spec.dataType());
         Layer last = layers.get(layers.size() - 1);
         this.lossFusesFinalActivation = last instanceof ActivationLayer a && loss.fusesWith(a.activation());
+        int lowest = 0;
+        while (lowest < layers.size() - 1 && layers.get(lowest).params().isEmpty()) {
+            lowest++;
+        }
+        this.lowestTrainableLayer = lowest;
     }
 
     /** A new network with weights drawn from the spec's seed. */
@@ -194,8 +200,8 @@ public final class Network {
         loss.backward(logits, out2d, targets2d, grad);
         INDArray dOut = grad.reshape('c', out.shape());
         int first = layers.size() - (lossFusesFinalActivation ? 2 : 1);
-        for (int i = first; i >= 0; i--) {
-            dOut = layers.get(i).backward(dOut, i > 0);
+        for (int i = first; i >= lowestTrainableLayer; i--) {
+            dOut = layers.get(i).backward(dOut, i > lowestTrainableLayer);
         }
         return meanLoss;
     }

@@ -15,14 +15,14 @@ public final class Adam implements Optimizer {
     static final String FIRST_MOMENT = "m";
     static final String SECOND_MOMENT = "v";
 
-    private final double learningRate;
+    private final LearningRate learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
     private final WeightDecay weightDecay;
     private final FlatState state = new FlatState(FIRST_MOMENT, SECOND_MOMENT);
 
-    public Adam(double learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
+    public Adam(LearningRate learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
         this.learningRate = learningRate;
         this.beta1 = beta1;
         this.beta2 = beta2;
@@ -36,8 +36,8 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return learningRate;
+    public double learningRate(long step) {
+        return learningRate.at(step);
     }
 
     @Override
@@ -48,7 +48,7 @@ public final class Adam implements Optimizer {
         INDArray m = state.get(FIRST_MOMENT, w);
         INDArray v = state.get(SECOND_MOMENT, w);
         // In place: g becomes the update, v and m the new moments. The op counts iterations from 0.
-        Nd4j.exec(new AdamUpdater(g, v, m, learningRate, beta1, beta2, epsilon, Math.toIntExact(step - 1)));
+        Nd4j.exec(new AdamUpdater(g, v, m, learningRate.at(step), beta1, beta2, epsilon, Math.toIntExact(step - 1)));
         w.subi(g);
     }
 

@@ -14,7 +14,8 @@ public interface Optimizer {
     /** Spec name, e.g. "sgd" or "adam". */
     String specName();
 
-    double learningRate();
+    /** The learning rate of update number {@code step} (1-based), after any decay. */
+    double learningRate(long step);
 
     /** Applies one update; {@code step} is the 1-based number of this update. */
     void update(Params params, long step);

@@ -13,12 +13,12 @@ import org.nd4j.linalg.factory.Nd4j;
 public final class Sgd implements Optimizer {
     static final String VELOCITY = "velocity";
 
-    private final double learningRate;
+    private final LearningRate learningRate;
     private final double momentum;
     private final WeightDecay weightDecay;
     private final FlatState state = new FlatState(VELOCITY);
 
-    public Sgd(double learningRate, double momentum, double weightDecay) {
+    public Sgd(LearningRate learningRate, double momentum, double weightDecay) {
         this.learningRate = learningRate;
         this.momentum = momentum;
         this.weightDecay = new WeightDecay(weightDecay);
@@ -30,8 +30,8 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public double learningRate() {
-        return learningRate;
+    public double learningRate(long step) {
+        return learningRate.at(step);
     }
 
     @Override
@@ -40,12 +40,12 @@ public final class Sgd implements Optimizer {
         INDArray g = params.gradients();
         weightDecay.addTo(params);
         if (momentum == 0.0) {
-            Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate, g, w);
+            Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate.at(step), g, w);
             return;
         }
         INDArray v = state.get(VELOCITY, w);
         v.muli(momentum);
-        Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate, g, v);
+        Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate.at(step), g, v);
         w.addi(v);
     }
 

@@ -1,27 +1,30 @@
-// The optimizer section of a model spec: SGD (learning rate, momentum, weight decay) or Adam.
+// The optimizer section of a model spec: SGD (learning rate, momentum, weight decay) or Adam, with optional inverse-time decay.
 package io.neurostream.core.spec;
 
 import io.neurostream.core.optim.Adam;
+import io.neurostream.core.optim.LearningRate;
 import io.neurostream.core.optim.Optimizer;
 import io.neurostream.core.optim.Sgd;
 import java.util.List;
 
 /** Hyper-parameters of the optimizer; fields not used by the chosen type keep their defaults. */
-public record OptimizerSpec(String type, double learningRate, double momentum, double weightDecay,
+public record OptimizerSpec(String type, double learningRate, double learningRateDecay, double momentum, double weightDecay,
                             double beta1, double beta2, double epsilon) {
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
 
     public Optimizer create() {
+        LearningRate rate = new LearningRate(learningRate, learningRateDecay);
         return type.equals(ADAM)
-                ? new Adam(learningRate, beta1, beta2, epsilon, weightDecay)
-                : new Sgd(learningRate, momentum, weightDecay);
+                ? new Adam(rate, beta1, beta2, epsilon, weightDecay)
+                : new Sgd(rate, momentum, weightDecay);
     }
 
     static OptimizerSpec parse(SpecNode node) {
         String type = node.requireChoice("type", List.of(SGD, ADAM));
         boolean adam = type.equals(ADAM);
         double lr = node.optDouble("learning_rate", adam ? 0.001 : 0.01, Double.MIN_VALUE, 100);
+        double decay = node.optDouble("learning_rate_decay", 0.0, 0.0, 1e6);
         double weightDecay = node.optDouble("weight_decay", 0.0, 0.0, 1.0);
         double momentum = 0.0;
         double beta1 = 0.9;
@@ -35,6 +38,6 @@ public record OptimizerSpec(String type, double learningRate, double momentum, d
             momentum = node.optDouble("momentum", momentum, 0.0, 0.999999);
         }
         node.rejectUnknownFields();
-        return new OptimizerSpec(type, lr, momentum, weightDecay, beta1, beta2, epsilon);
+        return new OptimizerSpec(type, lr, decay, momentum, weightDecay, beta1, beta2, epsilon);
     }
 }
