@@ -1,0 +1,113 @@
+// The meters of one model: counters, gauges of the latest training figures, and timers.
+package io.neurostream.app.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * Updated by the stream thread that owns the model, read by the HTTP thread: gauge values are
+ * volatile fields. Gauges start at NaN ("no data yet").
+ */
+public final class ModelMeters {
+    private final MeterRegistry registry;
+    private final String model;
+    private final Counter trained;
+    private final Counter predicted;
+    private final Counter skippedSteps;
+    private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+    private final Timer batchDuration;
+    private final Timer snapshotDuration;
+    private final Timer restoreDuration;
+    private volatile double trainingLoss = Double.NaN;
+    private volatile double fadingLoss = Double.NaN;
+    private volatile double fadingAccuracy = Double.NaN;
+    private volatile double windowLoss = Double.NaN;
+    private volatile double windowAccuracy = Double.NaN;
+    private volatile double step = 0;
+    private volatile double learningRate = Double.NaN;
+    private volatile double snapshotBytes = Double.NaN;
+
+    ModelMeters(MeterRegistry registry, String model) {
+        this.registry = registry;
+        this.model = model;
+        String p = NeurostreamMetrics.PREFIX;
+        trained = Counter.builder(p + "samples.trained").description("Samples that went through a training step (predicted first, then learned from)")
+                .tag("model", model).register(registry);
+        predicted = Counter.builder(p + "samples.predicted").description("Unlabelled samples, predicted only")
+                .tag("model", model).register(registry);
+        skippedSteps = Counter.builder(p + "steps.skipped").description("Training steps skipped because the loss or a gradient was not finite")
+                .tag("model", model).register(registry);
+        batchDuration = Timer.builder(p + "batch.duration").description("Time of one mini-batch: prediction and optimizer step")
+                .tag("model", model).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+        snapshotDuration = Timer.builder(p + "snapshot.duration").description("Time to encode and store a model snapshot")
+                .tag("model", model).register(registry);
+        restoreDuration = Timer.builder(p + "restore.duration").description("Time to restore a model: snapshot load and journal replay")
+                .tag("model", model).register(registry);
+        gauge("training.loss", "Mean loss of the last training batch", null, () -> trainingLoss);
+        gauge("prequential.loss", "Prequential (test-then-train) loss", "fading", () -> fadingLoss);
+        gauge("prequential.loss", "Prequential (test-then-train) loss", "window", () -> windowLoss);
+        gauge("prequential.accuracy", "Prequential (test-then-train) accuracy", "fading", () -> fadingAccuracy);
+        gauge("prequential.accuracy", "Prequential (test-then-train) accuracy", "window", () -> windowAccuracy);
+        gauge("model.step", "Optimizer updates applied to the model", null, () -> step);
+        gauge("learning.rate", "Learning rate of the last update", null, () -> learningRate);
+        Gauge.builder(NeurostreamMetrics.PREFIX + "snapshot.size", () -> snapshotBytes).description("Size of the last model snapshot")
+                .baseUnit("bytes").tag("model", model).register(registry);
+    }
+
+    private void gauge(String name, String description, String kind, Supplier<Number> value) {
+        Gauge.Builder<Supplier<Number>> b = Gauge.builder(NeurostreamMetrics.PREFIX + name, value)
+                .description(description).tag("model", model);
+        if (kind != null) {
+            b.tag("kind", kind);
+        }
+        b.register(registry);
+    }
+
+    public void trained(int samples) {
+        trained.increment(samples);
+    }
+
+    public void predicted() {
+        predicted.increment();
+    }
+
+    public void deadLettered(String reason) {
+        deadLettered.computeIfAbsent(reason, r -> Counter.builder(NeurostreamMetrics.PREFIX + "samples.dead.lettered")
+                .description("Input records sent to the dead-letter topic, by reason").tag("model", model).tag("reason", r)
+                .register(registry)).increment();
+    }
+
+    public void skippedStep() {
+        skippedSteps.increment();
+    }
+
+    /** After a batch: its loss, duration, the model step and learning rate, and the prequential figures. */
+    public void batch(double loss, long nanos, long modelStep, double rate, double fadingLossValue, double fadingAccuracyValue,
+                      double windowLossValue, double windowAccuracyValue) {
+        trainingLoss = loss;
+        batchDuration.record(Duration.ofNanos(nanos));
+        step = modelStep;
+        learningRate = rate;
+        fadingLoss = fadingLossValue;
+        fadingAccuracy = fadingAccuracyValue;
+        windowLoss = windowLossValue;
+        windowAccuracy = windowAccuracyValue;
+    }
+
+    public void snapshot(long bytes, long nanos) {
+        snapshotBytes = bytes;
+        snapshotDuration.record(Duration.ofNanos(nanos));
+    }
+
+    public void restored(long nanos, long modelStep) {
+        restoreDuration.record(Duration.ofNanos(nanos));
+        step = modelStep;
+    }
+}

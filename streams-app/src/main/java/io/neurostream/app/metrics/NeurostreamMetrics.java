@@ -1,0 +1,47 @@
+// Micrometer meters of neurostream (DESIGN.md §6): lowercase dotted names, base units, a bounded `model` tag.
+package io.neurostream.app.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link ModelMeters} per model name; model names are bounded (they come from model specs or
+ * presets, never from sample ids). Records whose model is unknown or missing are counted under
+ * {@value #UNKNOWN_MODEL}.
+ *
+ * <p>Meter catalogue (Prometheus names in brackets):
+ * <ul>
+ * <li>neurostream.samples.trained {model} [neurostream_samples_trained_total]: samples that went through a training step
+ * <li>neurostream.samples.predicted {model} [neurostream_samples_predicted_total]: unlabelled samples, predicted only
+ * <li>neurostream.samples.dead.lettered {model, reason} [neurostream_samples_dead_lettered_total]
+ * <li>neurostream.steps.skipped {model} [neurostream_steps_skipped_total]: steps skipped for a non-finite loss or gradient
+ * <li>neurostream.training.loss {model} [neurostream_training_loss]: mean loss of the last batch
+ * <li>neurostream.prequential.loss / .accuracy {model, kind=fading|window} [neurostream_prequential_loss, _accuracy]
+ * <li>neurostream.batch.duration {model} [neurostream_batch_duration_seconds]: histogram of one predict + train step
+ * <li>neurostream.model.step {model} [neurostream_model_step]: optimizer updates applied
+ * <li>neurostream.learning.rate {model} [neurostream_learning_rate]
+ * <li>neurostream.snapshot.size {model} [neurostream_snapshot_size_bytes], neurostream.snapshot.duration [_seconds]
+ * <li>neurostream.restore.duration {model} [neurostream_restore_duration_seconds]: snapshot load + journal replay
+ * </ul>
+ */
+public final class NeurostreamMetrics {
+    public static final String PREFIX = "neurostream.";
+    public static final String UNKNOWN_MODEL = "unknown";
+
+    private final MeterRegistry registry;
+    private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
+
+    public NeurostreamMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    /** The meters of one model (created on first use). */
+    public ModelMeters model(String name) {
+        return models.computeIfAbsent(name == null ? UNKNOWN_MODEL : name, n -> new ModelMeters(registry, n));
+    }
+}
