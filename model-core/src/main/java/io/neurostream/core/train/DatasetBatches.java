@@ -4,8 +4,7 @@ package io.neurostream.core.train;
 import io.neurostream.core.data.Dataset;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.net.Targets;
-import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
+import io.neurostream.core.tensor.HostCopy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -57,19 +56,7 @@ public final class DatasetBatches implements BatchSource {
             labels[b] = dataset.label(index);
             Targets.fromLabel(labels[b], outputs, targetScratch, b * outputs);
         }
-        copy(inputScratch, batch * features, inputs);
-        copy(targetScratch, batch * outputs, targets);
-    }
-
-    /** Copies n floats into a (non-view) array of float32 or float64. */
-    static void copy(float[] src, int n, INDArray dst) {
-        if (dst.dataType() == DataType.FLOAT) {
-            FloatBuffer buffer = dst.data().asNioFloat();
-            buffer.put(src, 0, n);
-        } else {
-            for (int i = 0; i < n; i++) {
-                dst.putScalar(i, src[i]);
-            }
-        }
+        HostCopy.copy(inputScratch, batch * features, inputs);
+        HostCopy.copy(targetScratch, batch * outputs, targets);
     }
 }

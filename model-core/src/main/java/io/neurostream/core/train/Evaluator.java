@@ -5,7 +5,7 @@ import io.neurostream.core.net.Evaluation;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.net.Targets;
 import java.nio.FloatBuffer;
-import org.nd4j.linalg.api.buffer.DataType;
+import io.neurostream.core.tensor.HostCopy;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Runs the network over every example once (the last batch may be smaller) and averages. */
@@ -39,7 +39,7 @@ public final class Evaluator {
             source.fill(order, from, inputs, targets, labels);
             Evaluation eval = net.evaluate(inputs, targets);
             lossSum += eval.meanLoss() * batch;
-            FloatBuffer out = eval.output().castTo(DataType.FLOAT).data().asNioFloat();
+            FloatBuffer out = HostCopy.floats(eval.output());
             for (int r = 0; r < batch * rowsPerExample; r++) {
                 if (Targets.predictedClass(out, r * outputs, outputs) == labels[r]) {
                     correct++;

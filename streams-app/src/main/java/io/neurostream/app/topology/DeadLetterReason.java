@@ -18,10 +18,14 @@ public enum DeadLetterReason {
     NO_FEATURES,
     /** The sample has more than one of pixels, values or tokens. */
     MULTIPLE_FEATURES,
-    /** The sample's shape does not match the model's input shape. */
+    /** The sample's shape does not describe its number of feature values (their product differs). */
     SHAPE_MISMATCH,
-    /** The number of feature values does not match the sample's shape or the model's input size. */
+    /** The number of feature values does not match the model's input size. */
     FEATURE_COUNT_MISMATCH,
+    /** The sample has pixels or values for a model that reads tokens, or tokens for one that reads pixels or values. */
+    FEATURE_KIND_MISMATCH,
+    /** The sample has both a label and a target, or a label for a model that learns from the next tokens. */
+    CONFLICTING_LABELS,
     /** A feature or target value is NaN or infinite. */
     NON_FINITE_VALUE,
     /** The label is not a class index of the model (below 0 or at least the number of classes). */

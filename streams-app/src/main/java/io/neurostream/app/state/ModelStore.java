@@ -1,0 +1,111 @@
+// The layout of the model state store: spec, head, snapshot chunks with their manifest, prequential stats and the journal.
+package io.neurostream.app.state;
+
+import io.neurostream.core.codec.SnapshotChunks;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keys are "MODEL/spec", "MODEL/head", "MODEL/manifest", "MODEL/snapshot/I", "MODEL/stats" and
+ * "MODEL/journal/SLOT" (DESIGN.md §4). Model names cannot contain '/', so keys of different
+ * models never collide; the model name is a prefix, not the whole key, which leaves room for
+ * per-replica state later (§9). Everything is written in the task's Kafka transaction.
+ */
+public final class ModelStore {
+    public static final String NAME = "neurostream-model-state";
+
+    private final KeyValueStore<String, byte[]> kv;
+
+    public ModelStore(KeyValueStore<String, byte[]> kv) {
+        this.kv = kv;
+    }
+
+    public String spec(String model) {
+        byte[] b = kv.get(model + "/spec");
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    public void putSpec(String model, String json) {
+        kv.put(model + "/spec", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void deleteSpec(String model) {
+        kv.delete(model + "/spec");
+    }
+
+    public Head head(String model) {
+        byte[] b = kv.get(model + "/head");
+        return b == null ? null : Head.decode(model, b);
+    }
+
+    public void putHead(String model, Head head) {
+        kv.put(model + "/head", head.encode());
+    }
+
+    public void putJournal(String model, int slots, JournalEntry entry) {
+        kv.put(journalKey(model, entry.seq(), slots), entry.encode());
+    }
+
+    /** The entry with this sequence number; an absent or overwritten slot is an error naming the model. */
+    public JournalEntry journal(String model, long seq, int slots) {
+        byte[] b = kv.get(journalKey(model, seq, slots));
+        JournalEntry e = b == null ? null : JournalEntry.decode(b);
+        if (e == null || e.seq() != seq) {
+            throw new IllegalStateException("model " + model + ": journal entry " + seq + " is missing (slot holds "
+                    + (e == null ? "nothing" : "entry " + e.seq()) + "); the state store is inconsistent");
+        }
+        return e;
+    }
+
+    private static String journalKey(String model, long seq, int slots) {
+        return model + "/journal/" + Math.floorMod(seq, slots);
+    }
+
+    /** Stores the snapshot as chunks plus manifest, and the prequential stats that go with it. */
+    public void putSnapshot(String model, byte[] snapshot, byte[] stats) {
+        SnapshotChunks.Manifest previous = manifest(model);
+        SnapshotChunks.Split split = SnapshotChunks.split(snapshot);
+        for (int i = 0; i < split.chunks().size(); i++) {
+            kv.put(model + "/snapshot/" + i, split.chunks().get(i));
+        }
+        for (int i = split.chunks().size(); previous != null && i < previous.chunkCount(); i++) {
+            kv.delete(model + "/snapshot/" + i);
+        }
+        kv.put(model + "/manifest", split.manifest().encode());
+        kv.put(model + "/stats", stats);
+    }
+
+    /** The latest snapshot, reassembled and checked, or null when the model has none yet. */
+    public byte[] snapshot(String model) {
+        SnapshotChunks.Manifest manifest = manifest(model);
+        if (manifest == null) {
+            return null;
+        }
+        List<byte[]> chunks = new ArrayList<>(manifest.chunkCount());
+        for (int i = 0; i < manifest.chunkCount(); i++) {
+            chunks.add(kv.get(model + "/snapshot/" + i));
+        }
+        return SnapshotChunks.join(manifest, chunks);
+    }
+
+    public byte[] stats(String model) {
+        return kv.get(model + "/stats");
+    }
+
+    /** Forgets the snapshot (the model starts from its spec again); journal slots are left to be overwritten. */
+    public void deleteSnapshot(String model) {
+        SnapshotChunks.Manifest previous = manifest(model);
+        for (int i = 0; previous != null && i < previous.chunkCount(); i++) {
+            kv.delete(model + "/snapshot/" + i);
+        }
+        kv.delete(model + "/manifest");
+        kv.delete(model + "/stats");
+    }
+
+    private SnapshotChunks.Manifest manifest(String model) {
+        byte[] b = kv.get(model + "/manifest");
+        return b == null ? null : SnapshotChunks.Manifest.decode(b);
+    }
+}

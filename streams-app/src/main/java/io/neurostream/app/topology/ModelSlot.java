@@ -1,0 +1,27 @@
+// A model loaded in a task: its runtime plus where its journal stands.
+package io.neurostream.app.topology;
+
+import io.neurostream.app.state.Head;
+import io.neurostream.app.training.ModelRuntime;
+
+final class ModelSlot {
+    final String name;
+    final String specJson;
+    final ModelRuntime runtime;
+    long nextSeq;
+    long snapshotSeq;
+    int journalSlots;
+
+    ModelSlot(String name, String specJson, ModelRuntime runtime, Head head) {
+        this.name = name;
+        this.specJson = specJson;
+        this.runtime = runtime;
+        this.nextSeq = head.nextSeq();
+        this.snapshotSeq = head.snapshotSeq();
+        this.journalSlots = head.journalSlots();
+    }
+
+    Head head() {
+        return new Head(nextSeq, snapshotSeq, journalSlots, runtime.predicted(), runtime.deadLettered());
+    }
+}

@@ -1,0 +1,41 @@
+// Builds the topology: samples and models in, one training processor with its store, predictions/metrics/dead-letters out.
+package io.neurostream.app.topology;
+
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.metrics.NeurostreamMetrics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * <pre>
+ *   samples-source ─┐
+ *                   ├─► train (store: neurostream-model-state) ─► predictions-sink
+ *   models-source ──┘                                          ├─► metrics-sink
+ *                                                              └─► dead-letters-sink
+ * </pre>
+ * Values are Avro single-object encoded; keys are model names (UTF-8).
+ */
+public final class NeurostreamTopology {
+    public static final String SAMPLES_SOURCE = "samples-source";
+    public static final String MODELS_SOURCE = "models-source";
+    public static final String TRAIN_PROCESSOR = "train";
+    public static final String PREDICTIONS_SINK = "predictions-sink";
+    public static final String METRICS_SINK = "metrics-sink";
+    public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+
+    private NeurostreamTopology() {}
+
+    public static Topology build(NeurostreamConfig config, NeurostreamMetrics metrics) {
+        ProcessorSettings settings = ProcessorSettings.from(config);
+        Topics topics = settings.topics();
+        Topology topology = new Topology();
+        topology.addSource(SAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.samples());
+        topology.addSource(MODELS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.models());
+        topology.addProcessor(TRAIN_PROCESSOR, new TrainingProcessorSupplier(settings, metrics), SAMPLES_SOURCE, MODELS_SOURCE);
+        topology.addSink(PREDICTIONS_SINK, topics.predictions(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
+        topology.addSink(METRICS_SINK, topics.metrics(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
+        topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
+        return topology;
+    }
+}

@@ -1,0 +1,35 @@
+// The names of neurostream's topics, with the configured prefix.
+package io.neurostream.app.topology;
+
+/**
+ * samples (input, key = model name), predictions, metrics, dead-letters (outputs) and models
+ * (compacted, ModelSpecRecord per model name). samples and models must have the same number of
+ * partitions: the task that trains a model also reads its spec.
+ */
+public record Topics(String prefix) {
+    public static final String SAMPLES = "samples";
+    public static final String PREDICTIONS = "predictions";
+    public static final String METRICS = "metrics";
+    public static final String DEAD_LETTERS = "dead-letters";
+    public static final String MODELS = "models";
+
+    public String samples() {
+        return prefix + SAMPLES;
+    }
+
+    public String predictions() {
+        return prefix + PREDICTIONS;
+    }
+
+    public String metrics() {
+        return prefix + METRICS;
+    }
+
+    public String deadLetters() {
+        return prefix + DEAD_LETTERS;
+    }
+
+    public String models() {
+        return prefix + MODELS;
+    }
+}

@@ -1,0 +1,36 @@
+// Supplies a new training processor per task and declares the model state store it owns.
+package io.neurostream.app.topology;
+
+import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.state.ModelStore;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The store is persistent (RocksDB), logged to a compacted changelog topic, and cached, so the
+ * per-record head updates reach the changelog once per commit.
+ */
+final class TrainingProcessorSupplier implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
+    private final ProcessorSettings settings;
+    private final NeurostreamMetrics metrics;
+
+    TrainingProcessorSupplier(ProcessorSettings settings, NeurostreamMetrics metrics) {
+        this.settings = settings;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public Processor<byte[], byte[], byte[], byte[]> get() {
+        return new TrainingProcessor(settings, metrics);
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ModelStore.NAME), Serdes.String(), Serdes.ByteArray())
+                .withCachingEnabled());
+    }
+}

@@ -1,0 +1,42 @@
+// The labelled samples of the mini-batch being filled: features, targets and what their predictions need.
+package io.neurostream.app.training;
+
+/**
+ * Rows 0 .. count-1 hold samples; rows below {@code emitted} already had their prediction
+ * emitted (by a flush before the batch filled). Arrays are allocated once per model.
+ */
+final class PendingBatch {
+    final int capacity;
+    final float[] inputs;    // [B, F]
+    final float[] targets;   // [B, rows, K]
+    final int[] labels;      // [B, rows]
+    final String[] ids;      // [B]
+    final long[] eventTimes; // [B] milliseconds
+    final long[] timestamps; // [B] input record timestamps
+    int count;
+    int emitted;
+    long oldestUnemittedMillis; // wall-clock arrival of row `emitted`, for the flush deadline
+
+    PendingBatch(int capacity, ModelShape shape) {
+        this.capacity = capacity;
+        this.inputs = new float[capacity * shape.inputSize()];
+        this.targets = new float[capacity * shape.targetSize()];
+        this.labels = new int[capacity * shape.rows()];
+        this.ids = new String[capacity];
+        this.eventTimes = new long[capacity];
+        this.timestamps = new long[capacity];
+    }
+
+    boolean isFull() {
+        return count == capacity;
+    }
+
+    boolean hasUnemitted() {
+        return count > emitted;
+    }
+
+    void clear() {
+        count = 0;
+        emitted = 0;
+    }
+}

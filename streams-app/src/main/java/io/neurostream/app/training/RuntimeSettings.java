@@ -1,0 +1,11 @@
+// The settings a model runtime takes from the configuration.
+package io.neurostream.app.training;
+
+/**
+ * @param topK             classes listed per prediction
+ * @param metricsEvery     a metrics record every this many batches
+ * @param fadingFactor     α of the fading prequential figures
+ * @param window           size of the sliding prequential window
+ * @param maxDelayMillis   longest wait of a labelled sample's prediction for its batch
+ */
+public record RuntimeSettings(int topK, int metricsEvery, double fadingFactor, int window, long maxDelayMillis) {}

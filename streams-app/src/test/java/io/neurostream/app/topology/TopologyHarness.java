@@ -1,0 +1,85 @@
+// A TopologyTestDriver around neurostream's topology, with typed readers of its output topics.
+package io.neurostream.app.topology;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.schemas.DeadLetter;
+import io.neurostream.schemas.ModelSpecRecord;
+import io.neurostream.schemas.Prediction;
+import io.neurostream.schemas.TrainingMetrics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+final class TopologyHarness implements AutoCloseable {
+    final NeurostreamMetrics metrics = new NeurostreamMetrics(new SimpleMeterRegistry());
+    final TopologyTestDriver driver;
+    final TestInputTopic<byte[], byte[]> samples;
+    final TestInputTopic<byte[], byte[]> models;
+    final TestOutputTopic<byte[], byte[]> predictions;
+    final TestOutputTopic<byte[], byte[]> metricsTopic;
+    final TestOutputTopic<byte[], byte[]> deadLetters;
+
+    TopologyHarness(Path stateDir, Map<String, String> settings) {
+        NeurostreamConfig config = NeurostreamConfig.load(null, settings);
+        Properties props = config.streamsProperties();
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(NeurostreamTopology.build(config, metrics), props, Instant.ofEpochMilli(1_700_000_000_000L));
+        Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
+        ByteArraySerializer ser = new ByteArraySerializer();
+        ByteArrayDeserializer de = new ByteArrayDeserializer();
+        samples = driver.createInputTopic(topics.samples(), ser, ser);
+        models = driver.createInputTopic(topics.models(), ser, ser);
+        predictions = driver.createOutputTopic(topics.predictions(), de, de);
+        metricsTopic = driver.createOutputTopic(topics.metrics(), de, de);
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), de, de);
+    }
+
+    void send(String model, byte[] value) {
+        samples.pipeInput(model == null ? null : model.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    void sendSpec(String model, String json) {
+        ModelSpecRecord record = ModelSpecRecord.newBuilder().setName(model).setSpecJson(json).setCreatedAt(Instant.now()).build();
+        models.pipeInput(model.getBytes(StandardCharsets.UTF_8), NeurostreamSerdes.modelSpec().encode(record));
+    }
+
+    void advanceWallClock(Duration d) {
+        driver.advanceWallClockTime(d);
+    }
+
+    List<Prediction> predictions() {
+        return predictions.readValuesToList().stream().map(b -> NeurostreamSerdes.prediction().deserializer().deserialize("p", b)).toList();
+    }
+
+    List<TrainingMetrics> metricsRecords() {
+        return metricsTopic.readValuesToList().stream().map(b -> NeurostreamSerdes.trainingMetrics().deserializer().deserialize("m", b)).toList();
+    }
+
+    List<DeadLetter> deadLetters() {
+        return deadLetters.readValuesToList().stream().map(b -> NeurostreamSerdes.deadLetter().deserializer().deserialize("d", b)).toList();
+    }
+
+    double counter(String name, String... tags) {
+        var search = metrics.registry().find(name).tags(tags);
+        return search.counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}
