@@ -68,6 +68,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::flushDuePredictions);
     }
 
+    /** The current model as snapshot bytes, or null if it is not loaded (for tests and tools). */
+    byte[] encodedModel(String name) {
+        ModelSlot model = models.get(name);
+        return model == null ? null : SnapshotCodec.encode(model.runtime.network());
+    }
+
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();

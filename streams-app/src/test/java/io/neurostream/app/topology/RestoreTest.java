@@ -1,0 +1,119 @@
+// A processor started on the store another one left behind continues bit for bit: snapshot plus journal replay.
+package io.neurostream.app.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.state.ModelStore;
+import io.neurostream.core.rng.Rng;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+class RestoreTest {
+    private static final String MODEL = "mnist-mlp";
+    private static final int SAMPLES = 32 * 7 + 5;
+    private static final Map<String, String> SETTINGS = Map.of(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "3",
+            NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0");
+
+    /** One processor on a store, driven record by record as a task would. */
+    private static final class Task {
+        final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        final TrainingProcessor processor;
+        long offset;
+
+        Task(KeyValueStore<String, byte[]> store, long firstOffset) {
+            this.offset = firstOffset;
+            if (!store.isOpen()) {
+                store.init(context.getStateStoreContext(), store);
+            }
+            context.addStateStore(store);
+            NeurostreamConfig config = NeurostreamConfig.load(null, SETTINGS);
+            processor = new TrainingProcessor(ProcessorSettings.from(config), new NeurostreamMetrics(new SimpleMeterRegistry()));
+            processor.init(context);
+        }
+
+        void send(byte[] value) {
+            context.setCurrentSystemTimeMs(offset);
+            context.setRecordMetadata("samples", 0, offset++);
+            processor.process(new Record<>(MODEL.getBytes(StandardCharsets.UTF_8), value, offset));
+        }
+
+        /** Runs the wall-clock punctuator, as Kafka Streams does between records. */
+        void punctuate() {
+            context.scheduledPunctuators().get(0).getPunctuator().punctuate(offset);
+        }
+
+        List<Record<byte[], byte[]>> outputs() {
+            List<Record<byte[], byte[]>> out = new ArrayList<>();
+            context.forwarded().forEach(f -> out.add(new Record<>(f.record().key(), f.record().value(), f.record().timestamp())));
+            context.resetForwards();
+            return out;
+        }
+    }
+
+    private static KeyValueStore<String, byte[]> newStore() {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ModelStore.NAME), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+    }
+
+    /** Labelled MNIST-shaped samples with random pixels; every 7th gets a flush punctuation after it. */
+    private static List<byte[]> samples() {
+        Rng rng = new Rng(5);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            byte[] pixels = new byte[784];
+            for (int p = 0; p < pixels.length; p++) {
+                pixels[p] = (byte) rng.nextInt(256);
+            }
+            out.add(Samples.bytes(Samples.pixels("s" + i, pixels).setLabel(rng.nextInt(10))));
+        }
+        return out;
+    }
+
+    private static void feed(Task task, List<byte[]> samples, int from, int to, List<Record<byte[], byte[]>> outputs) {
+        for (int i = from; i < to; i++) {
+            task.send(samples.get(i));
+            if (i % 7 == 6) {
+                task.punctuate();
+            }
+        }
+        outputs.addAll(task.outputs());
+    }
+
+    @Test
+    void shouldContinueBitIdenticalFromSnapshotAndJournalWithAdamStateOver1MB() {
+        List<byte[]> samples = samples();
+        List<Record<byte[], byte[]>> uninterruptedOut = new ArrayList<>();
+        Task uninterrupted = new Task(newStore(), 0);
+        feed(uninterrupted, samples, 0, SAMPLES, uninterruptedOut);
+
+        KeyValueStore<String, byte[]> store = newStore();
+        List<Record<byte[], byte[]>> restartedOut = new ArrayList<>();
+        int stop = 32 * 4 + 11; // after a snapshot (3 batches), one more batch, and a pending partial batch with flushes
+        feed(new Task(store, 0), samples, 0, stop, restartedOut);
+        byte[] snapshot = new ModelStore(store).snapshot(MODEL);
+        assertNotNull(snapshot, "a snapshot was taken");
+        assertTrue(snapshot.length > 1_000_000, "Adam state makes it " + snapshot.length + " bytes, stored in chunks");
+        Task restarted = new Task(store, stop);
+        feed(restarted, samples, stop, SAMPLES, restartedOut);
+
+        assertArrayEquals(uninterrupted.processor.encodedModel(MODEL), restarted.processor.encodedModel(MODEL), "bit-identical model");
+        assertEquals(uninterruptedOut.size(), restartedOut.size(), "the same outputs, none repeated or lost");
+        for (int i = 0; i < uninterruptedOut.size(); i++) {
+            assertArrayEquals(uninterruptedOut.get(i).value(), restartedOut.get(i).value(), "output " + i);
+        }
+    }
+}
