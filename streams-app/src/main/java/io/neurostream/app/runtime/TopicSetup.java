@@ -1,0 +1,81 @@
+// Creates neurostream's topics when they are absent and checks that samples and models are co-partitioned.
+package io.neurostream.app.runtime;
+
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.topology.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+
+/** The models topic is compacted (the latest spec per model name); the others use the broker's defaults. */
+public final class TopicSetup {
+    private static final int DESCRIBE_ATTEMPTS = 50;
+    private static final long DESCRIBE_BACKOFF_MS = 200;
+
+    private TopicSetup() {}
+
+    /** Describes topics, waiting for just-created ones to appear in the brokers' metadata. */
+    private static Map<String, TopicDescription> describe(Admin client, List<String> names) throws ExecutionException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return client.describeTopics(names).allTopicNames().get();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException) || attempt == DESCRIBE_ATTEMPTS) {
+                    throw e;
+                }
+                Thread.sleep(DESCRIBE_BACKOFF_MS);
+            }
+        }
+    }
+
+    public static void ensureTopics(NeurostreamConfig config) {
+        Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
+        int partitions = config.intValue(NeurostreamConfig.TOPIC_PARTITIONS);
+        short replication = (short) config.intValue(NeurostreamConfig.TOPIC_REPLICATION);
+        Properties admin = config.streamsProperties();
+        try (Admin client = Admin.create(admin)) {
+            Set<String> existing = client.listTopics().names().get();
+            List<NewTopic> missing = new ArrayList<>();
+            for (String name : List.of(topics.samples(), topics.predictions(), topics.metrics(), topics.deadLetters(), topics.models())) {
+                if (!existing.contains(name)) {
+                    NewTopic topic = new NewTopic(name, partitions, replication);
+                    if (name.equals(topics.models())) {
+                        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    }
+                    missing.add(topic);
+                }
+            }
+            if (!missing.isEmpty()) {
+                try {
+                    client.createTopics(missing).all().get();
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+            Map<String, TopicDescription> described = describe(client, List.of(topics.samples(), topics.models()));
+            int samples = described.get(topics.samples()).partitions().size();
+            int models = described.get(topics.models()).partitions().size();
+            if (samples != models) {
+                throw new IllegalStateException("topics " + topics.samples() + " (" + samples + " partitions) and " + topics.models() + " ("
+                        + models + ") must have the same number of partitions: a model's samples and its spec are read by the same task");
+            }
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot create or describe topics on " + admin.getProperty("bootstrap.servers") + ": "
+                    + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+// The committed content of a model state store, rebuilt from its changelog topic, and the model snapshot in it.
+package io.neurostream.app.it;
+
+import io.neurostream.app.state.Head;
+import io.neurostream.app.state.ModelStore;
+import io.neurostream.core.codec.SnapshotChunks;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/** Latest value per key (tombstones remove), as Kafka Streams would restore the store. */
+final class ChangelogState {
+    private final Map<String, byte[]> latest = new HashMap<>();
+
+    static ChangelogState read(String bootstrap, String applicationId) {
+        String topic = applicationId + "-" + ModelStore.NAME + "-changelog";
+        ChangelogState state = new ChangelogState();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readCommitted(bootstrap, topic, rs -> !rs.isEmpty(), Duration.ofSeconds(3), Duration.ofSeconds(30))) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            if (r.value() == null) {
+                state.latest.remove(key);
+            } else {
+                state.latest.put(key, r.value());
+            }
+        }
+        return state;
+    }
+
+    Head head(String model) {
+        byte[] b = latest.get(model + "/head");
+        return b == null ? null : Head.decode(model, b);
+    }
+
+    /** The model's latest snapshot bytes, reassembled from its chunks and checked. */
+    byte[] snapshot(String model) {
+        SnapshotChunks.Manifest manifest = SnapshotChunks.Manifest.decode(latest.get(model + "/manifest"));
+        List<byte[]> chunks = new ArrayList<>();
+        for (int i = 0; i < manifest.chunkCount(); i++) {
+            chunks.add(latest.get(model + "/snapshot/" + i));
+        }
+        return SnapshotChunks.join(manifest, chunks);
+    }
+}
