@@ -15,8 +15,10 @@ import picocli.CommandLine.Spec;
         description = {"Run a local single-node Kafka broker (KRaft: broker and controller in this process, on 127.0.0.1) until Ctrl-C.",
                 "Its data stays in --data-dir, so a restart keeps topics and records. Not for production: one node, replication 1.",
                 "Prints the bootstrap address for --bootstrap-servers once the broker serves requests."},
-        footer = {"", "Example:", "  neurostream broker --port 9092 --data-dir kafka-data",
-                "  (in another terminal) neurostream produce --bootstrap-servers 127.0.0.1:9092 --model xor --synthetic xor"})
+        footer = {"", "Example:",
+                "  neurostream broker --port 9092 --data-dir kafka-data",
+                "  # in another terminal:",
+                "  neurostream produce --bootstrap-servers 127.0.0.1:9092 --model xor --synthetic xor"})
 final class BrokerCommand implements Callable<Integer> {
     static final String DEFAULT_DATA_DIR = "kafka-data";
 

@@ -24,13 +24,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "create", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Validate a model spec (as 'models validate') and write it as a ModelSpecRecord to the compacted models topic,",
-                "key = the model name. Running applications pick it up: samples keyed by that name train it.",
-                "Writing a spec under an existing name replaces that model's spec. The neurostream topics are created when absent.",
+@Command(name = "create", mixinStandardHelpOptions = true,
+        description = {"Validate a model spec and write it to the compacted models topic.",
+                "The spec is checked as by 'models validate', then written as a ModelSpecRecord with key = the model name; "
+                        + "running applications pick it up and samples keyed by that name train it. Writing a spec under an existing "
+                        + "name replaces that model's spec. The neurostream topics are created when absent.",
                 "Exit codes: 0 written, 1 Kafka failure, 2 invalid spec or setting."},
-        footer = {"", "Example:", "  neurostream models create my-mlp.json --bootstrap-servers 127.0.0.1:9092",
-                "  neurostream models create mnist-mlp --name mnist-small --bootstrap-servers 127.0.0.1:9092"})
+        footer = {"", "Examples:",
+                "  neurostream models create my-mlp.json --bootstrap-servers 127.0.0.1:9092",
+                "  neurostream models create mnist-mlp --name mnist-small \\",
+                "      --bootstrap-servers 127.0.0.1:9092"})
 final class ModelsCreateCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;

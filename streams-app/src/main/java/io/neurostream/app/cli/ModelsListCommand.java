@@ -1,7 +1,6 @@
 // `neurostream models list`: the preset models with their parameter counts and descriptions.
 package io.neurostream.app.cli;
 
-import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.io.PrintWriter;
@@ -25,8 +24,7 @@ final class ModelsListCommand implements Callable<Integer> {
             out.printf("%-" + width + "s  %10s  %s%n", "NAME", "PARAMETERS", "DESCRIPTION");
             for (String name : Presets.names()) {
                 ModelSpec spec = Presets.load(name);
-                long parameters = Network.create(spec).params().trainableCount();
-                out.printf("%-" + width + "s  %,10d  %s%n", name, parameters, spec.description());
+                out.printf("%-" + width + "s  %,10d  %s%n", name, SpecArgument.parameterCount(spec), spec.description());
             }
             out.flush();
             return ExitCodes.OK;

@@ -20,6 +20,8 @@ import io.neurostream.schemas.Sample;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -30,31 +32,40 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
-@Command(name = "produce", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "produce", mixinStandardHelpOptions = true,
         description = {"Write a dataset or a file as Sample records (Avro single-object encoding) to the samples topic, keyed by the model name.",
                 "Progress (count, rate, ETA) goes to stderr, the summary to stdout. Without --topic the neurostream topics are created when absent."},
         footer = {"",
-                "Sources:",
-                "  --mnist DIR      an MNIST-layout folder ({train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]; MNIST, Fashion-MNIST):",
-                "                   uint8 'pixels' of shape [1,28,28] with the digit as 'label'. Ids <folder>-<split>-<index>, e.g. mnist-train-0.",
-                "  --csv FILE       rows 'label,f1,f2,...' (no quoting): float 'values' of shape [F], the integer label as 'label';",
-                "                   an empty label means no label. A first line without any number is a header. Ids <file>-<row>.",
-                "  --text FILE      UTF-8 text as character 'tokens' (token k = the k-th distinct character in code point order;",
-                "                   the model's input needs \"vocabulary\": V, printed at the start, and shape [T], T = --seq-len).",
-                "                   Sample i holds the T+1 tokens at i*T .. i*T+T, no label or target: a next-token model reads the",
-                "                   first T and learns to predict the last T (each the character after its input). With --no-labels,",
-                "                   the T tokens at i*T .. i*T+T-1, for prediction only. Ids <file>-T<T>-<i>.",
-                "  --synthetic SET  2-D points (linear, and, or, xor, circle) as 'values' of shape [2] with class 'label' 0 or 1,",
-                "                   drawn with --seed. Ids <set>-<seed>-<index>.",
+                "Records:",
+                "  --mnist      'pixels' (uint8) of shape [1,28,28], 'label' = the digit;",
+                "               files {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]",
+                "               (MNIST, Fashion-MNIST). Ids <folder>-<split>-<index>,",
+                "               e.g. mnist-train-0.",
+                "  --csv        one sample per line 'label,f1,f2,...' (no quoting): 'values'",
+                "               (floats) of shape [F], 'label' = the integer label; an empty",
+                "               label means no label; a first line without any number is a",
+                "               header. Ids <file>-<row>, rows counted from 0.",
+                "  --text       'tokens': token k is the k-th distinct character of the file",
+                "               in code point order. The model needs input {\"shape\": [T],",
+                "               \"vocabulary\": V} with V as printed at the start. Sample i",
+                "               holds the T+1 tokens at i*T .. i*T+T, with no label or",
+                "               target: a next-token model reads the first T and learns to",
+                "               predict the last T (each the character after its input).",
+                "               With --no-labels: the T tokens at i*T .. i*T+T-1, predicted",
+                "               only. Ids <file>-T<T>-<i>.",
+                "  --synthetic  'values' (x, y) of shape [2], 'label' 0 or 1, drawn with",
+                "               --seed. Ids <set>-<seed>-<index>.",
                 "",
                 "Exit codes: 0 done, 1 Kafka or I/O failure, 2 bad flag, file or setting.",
                 "",
                 "Example:",
-                "  neurostream produce --bootstrap-servers 127.0.0.1:9092 --model mnist-mlp --mnist ops/data/mnist --rate 500/s --limit 10000"})
+                "  neurostream produce --bootstrap-servers 127.0.0.1:9092 --model mnist-mlp \\",
+                "      --mnist ops/data/mnist --rate 500/s --limit 10000"})
 final class ProduceCommand implements Callable<Integer> {
     static final int DEFAULT_SEQUENCE_LENGTH = 64;
     static final int DEFAULT_SYNTHETIC_COUNT = 1_000;
     static final long DEFAULT_SYNTHETIC_SEED = 1;
+    static final long STOP_WAIT_SECONDS = 10;
 
     @Spec
     CommandSpec command;
@@ -63,37 +74,37 @@ final class ProduceCommand implements Callable<Integer> {
             description = "The model the samples are for: the record key (a preset such as mnist-mlp, or a name created with 'models create').")
     String model;
 
-    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nSource (exactly one):%n", order = 1)
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nSource (exactly one):%n")
     SourceOptions source;
 
-    @Option(names = "--split", paramLabel = "train|test", order = 2,
+    @Option(names = "--split", paramLabel = "train|test",
             description = "With --mnist: the training (60,000) or test (10,000) images (default: train).")
     String split;
 
-    @Option(names = "--no-labels", order = 2,
+    @Option(names = "--no-labels",
             description = "Send no labels (text: no next token), so the model only predicts; default: labelled samples it also trains on.")
     boolean noLabels;
 
-    @Option(names = "--seq-len", paramLabel = "T", order = 2,
+    @Option(names = "--seq-len", paramLabel = "T",
             description = "With --text: input tokens per sample (default: " + DEFAULT_SEQUENCE_LENGTH + ").")
     Integer sequenceLength;
 
-    @Option(names = "--count", paramLabel = "N", order = 2,
+    @Option(names = "--count", paramLabel = "N",
             description = "With --synthetic: points to generate (default: " + DEFAULT_SYNTHETIC_COUNT + ").")
     Integer count;
 
-    @Option(names = "--topic", paramLabel = "TOPIC", order = 3,
+    @Option(names = "--topic", paramLabel = "TOPIC",
             description = "Topic to write to (default: <neurostream.topic.prefix>samples, created with the other topics when absent).")
     String topic;
 
-    @Option(names = "--rate", paramLabel = "N[/s]", converter = RateConverter.class, order = 3,
+    @Option(names = "--rate", paramLabel = "N[/s]", converter = RateConverter.class,
             description = "At most N samples per second, e.g. 500 or 500/s (default: as fast as Kafka takes them).")
     Double rate;
 
-    @Option(names = "--limit", paramLabel = "N", order = 3, description = "Send at most N samples (default: all).")
+    @Option(names = "--limit", paramLabel = "N", description = "Send at most N samples (default: all).")
     Integer limit;
 
-    @Option(names = "--seed", paramLabel = "S", order = 3,
+    @Option(names = "--seed", paramLabel = "S",
             description = "With --synthetic: the generator's seed (default: " + DEFAULT_SYNTHETIC_SEED + "). "
                     + "Otherwise: send in an order shuffled with this seed (ids stay those of the file order); default: file order.")
     Long seed;
@@ -155,15 +166,50 @@ final class ProduceCommand implements Callable<Integer> {
         Pacer pacer = rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM);
         Progress progress = new Progress(command.commandLine().getErr(), command.qualifiedName() + ": ", Progress.isTerminal(),
                 order.length, System::nanoTime);
-        SampleProducer.Result result;
-        try (Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", NeurostreamSerdes.sample().serializer())) {
-            result = new SampleProducer(producer, target, model, pacer, System::currentTimeMillis, System::nanoTime)
-                    .produce(samples, order, progress);
+        Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", NeurostreamSerdes.sample().serializer());
+        SampleProducer sender = new SampleProducer(producer, target, model, pacer, System::currentTimeMillis, System::nanoTime);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread stopOnSignal = stopHook(sender, finished);
+        try {
+            SampleProducer.Result result;
+            try {
+                result = sender.produce(samples, order, progress);
+            } finally {
+                producer.close();
+            }
+            out.printf("%s %,d samples to topic %s (key %s) in %.1f s, %,.0f samples/s%n", result.stopped() ? "stopped: produced" : "produced",
+                    result.samples(), target, model, result.seconds(), result.samplesPerSecond());
+            out.flush();
+            return ExitCodes.OK;
+        } finally {
+            finished.countDown();
+            removeHook(stopOnSignal);
         }
-        out.printf("produced %,d samples to topic %s (key %s) in %.1f s, %,.0f samples/s%n",
-                result.samples(), target, model, result.seconds(), result.samplesPerSecond());
-        out.flush();
-        return ExitCodes.OK;
+    }
+
+    /**
+     * On Ctrl-C or SIGTERM: stops the sender and waits (up to {@value #STOP_WAIT_SECONDS} s) until
+     * it has flushed what it sent and the summary is printed.
+     */
+    private static Thread stopHook(SampleProducer sender, CountDownLatch finished) {
+        Thread hook = new Thread(() -> {
+            sender.stop();
+            try {
+                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "neurostream-produce-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running; it returns now that the work is finished
+        }
     }
 
     /** Options that only apply to one source, and values out of range: one line naming the value. */

@@ -7,6 +7,7 @@ import io.neurostream.core.params.ParamSpec;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import io.neurostream.core.spec.SpecException;
+import io.neurostream.core.tensor.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -47,22 +48,42 @@ final class SpecArgument {
         }
     }
 
+    /**
+     * Trainable parameters of the spec's network, from its layers' declarations alone: no weights
+     * are allocated, so listing the presets does not start ND4J.
+     */
+    static long parameterCount(ModelSpec spec) {
+        long count = 0;
+        Shape shape = spec.input().shape();
+        for (int i = 0; i < spec.layers().size(); i++) {
+            for (Layer layer : spec.layers().get(i).build(shape, spec.buildContext(), "layers[" + i + "]")) {
+                count += trainable(layer);
+                shape = layer.outputShape();
+            }
+        }
+        return count;
+    }
+
     /** One line per layer: index, description, output shape, parameters; then loss, optimizer, batch and seed. */
     static void printSummary(Network net, PrintWriter out) {
         ModelSpec spec = net.spec();
         out.printf("  %-3s %-24s %-16s %12s%n", "#", "layer", "output", "parameters");
-        out.printf("  %-3s %-24s %-16s %12s%n", "", "input", spec.input().shape(), "");
+        out.printf("  %-3s %-24s %s%n", "", "input", spec.input().shape());
         for (int i = 0; i < net.layers().size(); i++) {
             Layer layer = net.layers().get(i);
-            long parameters = 0;
-            for (ParamSpec p : layer.params()) {
-                if (p.role() != ParamSpec.Role.STATE) {
-                    parameters += p.length();
-                }
-            }
-            out.printf("  %-3d %-24s %-16s %,12d%n", i, layer.describe(), layer.outputShape(), parameters);
+            out.printf("  %-3d %-24s %-16s %,12d%n", i, layer.describe(), layer.outputShape(), trainable(layer));
         }
         out.printf("  loss %s, optimizer %s, batch %d, seed %d, %,d trainable parameters%n",
                 spec.loss(), spec.optimizer().type(), spec.batchSize(), spec.seed(), net.params().trainableCount());
+    }
+
+    private static long trainable(Layer layer) {
+        long parameters = 0;
+        for (ParamSpec p : layer.params()) {
+            if (p.role() != ParamSpec.Role.STATE) {
+                parameters += p.length();
+            }
+        }
+        return parameters;
     }
 }

@@ -15,8 +15,11 @@ import org.apache.kafka.common.KafkaException;
  * stops the loop and is reported with the id of its sample.
  */
 public final class SampleProducer {
-    /** What was sent and how long it took (from the first send to the last acknowledgement). */
-    public record Result(long samples, double seconds) {
+    /**
+     * What was sent and how long it took (from the first send to the last acknowledgement);
+     * {@code stopped} when {@link #stop()} ended the loop early.
+     */
+    public record Result(long samples, double seconds, boolean stopped) {
         public double samplesPerSecond() {
             return seconds > 0 ? samples / seconds : 0;
         }
@@ -30,6 +33,7 @@ public final class SampleProducer {
     private final Pacer pacer;
     private final LongSupplier clockMillis;
     private final LongSupplier nanoTime;
+    private volatile boolean stopRequested;
 
     /**
      * @param clockMillis gives each sample's event time (the wall clock when it is sent)
@@ -73,6 +77,9 @@ public final class SampleProducer {
         progress.start();
         long sent = 0;
         for (int index : indices) {
+            if (stopRequested) {
+                break;
+            }
             pacer.awaitTurn(sent);
             throwIfFailed(failure);
             Sample sample = source.sample(index, clockMillis.getAsLong());
@@ -88,7 +95,12 @@ public final class SampleProducer {
         producer.flush();
         throwIfFailed(failure);
         progress.finish(sent);
-        return new Result(sent, (nanoTime.getAsLong() - start) / NANOS_PER_SECOND);
+        return new Result(sent, (nanoTime.getAsLong() - start) / NANOS_PER_SECOND, sent < indices.length);
+    }
+
+    /** Asks a running {@link #produce} to send nothing more; it still flushes what it sent and returns. */
+    public void stop() {
+        stopRequested = true;
     }
 
     private static void throwIfFailed(AtomicReference<RuntimeException> failure) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +32,14 @@ class ModelsCommandTest {
         }
         assertTrue(run.out().lines().anyMatch(l -> l.matches("mnist-mlp\\s+101,770\\s+The multi-layer perceptron.*")), run.out());
         assertTrue(run.out().lines().anyMatch(l -> l.matches("xor\\s+9\\s+Exclusive or.*")), run.out());
+    }
+
+    @Test
+    void shouldCountParametersFromLayerDeclarationsAsTheBuiltNetworkDoes() {
+        for (String name : Presets.names()) {
+            ModelSpec spec = Presets.load(name);
+            assertEquals(Network.create(spec).params().trainableCount(), SpecArgument.parameterCount(spec), name);
+        }
     }
 
     @Test

@@ -2,6 +2,7 @@
 package io.neurostream.app.produce;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,10 +29,44 @@ class ProduceSampleProducerTest {
         SampleProducer.Result result = producer(producer).produce(xor, new int[] {3, 0, 5}, quietProgress(3));
 
         assertEquals(3, result.samples());
+        assertFalse(result.stopped());
         List<ProducerRecord<String, Sample>> sent = producer.history();
         assertEquals(List.of("xor-1-3", "xor-1-0", "xor-1-5"), sent.stream().map(r -> r.value().getId()).toList());
         assertTrue(sent.stream().allMatch(r -> r.topic().equals("samples") && r.key().equals("xor")));
         assertEquals(EVENT_TIME, sent.get(0).value().getEventTime().toEpochMilli());
+        assertTrue(producer.flushed());
+    }
+
+    @Test
+    void shouldStopEarlyWhenAskedAndStillFlushWhatItSent() throws InterruptedException {
+        MockProducer<String, Sample> producer = new MockProducer<>(true, null, new StringSerializer(), NeurostreamSerdes.sample().serializer());
+        SampleProducer sender = producer(producer);
+        SyntheticSource points = SyntheticSource.of("circle", 10, 1, true);
+        SampleSource stopsAtThird = new SampleSource() {
+            @Override
+            public String description() {
+                return points.description();
+            }
+
+            @Override
+            public int size() {
+                return points.size();
+            }
+
+            @Override
+            public Sample sample(int index, long eventTimeMillis) {
+                if (index == 2) {
+                    sender.stop(); // as the Ctrl-C hook does, from another thread
+                }
+                return points.sample(index, eventTimeMillis);
+            }
+        };
+
+        SampleProducer.Result result = sender.produce(stopsAtThird, SampleProducer.order(10, null, null), quietProgress(10));
+
+        assertEquals(3, result.samples());
+        assertTrue(result.stopped());
+        assertEquals(3, producer.history().size());
         assertTrue(producer.flushed());
     }
 
