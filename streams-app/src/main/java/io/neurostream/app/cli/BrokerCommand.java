@@ -48,11 +48,18 @@ final class BrokerCommand implements Callable<Integer> {
         if (port != 0 && port == controllerPort) {
             return ExitCodes.badInput(command, "--port and --controller-port must differ, both are " + port);
         }
-        EmbeddedKafka kafka = EmbeddedKafka.builder().port(port).controllerPort(controllerPort).dataDir(dataDir).build().start();
-        CountDownLatch closed = new CountDownLatch(1);
-        Thread hook = new Thread(() -> closeOnce(kafka, closed), "neurostream-broker-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
+        EmbeddedKafka kafka = EmbeddedKafka.builder().port(port).controllerPort(controllerPort).dataDir(dataDir).build();
         PrintWriter out = command.commandLine().getOut();
+        CountDownLatch closed = new CountDownLatch(1);
+        // registered before start: a Ctrl-C while the broker starts waits for it, then shuts it down cleanly
+        Thread hook = new Thread(() -> closeOnce(kafka, closed, out), "neurostream-broker-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            kafka.start();
+        } catch (RuntimeException e) {
+            closed.countDown(); // start() has cleaned up: nothing for the hook to close
+            throw e;
+        }
         out.printf("Kafka broker running at %s (data directory %s); Ctrl-C stops it%n", kafka.bootstrapServers(),
                 dataDir.toAbsolutePath().normalize());
         out.printf("bootstrap.servers=%s%n", kafka.bootstrapServers());
@@ -62,17 +69,18 @@ final class BrokerCommand implements Callable<Integer> {
         } catch (InterruptedException e) {
             // stopped from within this JVM (tests, an embedding caller): close here instead of in the hook
             Runtime.getRuntime().removeShutdownHook(hook);
-            closeOnce(kafka, closed);
+            closeOnce(kafka, closed, out);
             Thread.currentThread().interrupt();
         }
-        out.println("Kafka broker stopped");
-        out.flush();
         return ExitCodes.OK;
     }
 
-    private static synchronized void closeOnce(EmbeddedKafka kafka, CountDownLatch closed) {
+    /** Closes the broker and says so; on Ctrl-C the JVM may end as soon as the hook returns, so the hook prints it. */
+    private static synchronized void closeOnce(EmbeddedKafka kafka, CountDownLatch closed, PrintWriter out) {
         if (closed.getCount() > 0) {
             kafka.close();
+            out.println("Kafka broker stopped");
+            out.flush();
             closed.countDown();
         }
     }
