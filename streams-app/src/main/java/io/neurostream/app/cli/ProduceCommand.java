@@ -243,7 +243,7 @@ final class ProduceCommand implements Callable<Integer> {
         }
     }
 
-    SampleSource openSource() {
+    private SampleSource openSource() {
         boolean labelled = !noLabels;
         if (source.mnist != null) {
             Mnist.Split which = "test".equals(split) ? Mnist.Split.TEST : Mnist.Split.TRAIN;
