@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Online training of neural networks inside Kafka Streams.",
-        subcommands = {RunCommand.class, TrainCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, TrainCommand.class, BenchCommand.class, ProduceCommand.class, ModelsCommand.class,
+                BrokerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

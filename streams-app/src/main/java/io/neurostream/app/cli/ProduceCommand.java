@@ -1,0 +1,262 @@
+// `neurostream produce`: a dataset or a file as Sample records on the samples topic, keyed by model name.
+package io.neurostream.app.cli;
+
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.produce.CsvSource;
+import io.neurostream.app.produce.MnistSource;
+import io.neurostream.app.produce.Pacer;
+import io.neurostream.app.produce.Producers;
+import io.neurostream.app.produce.Progress;
+import io.neurostream.app.produce.SampleProducer;
+import io.neurostream.app.produce.SampleSource;
+import io.neurostream.app.produce.SyntheticSource;
+import io.neurostream.app.produce.TextSource;
+import io.neurostream.app.runtime.TopicSetup;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.topology.Topics;
+import io.neurostream.core.data.Mnist;
+import io.neurostream.core.data.TextCorpus;
+import io.neurostream.schemas.Sample;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.Producer;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+@Command(name = "produce", mixinStandardHelpOptions = true,
+        description = {"Write a dataset or a file as Sample records (Avro single-object encoding) to the samples topic, keyed by the model name.",
+                "Progress (count, rate, ETA) goes to stderr, the summary to stdout. Without --topic the neurostream topics are created when absent."},
+        footer = {"",
+                "Records:",
+                "  --mnist      'pixels' (uint8) of shape [1,28,28], 'label' = the digit;",
+                "               files {train,t10k}-{images-idx3,labels-idx1}-ubyte[.gz]",
+                "               (MNIST, Fashion-MNIST). Ids <folder>-<split>-<index>,",
+                "               e.g. mnist-train-0.",
+                "  --csv        one sample per line 'label,f1,f2,...' (no quoting): 'values'",
+                "               (floats) of shape [F], 'label' = the integer label; an empty",
+                "               label means no label; a first line without any number is a",
+                "               header. Ids <file>-<row>, rows counted from 0.",
+                "  --text       'tokens': token k is the k-th distinct character of the file",
+                "               in code point order. The model needs input {\"shape\": [T],",
+                "               \"vocabulary\": V} with V as printed at the start. Sample i",
+                "               holds the T+1 tokens at i*T .. i*T+T, with no label or",
+                "               target: a next-token model reads the first T and learns to",
+                "               predict the last T (each the character after its input).",
+                "               With --no-labels: the T tokens at i*T .. i*T+T-1, predicted",
+                "               only. Ids <file>-T<T>-<i>.",
+                "  --synthetic  'values' (x, y) of shape [2], 'label' 0 or 1, drawn with",
+                "               --seed. Ids <set>-<seed>-<index>.",
+                "",
+                "Exit codes: 0 done, 1 Kafka or I/O failure, 2 bad flag, file or setting.",
+                "",
+                "Example:",
+                "  neurostream produce --bootstrap-servers 127.0.0.1:9092 --model mnist-mlp \\",
+                "      --mnist ops/data/mnist --rate 500/s --limit 10000"})
+final class ProduceCommand implements Callable<Integer> {
+    static final int DEFAULT_SEQUENCE_LENGTH = 64;
+    static final int DEFAULT_SYNTHETIC_COUNT = 1_000;
+    static final long DEFAULT_SYNTHETIC_SEED = 1;
+    static final long STOP_WAIT_SECONDS = 10;
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--model", required = true, paramLabel = "NAME",
+            description = "The model the samples are for: the record key (a preset such as mnist-mlp, or a name created with 'models create').")
+    String model;
+
+    @ArgGroup(exclusive = true, multiplicity = "1", heading = "%nSource (exactly one):%n")
+    SourceOptions source;
+
+    @Option(names = "--split", paramLabel = "train|test",
+            description = "With --mnist: the training (60,000) or test (10,000) images (default: train).")
+    String split;
+
+    @Option(names = "--no-labels",
+            description = "Send no labels (text: no next token), so the model only predicts; default: labelled samples it also trains on.")
+    boolean noLabels;
+
+    @Option(names = "--seq-len", paramLabel = "T",
+            description = "With --text: input tokens per sample (default: " + DEFAULT_SEQUENCE_LENGTH + ").")
+    Integer sequenceLength;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "With --synthetic: points to generate (default: " + DEFAULT_SYNTHETIC_COUNT + ").")
+    Integer count;
+
+    @Option(names = "--topic", paramLabel = "TOPIC",
+            description = "Topic to write to (default: <neurostream.topic.prefix>samples, created with the other topics when absent).")
+    String topic;
+
+    @Option(names = "--rate", paramLabel = "N[/s]", converter = RateConverter.class,
+            description = "At most N samples per second, e.g. 500 or 500/s (default: as fast as Kafka takes them).")
+    Double rate;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Send at most N samples (default: all).")
+    Integer limit;
+
+    @Option(names = "--seed", paramLabel = "S",
+            description = "With --synthetic: the generator's seed (default: " + DEFAULT_SYNTHETIC_SEED + "). "
+                    + "Otherwise: send in an order shuffled with this seed (ids stay those of the file order); default: file order.")
+    Long seed;
+
+    @Mixin
+    KafkaOptions kafka;
+
+    /** Exactly one of these. */
+    static final class SourceOptions {
+        @Option(names = "--mnist", paramLabel = "DIR", description = "An MNIST-layout folder, e.g. ops/data/mnist.")
+        Path mnist;
+
+        @Option(names = "--csv", paramLabel = "FILE", description = "A CSV file of label,f1,f2,... rows.")
+        Path csv;
+
+        @Option(names = "--text", paramLabel = "FILE", description = "A UTF-8 text file, e.g. ops/data/text/tinyshakespeare.txt.")
+        Path text;
+
+        @Option(names = "--synthetic", paramLabel = "SET", description = "linear, and, or, xor or circle.")
+        String synthetic;
+    }
+
+    /** "500" or "500/s": samples per second, > 0. */
+    static final class RateConverter implements ITypeConverter<Double> {
+        @Override
+        public Double convert(String value) {
+            String number = value.endsWith("/s") ? value.substring(0, value.length() - 2) : value;
+            double perSecond;
+            try {
+                perSecond = Double.parseDouble(number);
+            } catch (NumberFormatException e) {
+                throw new TypeConversionException("'" + value + "' is not a rate: expected samples per second, e.g. 500 or 500/s");
+            }
+            if (!(perSecond > 0) || Double.isInfinite(perSecond)) {
+                throw new TypeConversionException("'" + value + "' is not a rate > 0 samples per second");
+            }
+            return perSecond;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        return ExitCodes.run(command, this::produce);
+    }
+
+    private int produce() throws InterruptedException {
+        checkOptions();
+        NeurostreamConfig config = kafka.load();
+        SampleSource samples = openSource();
+        int[] order = SampleProducer.order(samples.size(), limit, source.synthetic == null ? seed : null);
+        String target = topic != null ? topic : new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).samples();
+        String bootstrap = config.streamsProperties().getProperty("bootstrap.servers");
+        PrintWriter out = command.commandLine().getOut();
+        out.printf("producing %,d samples of %s to topic %s (key %s) on %s%n", order.length, samples.description(), target, model, bootstrap);
+        out.flush();
+        if (topic == null) {
+            TopicSetup.ensureTopics(config);
+        }
+        Pacer pacer = rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM);
+        Progress progress = new Progress(command.commandLine().getErr(), command.qualifiedName() + ": ", Progress.isTerminal(),
+                order.length, System::nanoTime);
+        Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", NeurostreamSerdes.sample().serializer());
+        SampleProducer sender = new SampleProducer(producer, target, model, pacer, System::currentTimeMillis, System::nanoTime);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread stopOnSignal = stopHook(sender, finished);
+        try {
+            SampleProducer.Result result;
+            try {
+                result = sender.produce(samples, order, progress);
+            } finally {
+                producer.close();
+            }
+            out.printf("%s %,d samples to topic %s (key %s) in %.1f s, %,.0f samples/s%n", result.stopped() ? "stopped: produced" : "produced",
+                    result.samples(), target, model, result.seconds(), result.samplesPerSecond());
+            out.flush();
+            return ExitCodes.OK;
+        } finally {
+            finished.countDown();
+            removeHook(stopOnSignal);
+        }
+    }
+
+    /**
+     * On Ctrl-C or SIGTERM: stops the sender and waits (up to {@value #STOP_WAIT_SECONDS} s) until
+     * it has flushed what it sent and the summary is printed.
+     */
+    private static Thread stopHook(SampleProducer sender, CountDownLatch finished) {
+        Thread hook = new Thread(() -> {
+            sender.stop();
+            try {
+                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "neurostream-produce-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        return hook;
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running; it returns now that the work is finished
+        }
+    }
+
+    /** Options that only apply to one source, and values out of range: one line naming the value. */
+    private void checkOptions() {
+        if (model.isBlank()) {
+            throw new IllegalArgumentException("--model must not be empty");
+        }
+        if (split != null && source.mnist == null) {
+            throw new IllegalArgumentException("--split " + split + " applies to --mnist only");
+        }
+        if (split != null && !split.equals("train") && !split.equals("test")) {
+            throw new IllegalArgumentException("--split must be train or test, got \"" + split + "\"");
+        }
+        if (sequenceLength != null && source.text == null) {
+            throw new IllegalArgumentException("--seq-len " + sequenceLength + " applies to --text only");
+        }
+        if (sequenceLength != null && sequenceLength < 1) {
+            throw new IllegalArgumentException("--seq-len must be >= 1, got " + sequenceLength);
+        }
+        if (count != null && source.synthetic == null) {
+            throw new IllegalArgumentException("--count " + count + " applies to --synthetic only");
+        }
+        if (count != null && count < 1) {
+            throw new IllegalArgumentException("--count must be >= 1, got " + count);
+        }
+        if (limit != null && limit < 1) {
+            throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        }
+        if (topic != null && topic.isBlank()) {
+            throw new IllegalArgumentException("--topic must not be empty");
+        }
+    }
+
+    private SampleSource openSource() {
+        boolean labelled = !noLabels;
+        if (source.mnist != null) {
+            Mnist.Split which = "test".equals(split) ? Mnist.Split.TEST : Mnist.Split.TRAIN;
+            return MnistSource.load(source.mnist, which, labelled);
+        }
+        if (source.csv != null) {
+            return CsvSource.load(source.csv, labelled);
+        }
+        if (source.text != null) {
+            int t = sequenceLength == null ? DEFAULT_SEQUENCE_LENGTH : sequenceLength;
+            return new TextSource(TextCorpus.load(source.text), t, labelled);
+        }
+        long generatorSeed = seed == null ? DEFAULT_SYNTHETIC_SEED : seed;
+        return SyntheticSource.of(source.synthetic, count == null ? DEFAULT_SYNTHETIC_COUNT : count, generatorSeed, labelled);
+    }
+}

@@ -1,0 +1,129 @@
+// `neurostream models` list/show/validate, `models create` and `broker` argument errors: outputs, one-line errors, exit codes.
+package io.neurostream.app.cli;
+
+import static io.neurostream.app.cli.ProduceCommandTest.assertOneLineError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.core.spec.Presets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ModelsCommandTest {
+    private static final String SMALL_SPEC = """
+            {"name": "tiny", "input": {"shape": [2]},
+             "layers": [{"type": "dense", "units": 3, "activation": "tanh"}, {"type": "dense", "units": 2, "activation": "softmax"}],
+             "loss": "cross_entropy", "optimizer": {"type": "sgd", "learning_rate": 0.1}}
+            """;
+
+    @Test
+    void shouldListEveryPresetWithItsParameterCount() {
+        CommandRun run = CommandRun.of("models", "list");
+
+        assertEquals(0, run.exitCode(), run.err());
+        for (String name : Presets.names()) {
+            assertTrue(run.out().lines().anyMatch(l -> l.startsWith(name + " ")), name + " missing from:\n" + run.out());
+        }
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("mnist-mlp\\s+101,770\\s+The multi-layer perceptron.*")), run.out());
+        assertTrue(run.out().lines().anyMatch(l -> l.matches("xor\\s+9\\s+Exclusive or.*")), run.out());
+    }
+
+    @Test
+    void shouldCountParametersFromLayerDeclarationsAsTheBuiltNetworkDoes() {
+        for (String name : Presets.names()) {
+            ModelSpec spec = Presets.load(name);
+            assertEquals(Network.create(spec).params().trainableCount(), SpecArgument.parameterCount(spec), name);
+        }
+    }
+
+    @Test
+    void shouldShowAPresetAsJson() throws Exception {
+        CommandRun run = CommandRun.of("models", "show", "xor");
+
+        assertEquals(0, run.exitCode());
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        assertEquals("xor", json.get("name").asText());
+        assertTrue(run.out().lines().count() > 3, "pretty, not one line");
+    }
+
+    @Test
+    void shouldNameAnUnknownPreset() {
+        assertOneLineError("neurostream models show: no preset \"lenet\"; presets: " + String.join(", ", Presets.names()),
+                "models", "show", "lenet");
+    }
+
+    @Test
+    void shouldValidateASpecAndSummariseItsLayers(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("tiny.json");
+        Files.writeString(spec, SMALL_SPEC);
+
+        CommandRun run = CommandRun.of("models", "validate", spec.toString());
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().startsWith("OK: " + spec + ", model tiny (17 trainable parameters)"), run.out());
+        assertTrue(run.out().contains("dense(2->3)"), run.out());
+        assertTrue(run.out().contains("dense(3->2)"), run.out());
+        assertTrue(run.out().contains("loss cross_entropy, optimizer sgd, batch 32"), run.out());
+    }
+
+    @Test
+    void shouldRejectAnInvalidSpecInOneLineWithExitCode2(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("bad.json");
+        Files.writeString(spec, SMALL_SPEC.replace("\"units\": 3", "\"units\": 0"));
+        Path notJson = dir.resolve("broken.json");
+        Files.writeString(notJson, "{\"name\": ");
+
+        CommandRun bad = CommandRun.of("models", "validate", spec.toString());
+        CommandRun broken = CommandRun.of("models", "validate", notJson.toString());
+
+        assertEquals(2, bad.exitCode());
+        assertEquals(1, bad.err().lines().count(), bad.err());
+        assertTrue(bad.err().startsWith("neurostream models validate: " + spec + ": layers[0].units: "), bad.err());
+        assertEquals(2, broken.exitCode());
+        assertTrue(broken.err().startsWith("neurostream models validate: " + notJson + ": not valid JSON"), broken.err());
+        assertOneLineError("neurostream models validate: missing.json: no such spec file, nor a preset (" + String.join(", ", Presets.names()) + ")",
+                "models", "validate", "missing.json");
+    }
+
+    @Test
+    void shouldCheckTheSpecAndTheClusterBeforeCreating(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("tiny.json");
+        Files.writeString(spec, SMALL_SPEC);
+
+        assertOneLineError("neurostream models create: no Kafka cluster: give --bootstrap-servers or bootstrap.servers in --config",
+                "models", "create", spec.toString());
+        CommandRun badName = CommandRun.of("models", "create", spec.toString(), "--name", "no spaces", "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, badName.exitCode());
+        assertTrue(badName.errLine().startsWith("neurostream models create: name: must be 1-128 letters"), badName.err());
+    }
+
+    @Test
+    void shouldRejectBadBrokerPortsInOneLine() {
+        assertOneLineError("neurostream broker: --port must be 0 to 65535, got 70000", "broker", "--port", "70000");
+        assertOneLineError("neurostream broker: --port and --controller-port must differ, both are 9500",
+                "broker", "--port", "9500", "--controller-port", "9500");
+    }
+
+    @Test
+    void shouldDocumentTheModelsAndBrokerCommands() {
+        CommandRun models = CommandRun.of("models", "--help");
+        CommandRun create = CommandRun.of("models", "create", "--help");
+        CommandRun broker = CommandRun.of("broker", "--help");
+
+        for (String sub : new String[] {"list", "show", "validate", "create"}) {
+            assertTrue(models.out().contains(sub), models.out());
+        }
+        for (String option : new String[] {"--name", "--bootstrap-servers", "--config", "--set"}) {
+            assertTrue(create.out().contains(option), create.out());
+        }
+        for (String option : new String[] {"--port", "--data-dir", "--controller-port", "Ctrl-C"}) {
+            assertTrue(broker.out().contains(option), broker.out());
+        }
+    }
+}
