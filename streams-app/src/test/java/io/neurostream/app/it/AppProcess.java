@@ -12,6 +12,9 @@ import java.util.concurrent.TimeUnit;
 
 /** Runs with the test's class path; its output goes to a log file per start (kept under target/). */
 final class AppProcess {
+    /** A JVM stopped by SIGTERM exits with 128 + 15, even when its shutdown hooks complete. */
+    static final int EXIT_ON_SIGTERM = 143;
+
     private final Process process;
     private final Path log;
 
@@ -45,6 +48,10 @@ final class AppProcess {
         return process.exitValue();
     }
 
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
@@ -56,7 +63,7 @@ final class AppProcess {
             if (!process.isAlive()) {
                 throw new IllegalStateException("neurostream exited with " + process.exitValue() + "; log: " + log + "\n" + Files.readString(log));
             }
-            if (Files.exists(log) && Files.readString(log).contains("-> RUNNING")) {
+            if (Files.exists(log) && log().contains("-> RUNNING")) {
                 return;
             }
             Thread.sleep(100);

@@ -1,0 +1,176 @@
+// Exactly once and bit-identical: the app is SIGKILLed three times mid-training and ends with the model an uninterrupted run makes.
+package io.neurostream.app.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurostream.app.broker.EmbeddedKafka;
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.runtime.NeurostreamApp;
+import io.neurostream.app.runtime.TopicSetup;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.topology.Topics;
+import io.neurostream.core.codec.SnapshotCodec;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.spec.Presets;
+import io.neurostream.schemas.ModelSpecRecord;
+import io.neurostream.schemas.Prediction;
+import io.neurostream.schemas.TrainingMetrics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("integration")
+class CrashRecoveryIT {
+    private static final int SAMPLES = 5_000;
+    private static final String MODEL = "crash-mlp";
+    private static final int BATCH = 40;          // 5,000 = 125 batches: every sample ends trained
+    private static final int SNAPSHOT_EVERY = 25; // batches; the last snapshot covers everything
+    // Record timestamps near now: the broker deletes records older than the topic's retention (7 days by default).
+    private static final long BASE_TIME = System.currentTimeMillis() - 60_000;
+    private static final Path LOGS = Path.of("target", "it-logs", "crash-recovery");
+
+    @TempDir
+    Path tmp;
+
+    private static String spec() {
+        return Presets.json("mnist-mlp").replace("\"mnist-mlp\"", "\"" + MODEL + "\"").replace("\"batch_size\": 32", "\"batch_size\": " + BATCH);
+    }
+
+    private Map<String, String> settings(String bootstrap, String prefix, String applicationId) {
+        Map<String, String> s = new HashMap<>();
+        s.put("bootstrap.servers", bootstrap);
+        s.put("application.id", applicationId);
+        s.put("state.dir", tmp.resolve(applicationId).toString());
+        s.put("session.timeout.ms", "6000");
+        s.put("heartbeat.interval.ms", "1000");
+        s.put(NeurostreamConfig.TOPIC_PREFIX.name(), prefix);
+        s.put(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), Integer.toString(SNAPSHOT_EVERY));
+        s.put(NeurostreamConfig.HTTP_PORT.name(), "-1");
+        return s;
+    }
+
+    private static void produceSpec(KafkaProducer<byte[], byte[]> producer, Topics topics) {
+        ModelSpecRecord record = ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(spec()).setCreatedAt(Instant.ofEpochMilli(BASE_TIME)).build();
+        KafkaClients.send(producer, topics.models(), MODEL, NeurostreamSerdes.modelSpec().encode(record), BASE_TIME - 1);
+        producer.flush();
+    }
+
+    private static void produceSamples(KafkaProducer<byte[], byte[]> producer, Topics topics, List<byte[]> samples, long pauseEvery, long pauseMillis)
+            throws InterruptedException {
+        for (int i = 0; i < samples.size(); i++) {
+            KafkaClients.send(producer, topics.samples(), MODEL, samples.get(i), BASE_TIME + i);
+            if (pauseEvery > 0 && i % pauseEvery == pauseEvery - 1) {
+                producer.flush();
+                Thread.sleep(pauseMillis);
+            }
+        }
+        producer.flush();
+    }
+
+    private static boolean trainedAll(List<ConsumerRecord<byte[], byte[]>> metrics) {
+        return metrics.stream().map(r -> NeurostreamSerdes.trainingMetrics().deserializer().deserialize("m", r.value()))
+                .anyMatch(m -> m.getSamplesTrained() == SAMPLES);
+    }
+
+    /** Reads the metrics topic until a record says every sample is trained; reports progress while waiting. */
+    private static List<TrainingMetrics> awaitAllTrained(String bootstrap, Topics topics) {
+        long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+        List<TrainingMetrics> metrics = List.of();
+        while (System.nanoTime() < deadline) {
+            metrics = KafkaClients.readCommitted(bootstrap, topics.metrics(), CrashRecoveryIT::trainedAll, Duration.ZERO, Duration.ofSeconds(10))
+                    .stream().map(r -> NeurostreamSerdes.trainingMetrics().deserializer().deserialize("m", r.value())).toList();
+            long trained = metrics.stream().mapToLong(TrainingMetrics::getSamplesTrained).max().orElse(0);
+            if (trained == SAMPLES) {
+                return metrics;
+            }
+            System.out.println("waiting for " + topics.metrics() + ": " + trained + " of " + SAMPLES + " trained so far");
+        }
+        throw new AssertionError("not all " + SAMPLES + " samples trained within the timeout; metrics records: " + metrics.size());
+    }
+
+    @Test
+    void shouldEndBitIdenticalAfterThreeSigkillsWithExactlyOnePredictionPerSample() throws Exception {
+        List<byte[]> samples = MnistRecords.labelled(SAMPLES);
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            String bootstrap = kafka.bootstrapServers();
+            Topics refTopics = new Topics("ref.");
+            Topics crashTopics = new Topics("crash.");
+            Map<String, String> ref = settings(bootstrap, "ref.", "ref-app");
+            Map<String, String> crash = settings(bootstrap, "crash.", "crash-app");
+            TopicSetup.ensureTopics(NeurostreamConfig.load(null, ref));
+            TopicSetup.ensureTopics(NeurostreamConfig.load(null, crash));
+
+            // 1. The uninterrupted reference run, in this JVM.
+            produceSpec(producer, refTopics);
+            produceSamples(producer, refTopics, samples, 0, 0);
+            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, ref))) {
+                awaitAllTrained(bootstrap, refTopics);
+            }
+            byte[] reference = ChangelogState.read(bootstrap, "ref-app").snapshot(MODEL);
+
+            // 2. The same input, produced while a child JVM trains and is killed with SIGKILL three times.
+            produceSpec(producer, crashTopics);
+            Thread feeder = new Thread(() -> {
+                try {
+                    produceSamples(KafkaClients.producer(bootstrap), crashTopics, samples, 250, 400);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "feeder");
+            feeder.start();
+            AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("run-0.log"));
+            List<TrainingMetrics> metrics;
+            try {
+            for (int kill = 1; kill <= 3; kill++) {
+                app.awaitRunning(180);
+                Thread.sleep(1500 + 700L * kill);
+                assertTrue(app.isAlive(), "still running before kill " + kill);
+                app.kill();
+                app = AppProcess.start(bootstrap, crash, LOGS.resolve("run-" + kill + ".log"));
+            }
+            feeder.join();
+            app.awaitRunning(180);
+            metrics = awaitAllTrained(bootstrap, crashTopics);
+            assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
+            assertTrue(app.log().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly on SIGTERM");
+            } finally {
+                if (app.isAlive()) {
+                    app.kill();
+                }
+            }
+
+            // 3. Bit-identical model, one prediction per sample, nothing dead-lettered.
+            ChangelogState state = ChangelogState.read(bootstrap, "crash-app");
+            byte[] crashed = state.snapshot(MODEL);
+            assertArrayEquals(reference, crashed, "the model after three SIGKILLs is bit-identical to the uninterrupted one");
+            Network model = SnapshotCodec.decode(crashed);
+            assertEquals(SAMPLES, model.counters().samplesTrained());
+            assertEquals(0, state.head(MODEL).journalLength(), "the last snapshot covers every sample");
+            assertEquals(SAMPLES, metrics.stream().mapToLong(TrainingMetrics::getSamplesTrained).max().orElseThrow());
+
+            List<ConsumerRecord<byte[], byte[]>> predictions = KafkaClients.readCommitted(bootstrap, crashTopics.predictions(),
+                    rs -> rs.size() >= SAMPLES, Duration.ofSeconds(3), Duration.ofMinutes(1));
+            Map<String, Long> perId = predictions.stream()
+                    .map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value()))
+                    .collect(Collectors.groupingBy(Prediction::getSampleId, Collectors.counting()));
+            assertEquals(SAMPLES, perId.size(), "a prediction for every sample");
+            assertTrue(perId.values().stream().allMatch(c -> c == 1), "exactly one prediction per sample id");
+            assertEquals(SAMPLES, predictions.size());
+            assertTrue(KafkaClients.readCommitted(bootstrap, crashTopics.deadLetters(), rs -> false, Duration.ZERO, Duration.ofSeconds(3)).isEmpty(),
+                    "nothing dead-lettered");
+            assertTrue(app.log().contains("restored at step"), "the last start restored the model from the store");
+        }
+    }
+}
