@@ -2,19 +2,18 @@
 // demo, the standalone `broker` command and integration tests. Only main kafka_2.13 jars: no test jars, no containers.
 package io.neurostream.app.broker;
 
+import io.neurostream.app.runtime.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -133,7 +132,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         bootstrapServers = null;
         if (requestedDataDir == null && dataDir != null) {
-            deleteRecursively(dataDir);
+            Directories.deleteRecursively(dataDir);
         }
     }
 
@@ -152,19 +151,6 @@ public final class EmbeddedKafka implements AutoCloseable {
             return Files.createTempDirectory(TEMP_DIR_PREFIX);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary data directory for embedded Kafka", e);
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete embedded Kafka's data directory " + dir, e);
         }
     }
 

@@ -53,7 +53,7 @@ final class BenchModelCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--compare " + compare + ": the only baseline is dl4j");
         }
         Nd4jRuntime.configureThreads(threads);
-        ModelSpec spec = ModelArgument.resolve(model);
+        ModelSpec spec = SpecArgument.resolve(model);
         PrintWriter out = command.commandLine().getOut();
         ModelBench bench = new ModelBench(warmupSeconds, roundSeconds, rounds);
         List<Map<String, Object>> results = new ArrayList<>();

@@ -2,21 +2,13 @@
 package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
-import io.neurostream.app.produce.Producers;
-import io.neurostream.app.runtime.TopicSetup;
-import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.runtime.ModelSpecPublisher;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.core.spec.ModelSpec;
-import io.neurostream.schemas.ModelSpecRecord;
 import java.io.PrintWriter;
-import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.KafkaException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -59,20 +51,8 @@ final class ModelsCreateCommand implements Callable<Integer> {
             parsed = parsed.with(Map.of("name", name));
         }
         SpecArgument.build(parsed);
-        TopicSetup.ensureTopics(config);
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
-        ModelSpecRecord record = ModelSpecRecord.newBuilder()
-                .setName(parsed.name())
-                .setSpecJson(parsed.json())
-                .setCreatedAt(Instant.now())
-                .setCreatedBy("neurostream models create (" + System.getProperty("user.name") + ")")
-                .build();
-        RecordMetadata written;
-        try (Producer<String, ModelSpecRecord> producer = Producers.create(config, "neurostream-models", NeurostreamSerdes.modelSpec().serializer())) {
-            written = producer.send(new ProducerRecord<>(topic, parsed.name(), record)).get();
-        } catch (ExecutionException e) {
-            throw new KafkaException("cannot write model " + parsed.name() + " to topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
-        }
+        RecordMetadata written = ModelSpecPublisher.publish(config, parsed, "neurostream models create (" + System.getProperty("user.name") + ")");
         PrintWriter out = command.commandLine().getOut();
         out.printf("model %s written to topic %s (partition %d, offset %d)%n", parsed.name(), topic, written.partition(), written.offset());
         out.flush();

@@ -45,7 +45,7 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Nd4jRuntime.configureThreads(threads);
-        ModelSpec spec = ModelArgument.resolve(model);
+        ModelSpec spec = SpecArgument.resolve(model);
         Map<String, Object> overrides = new LinkedHashMap<>();
         if (batch != null) {
             overrides.put("batch_size", batch);

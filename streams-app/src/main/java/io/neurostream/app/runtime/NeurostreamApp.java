@@ -25,9 +25,11 @@ public final class NeurostreamApp implements AutoCloseable {
     private final NeurostreamMetrics metrics;
     private final PrometheusMeterRegistry registry;
     private final CompletableFuture<KafkaStreams.State> stopped;
+    private final NeurostreamConfig config;
 
-    private NeurostreamApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, NeurostreamMetrics metrics, PrometheusMeterRegistry registry,
+    private NeurostreamApp(NeurostreamConfig config, KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, NeurostreamMetrics metrics, PrometheusMeterRegistry registry,
                            CompletableFuture<KafkaStreams.State> stopped) {
+        this.config = config;
         this.streams = streams;
         this.stopped = stopped;
         this.streamsMetrics = streamsMetrics;
@@ -53,12 +55,21 @@ public final class NeurostreamApp implements AutoCloseable {
             }
         });
         streams.start();
-        return new NeurostreamApp(streams, streamsMetrics, metrics, registry, stopped);
+        return new NeurostreamApp(config, streams, streamsMetrics, metrics, registry, stopped);
     }
 
     /** Completes with ERROR (a stream thread failed) or NOT_RUNNING (closed). */
     public CompletableFuture<KafkaStreams.State> stopped() {
         return stopped;
+    }
+
+    public NeurostreamConfig config() {
+        return config;
+    }
+
+    /** The port of the HTTP metrics server, or -1 when it is off. */
+    public int httpPort() {
+        return -1;
     }
 
     public KafkaStreams streams() {

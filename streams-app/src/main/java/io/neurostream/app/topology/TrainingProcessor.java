@@ -253,11 +253,16 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             deadLetter(record, source, null, DeadLetterReason.INVALID_MODEL_SPEC, "model spec keyed " + name + " names model " + spec.name());
             return;
         }
-        if (json.equals(store.spec(name))) {
+        String previous = store.spec(name);
+        if (json.equals(previous)) {
             return;
         }
         replace(name, json);
-        LOG.info("model {}: new spec from {}; the model starts again from it", name, source.topic());
+        if (previous == null) {
+            LOG.info("model {}: created from its spec on {}", name, source.topic());
+        } else {
+            LOG.info("model {}: new spec from {}; the model starts again from it", name, source.topic());
+        }
     }
 
     /**

@@ -1,0 +1,331 @@
+// `neurostream demo`: the whole product in one process — embedded broker, MNIST producer, training topology, metrics.
+package io.neurostream.app.cli;
+
+import io.neurostream.app.broker.EmbeddedKafka;
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.metrics.ModelProgress;
+import io.neurostream.app.produce.MnistSource;
+import io.neurostream.app.produce.Pacer;
+import io.neurostream.app.produce.Producers;
+import io.neurostream.app.produce.Progress;
+import io.neurostream.app.produce.SampleProducer;
+import io.neurostream.app.runtime.Directories;
+import io.neurostream.app.runtime.ModelSpecPublisher;
+import io.neurostream.app.runtime.NeurostreamApp;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.topology.Topics;
+import io.neurostream.core.data.DataLocator;
+import io.neurostream.core.data.Mnist;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.schemas.Sample;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.streams.KafkaStreams;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start a one-node Kafka broker in this process, stream the bundled MNIST training images into the samples topic "
+                + "(uint8 pixels, labelled), then the test images without labels (predicted only), and train the model on them "
+                + "inside Kafka Streams, printing progress. /metrics, /health and a live page are served over HTTP.",
+                "Ends when every sample is accounted for (trained, predicted or dead-lettered), at --duration, or on Ctrl-C."},
+        footer = {"", "The last (samples mod batch size) training samples wait in the model's journal for a next batch; "
+                + "they are not counted as trained when the demo ends.",
+                "", "Example:", "  java -jar streams-app/target/neurostream.jar demo --samples 20000 --duration 2m"})
+final class DemoCommand implements Callable<Integer> {
+    static final String PRODUCER_CLIENT_ID = "neurostream-demo";
+
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--model", paramLabel = "NAME|SPEC.json", defaultValue = "mnist-mlp",
+            description = "A preset (mnist-mlp, lenet5, mnist-cnn, ...) or a spec file whose input fits 28x28 images (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "60000", description = "Training images to stream (default: all ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--test-samples", paramLabel = "N", defaultValue = "10000",
+            description = "Test images streamed afterwards without labels, only predicted (default: ${DEFAULT-VALUE}; 0 for none).")
+    int testSamples;
+
+    @Option(names = "--duration", paramLabel = "TIME", converter = DurationConverter.class,
+            description = "Stop after this long, e.g. 90s, 10m, 1h (default: when every sample is accounted for).")
+    Duration duration;
+
+    @Option(names = "--rate", paramLabel = "N[/s]", converter = ProduceCommand.RateConverter.class,
+            description = "Produce at most N samples per second (default: as fast as Kafka takes them).")
+    Double rate;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "MNIST folder (default: the bundled ops/data/mnist).")
+    Path data;
+
+    @Option(names = "--http-port", paramLabel = "PORT",
+            description = "Port of /metrics, /health and the live page (default: neurostream.http.port, 9464; 0 picks a free one, -1 none).")
+    Integer httpPort;
+
+    @Option(names = "--broker-port", paramLabel = "PORT", defaultValue = "0", description = "Port of the embedded broker (default: a free one).")
+    int brokerPort;
+
+    @Option(names = "--progress-every", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "5s",
+            description = "Interval of the progress lines (default: ${DEFAULT-VALUE}).")
+    Duration progressEvery;
+
+    @Option(names = "--json", description = "End with one JSON line: the summary.")
+    boolean json;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of neurostream.* and Kafka Streams settings.")
+    Path configFile;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One setting, repeatable; overrides the file.")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    /** The end of a demo run, as printed by --json. */
+    record Summary(String model, long samples_produced, long trained, long predicted, long dead_lettered, long model_step,
+                   double seconds, double trained_per_second, double training_loss, double prequential_accuracy_fading,
+                   double prequential_accuracy_window, String stopped_by) {}
+
+    @Override
+    public Integer call() throws Exception {
+        return ExitCodes.run(command, this::demo);
+    }
+
+    private int demo() throws Exception {
+        if (samples < 1 || testSamples < 0) {
+            throw new IllegalArgumentException("--samples must be >= 1 and --test-samples >= 0, got " + samples + " and " + testSamples);
+        }
+        ModelSpec spec = SpecArgument.resolve(model);
+        Path mnist = data != null ? data : DataLocator.locate().resolve("mnist");
+        MnistSource train = MnistSource.load(mnist, Mnist.Split.TRAIN, true);
+        MnistSource test = MnistSource.load(mnist, Mnist.Split.TEST, false);
+        int trainCount = Math.min(samples, train.size());
+        int testCount = Math.min(testSamples, test.size());
+        PrintWriter out = command.commandLine().getOut();
+        Path work = Files.createTempDirectory("neurostream-demo-");
+        CountDownLatch finished = new CountDownLatch(1);
+        AtomicReference<String> stopSignal = new AtomicReference<>();
+        Thread hook = new Thread(() -> {
+            stopSignal.set("signal");
+            awaitQuietly(finished);
+        }, "neurostream-demo-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(brokerPort).dataDir(work.resolve("kafka")).build().start()) {
+            NeurostreamConfig config = NeurostreamConfig.load(configFile, overrides(kafka.bootstrapServers(), work));
+            ModelSpecPublisher.publish(config, spec, "neurostream demo");
+            try (NeurostreamApp app = NeurostreamApp.start(config)) {
+                out.printf("demo: Kafka at %s; training %s (%s) on %,d MNIST images, then predicting %,d unlabelled ones%n",
+                        kafka.bootstrapServers(), spec.name(), spec.description(), trainCount, testCount);
+                printEndpoints(out, config, app);
+                out.flush();
+                Feeder feeder = new Feeder(config, spec.name(), train, trainCount, test, testCount);
+                feeder.start();
+                Summary summary = watch(app, spec, feeder, trainCount, stopSignal);
+                feeder.stop();
+                out.println(describe(summary));
+                if (json) {
+                    out.println(JsonLine.of(summary));
+                }
+                out.flush();
+            }
+        } finally {
+            finished.countDown();
+            removeHook(hook);
+            Directories.deleteRecursively(work);
+        }
+        return ExitCodes.OK;
+    }
+
+    private Map<String, String> overrides(String bootstrap, Path work) {
+        Map<String, String> overrides = new LinkedHashMap<>(settings);
+        overrides.put("bootstrap.servers", bootstrap);
+        overrides.putIfAbsent("state.dir", work.resolve("streams-state").toString());
+        if (httpPort != null) {
+            overrides.put(NeurostreamConfig.HTTP_PORT.name(), httpPort.toString());
+        }
+        return overrides;
+    }
+
+    private static void printEndpoints(PrintWriter out, NeurostreamConfig config, NeurostreamApp app) {
+        int port = app.httpPort();
+        if (port < 0) {
+            out.println("demo: HTTP metrics server off (neurostream.http.port=-1)");
+            return;
+        }
+        String base = "http://" + config.string(NeurostreamConfig.HTTP_HOST) + ":" + port;
+        out.printf("demo: live page %s/  metrics %s/metrics  health %s/health%n", base, base, base);
+    }
+
+    /** Prints progress until every produced sample is accounted for, the duration ends, a signal comes, or Kafka Streams stops. */
+    private Summary watch(NeurostreamApp app, ModelSpec spec, Feeder feeder, int trainCount, AtomicReference<String> stopSignal)
+            throws InterruptedException {
+        PrintWriter out = command.commandLine().getOut();
+        long start = System.nanoTime();
+        long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+        long waitingInJournal = trainCount % spec.batchSize();
+        long lastTrained = 0;
+        long lastNanos = start;
+        String stoppedBy;
+        while (true) {
+            long next = Math.min(deadline, System.nanoTime() + progressEvery.toNanos());
+            while (System.nanoTime() < next && stopSignal.get() == null && !app.stopped().isDone() && !allAccounted(app, spec, feeder, waitingInJournal)) {
+                Thread.sleep(50);
+            }
+            ModelProgress p = ModelProgress.read(app.registry(), spec.name());
+            long now = System.nanoTime();
+            double rate = (p.trained() - lastTrained) / ((now - lastNanos) / 1e9);
+            lastTrained = p.trained();
+            lastNanos = now;
+            out.printf("[%5.0fs] produced %,d  trained %,d (%,.0f/s)  loss %.4f  accuracy %s fading, %s last %s  predicted %,d  dead letters %,d%n",
+                    (now - start) / 1e9, feeder.produced(), p.trained(), rate, p.trainingLoss(), percent(p.fadingAccuracy()),
+                    percent(p.windowAccuracy()), app.config().string(NeurostreamConfig.WINDOW_SIZE), p.predicted(), p.deadLettered());
+            out.flush();
+            if (feeder.failure() != null) {
+                throw feeder.failure();
+            }
+            if (app.stopped().isDone()) {
+                if (app.stopped().join() == KafkaStreams.State.ERROR) {
+                    throw new IllegalStateException("Kafka Streams stopped with an error (see the log above)");
+                }
+                stoppedBy = "kafka-streams-stopped";
+                break;
+            }
+            if (allAccounted(app, spec, feeder, waitingInJournal)) {
+                stoppedBy = "all-accounted";
+                break;
+            }
+            if (stopSignal.get() != null) {
+                stoppedBy = "signal";
+                break;
+            }
+            if (now >= deadline) {
+                stoppedBy = "duration";
+                break;
+            }
+        }
+        ModelProgress p = ModelProgress.read(app.registry(), spec.name());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new Summary(spec.name(), feeder.produced(), p.trained(), p.predicted(), p.deadLettered(), p.step(), seconds,
+                p.trained() / seconds, p.trainingLoss(), p.fadingAccuracy(), p.windowAccuracy(), stoppedBy);
+    }
+
+    private static boolean allAccounted(NeurostreamApp app, ModelSpec spec, Feeder feeder, long waitingInJournal) {
+        return feeder.done() && ModelProgress.read(app.registry(), spec.name()).accounted() + waitingInJournal >= feeder.produced();
+    }
+
+    private static String describe(Summary s) {
+        return String.format("demo: %s after %.0f s (%s): %,d produced, %,d trained (%,.0f/s), %,d predicted, %,d dead-lettered; "
+                        + "model step %,d, training loss %.4f, prequential accuracy %s fading, %s window",
+                s.model(), s.seconds(), s.stopped_by(), s.samples_produced(), s.trained(), s.trained_per_second(), s.predicted(),
+                s.dead_lettered(), s.model_step(), s.training_loss(), percent(s.prequential_accuracy_fading()),
+                percent(s.prequential_accuracy_window()));
+    }
+
+    private static String percent(double fraction) {
+        return Double.isNaN(fraction) ? "-" : String.format("%.2f%%", 100 * fraction);
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await(90, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already running its hooks: ours is among them and returns once we are done
+        }
+    }
+
+    /** Streams the training images (labelled), then the test images (unlabelled), on its own thread. */
+    private final class Feeder {
+        private final Producer<String, Sample> producer;
+        private final SampleProducer sender;
+        private final Thread thread;
+        private final AtomicLong produced = new AtomicLong();
+        private volatile boolean done;
+        private volatile RuntimeException failure;
+
+        Feeder(NeurostreamConfig config, String key, MnistSource train, int trainCount, MnistSource test, int testCount) {
+            this.producer = Producers.create(config, PRODUCER_CLIENT_ID, NeurostreamSerdes.sample().serializer());
+            String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).samples();
+            this.sender = new SampleProducer(producer, topic, key, rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM),
+                    System::currentTimeMillis, System::nanoTime);
+            this.thread = new Thread(() -> {
+                try {
+                    produced.addAndGet(send(train, trainCount));
+                    produced.addAndGet(send(test, testCount));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (RuntimeException e) {
+                    failure = e;
+                } finally {
+                    producer.close();
+                    done = true;
+                }
+            }, "neurostream-demo-producer");
+        }
+
+        private long send(MnistSource source, int count) throws InterruptedException {
+            Progress silent = new Progress(new PrintWriter(Writer.nullWriter()), "", false, count, System::nanoTime);
+            return sender.produce(source, SampleProducer.order(source.size(), count, null), silent).samples();
+        }
+
+        void start() {
+            thread.start();
+        }
+
+        void stop() throws InterruptedException {
+            sender.stop();
+            thread.join();
+        }
+
+        long produced() {
+            return produced.get();
+        }
+
+        boolean done() {
+            return done;
+        }
+
+        RuntimeException failure() {
+            return failure;
+        }
+    }
+
+    /** "90s", "10m", "1h", "500ms": a positive duration. */
+    static final class DurationConverter implements ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
+            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+                throw new TypeConversionException("'" + value + "' is not a duration: expected e.g. 500ms, 90s, 10m or 1h");
+            }
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+    }
+}

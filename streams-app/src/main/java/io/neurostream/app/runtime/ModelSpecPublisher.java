@@ -1,0 +1,36 @@
+// Writes a model spec to the compacted models topic, where running applications pick it up.
+package io.neurostream.app.runtime;
+
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.produce.Producers;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.topology.Topics;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.schemas.ModelSpecRecord;
+import java.time.Instant;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+
+/** One record per call, key = the model's name; topics are created when absent. */
+public final class ModelSpecPublisher {
+    private ModelSpecPublisher() {}
+
+    public static RecordMetadata publish(NeurostreamConfig config, ModelSpec spec, String createdBy) throws InterruptedException {
+        TopicSetup.ensureTopics(config);
+        String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
+        ModelSpecRecord record = ModelSpecRecord.newBuilder()
+                .setName(spec.name())
+                .setSpecJson(spec.json())
+                .setCreatedAt(Instant.now())
+                .setCreatedBy(createdBy)
+                .build();
+        try (Producer<String, ModelSpecRecord> producer = Producers.create(config, "neurostream-models", NeurostreamSerdes.modelSpec().serializer())) {
+            return producer.send(new ProducerRecord<>(topic, spec.name(), record)).get();
+        } catch (ExecutionException e) {
+            throw new KafkaException("cannot write model " + spec.name() + " to topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+}
