@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: training-step throughput of a model (bench model).",
-        subcommands = {BenchModelCommand.class})
+        subcommands = {BenchModelCommand.class, BenchPipelineCommand.class})
 final class BenchCommand {
 }

@@ -1,0 +1,66 @@
+// `neurostream bench pipeline`: training inside Kafka Streams against a pass-through topology and the offline rate.
+package io.neurostream.app.cli;
+
+import io.neurostream.app.bench.PipelineBench;
+import io.neurostream.core.Nd4jRuntime;
+import io.neurostream.core.bench.ModelBench;
+import io.neurostream.core.data.DataLocator;
+import io.neurostream.core.spec.ModelSpec;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "pipeline", mixinStandardHelpOptions = true,
+        description = {"On an embedded broker, in one run: (a) end-to-end samples/s — MNIST samples (uint8 pixels) produced while the "
+                + "neurostream topology trains on them, exactly once, until the model has learned from all of them; (b) a pass-through "
+                + "topology with the same settings that only decodes and forwards each sample; (c) the offline model-core training rate."})
+final class BenchPipelineCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec command;
+
+    @Option(names = "--model", defaultValue = "mnist-mlp", paramLabel = "NAME|SPEC.json", description = "A preset or spec file (default: ${DEFAULT-VALUE}).")
+    String model;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Mini-batch size (default: the spec's).")
+    Integer batch;
+
+    @Option(names = "--samples", defaultValue = "60000", paramLabel = "N", description = "MNIST training images to stream (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "MNIST folder (default: the bundled ops/data/mnist).")
+    Path data;
+
+    @Option(names = "--json", description = "End with one JSON line holding the three figures.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+        return ExitCodes.run(command, this::bench);
+    }
+
+    private int bench() throws InterruptedException {
+        Nd4jRuntime.ensureConfigured();
+        ModelSpec spec = SpecArgument.resolve(model);
+        if (batch != null) {
+            spec = spec.with(Map.of("batch_size", batch));
+        }
+        PrintWriter out = command.commandLine().getOut();
+        Path mnist = data != null ? data : DataLocator.locate().resolve("mnist");
+        PipelineBench.Result r = new PipelineBench(out).run(spec, samples, mnist, new ModelBench(3, 2, 5));
+        out.printf("%s batch %d, %,d samples: end to end %,.0f samples/s = %.0f%% of pass-through %,.0f samples/s; offline %,.0f samples/s%n",
+                r.model(), r.batch(), r.samples(), r.endToEndPerSecond(), 100 * r.endToEndOverPassThrough(), r.passThroughPerSecond(),
+                r.offlinePerSecond());
+        if (json) {
+            out.println(JsonLine.of(Map.of("model", r.model(), "batch", r.batch(), "samples", r.samples(),
+                    "end_to_end_samples_per_second", r.endToEndPerSecond(), "pass_through_samples_per_second", r.passThroughPerSecond(),
+                    "offline_samples_per_second", r.offlinePerSecond(), "end_to_end_over_pass_through", r.endToEndOverPassThrough())));
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+}
