@@ -1,10 +1,17 @@
 // Wires config -> topics -> topology -> KafkaStreams -> metrics; the `run` and `demo` commands start one.
 package io.neurostream.app.runtime;
 
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.metrics.MetricsServer;
 import io.neurostream.app.metrics.NeurostreamMetrics;
 import io.neurostream.app.topology.NeurostreamTopology;
 import io.neurostream.core.Nd4jRuntime;
@@ -15,7 +22,12 @@ import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** A running neurostream instance; {@link #close()} shuts Kafka Streams down cleanly (committing its work). */
+/**
+ * A running neurostream instance; {@link #close()} shuts Kafka Streams down cleanly (committing its
+ * work), then the HTTP server. Meters: neurostream's own, Kafka Streams' (KafkaStreamsMetrics) and
+ * the JVM's (memory, GC, threads, classes, processor, uptime), all on one Prometheus registry served
+ * at /metrics by {@link MetricsServer} unless neurostream.http.port is -1.
+ */
 public final class NeurostreamApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NeurostreamApp.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(60);
@@ -24,15 +36,19 @@ public final class NeurostreamApp implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     private final NeurostreamMetrics metrics;
     private final PrometheusMeterRegistry registry;
+    private final JvmGcMetrics gcMetrics;
+    private final MetricsServer server;
     private final CompletableFuture<KafkaStreams.State> stopped;
 
     private NeurostreamApp(KafkaStreams streams, KafkaStreamsMetrics streamsMetrics, NeurostreamMetrics metrics, PrometheusMeterRegistry registry,
-                           CompletableFuture<KafkaStreams.State> stopped) {
+                           JvmGcMetrics gcMetrics, MetricsServer server, CompletableFuture<KafkaStreams.State> stopped) {
         this.streams = streams;
         this.stopped = stopped;
         this.streamsMetrics = streamsMetrics;
         this.metrics = metrics;
         this.registry = registry;
+        this.gcMetrics = gcMetrics;
+        this.server = server;
     }
 
     /** Creates missing topics, builds the topology and starts Kafka Streams. */
@@ -40,6 +56,13 @@ public final class NeurostreamApp implements AutoCloseable {
         Nd4jRuntime.configureThreads(config.intValue(NeurostreamConfig.ND4J_THREADS));
         TopicSetup.ensureTopics(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        JvmGcMetrics gcMetrics = new JvmGcMetrics();
+        gcMetrics.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
         NeurostreamMetrics metrics = new NeurostreamMetrics(registry);
         Topology topology = NeurostreamTopology.build(config, metrics);
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
@@ -52,8 +75,27 @@ public final class NeurostreamApp implements AutoCloseable {
                 stopped.complete(now);
             }
         });
+        MetricsServer server = null;
+        int port = config.intValue(NeurostreamConfig.HTTP_PORT);
+        if (port >= 0) {
+            try {
+                server = MetricsServer.start(config.string(NeurostreamConfig.HTTP_HOST), port, registry, metrics, streams::state);
+            } catch (RuntimeException e) {
+                streams.close(Duration.ZERO);
+                streamsMetrics.close();
+                gcMetrics.close();
+                throw e;
+            }
+            LOG.info("metrics and live page on http://{}:{}/ (Prometheus: /metrics, health: /health)",
+                    config.string(NeurostreamConfig.HTTP_HOST), server.port());
+        }
         streams.start();
-        return new NeurostreamApp(streams, streamsMetrics, metrics, registry, stopped);
+        return new NeurostreamApp(streams, streamsMetrics, metrics, registry, gcMetrics, server, stopped);
+    }
+
+    /** The port of the HTTP server (/metrics, /health, the live page), or -1 when neurostream.http.port is -1. */
+    public int httpPort() {
+        return server == null ? -1 : server.port();
     }
 
     /** Completes with ERROR (a stream thread failed) or NOT_RUNNING (closed). */
@@ -77,5 +119,9 @@ public final class NeurostreamApp implements AutoCloseable {
     public void close() {
         streams.close(CLOSE_TIMEOUT);
         streamsMetrics.close();
+        gcMetrics.close();
+        if (server != null) {
+            server.close();
+        }
     }
 }
