@@ -5,14 +5,14 @@
 
 const SVG = "http://www.w3.org/2000/svg";
 const POLL_MS = 1000;
-const W = 600, H = 180, LEFT = 46, RIGHT = 8, TOP = 8, BOTTOM = 20;
+const H = 180, LEFT = 46, RIGHT = 8, TOP = 8, BOTTOM = 20;
 
 const CHARTS = [
   { id: "loss", title: "Loss", lines: [
       { key: "training_loss", label: "last batch", color: "#9aa5b8" },
       { key: "loss_fading", label: "prequential, fading", color: "#d35400" },
       { key: "loss_window", label: "prequential, window", color: "#2c6fbb" } ] },
-  { id: "accuracy", title: "Prequential accuracy", min: 0, max: 1, lines: [
+  { id: "accuracy", title: "Prequential accuracy", min: 0, max: 1, percent: true, lines: [
       { key: "accuracy_fading", label: "fading", color: "#d35400" },
       { key: "accuracy_window", label: "window", color: "#2c6fbb" } ] },
   { id: "throughput", title: "Samples per second", min: 0, lines: [
@@ -45,6 +45,14 @@ function formatNumber(v) {
   return v.toPrecision(4);
 }
 
+// Axis labels: three significant digits, no trailing zeros.
+function formatTick(v, percent) {
+  if (percent) return `${Math.round(v * 100)}%`;
+  const a = Math.abs(v);
+  if (a !== 0 && (a < 0.001 || a >= 1e5)) return v.toExponential(1);
+  return String(parseFloat(v.toPrecision(3)));
+}
+
 function modelSection(name) {
   const section = el("section", { class: "model", "data-model": name });
   section.appendChild(el("h2", {}, name));
@@ -52,7 +60,7 @@ function modelSection(name) {
   for (const chart of CHARTS) {
     const figure = el("figure", { class: "chart", "data-chart": chart.id, "data-points": "0" });
     figure.appendChild(el("figcaption", {}, chart.title));
-    figure.appendChild(el("svg:svg", { viewBox: `0 0 ${W} ${H}`, preserveAspectRatio: "none" }));
+    figure.appendChild(el("svg:svg", { viewBox: `0 0 600 ${H}` }));
     const legend = el("div", { class: "legend" });
     for (const line of chart.lines) {
       const item = el("span");
@@ -76,8 +84,11 @@ function modelSection(name) {
 }
 
 // Draws one chart: time on x (the history's span), value on y (the data's range or the chart's fixed one).
+// The drawing is as wide as the chart is on screen (in CSS pixels), so its text is never stretched.
 function draw(figure, chart, series) {
   const svg = figure.querySelector("svg");
+  const W = Math.max(200, Math.round(svg.getBoundingClientRect().width) || 600);
+  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
   while (svg.firstChild) svg.removeChild(svg.firstChild);
   const time = series.time;
   let lo = Infinity, hi = -Infinity, drawn = 0;
@@ -95,7 +106,7 @@ function draw(figure, chart, series) {
   for (let i = 0; i <= 4; i++) {
     const v = lo + (hi - lo) * i / 4;
     svg.appendChild(el("svg:line", { class: "grid", x1: LEFT, x2: W - RIGHT, y1: y(v), y2: y(v) }));
-    svg.appendChild(el("svg:text", { class: "axis", x: LEFT - 4, y: y(v) + 3, "text-anchor": "end" }, formatNumber(v)));
+    svg.appendChild(el("svg:text", { class: "axis", x: LEFT - 4, y: y(v) + 3, "text-anchor": "end" }, formatTick(v, chart.percent)));
   }
   const seconds = Math.round((t1 - t0) / 1000);
   svg.appendChild(el("svg:text", { class: "axis", x: LEFT, y: H - 5 }, `−${seconds} s`));
