@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("integration")
 class LivePageIT {
     private static final String MODEL = "mnist-mlp";
-    private static final int SAMPLES = 6_400;
+    private static final int SAMPLES = 3_200; // 100 batches of 32
     private static final Path SCREENSHOT = Path.of("target", "screenshots", "live-page.png");
 
     @TempDir
@@ -58,10 +58,10 @@ class LivePageIT {
         assumeTrue(chromium != null, "chromium is not on the PATH (Debian: apt-get install chromium); CI installs it");
 
         try (LiveApp live = LiveApp.start(tmp.resolve("state"), "live-it", 50)) {
-            // 1. Samples arrive over about 20 s, so the history has a shape.
+            // 1. Samples arrive over 20 s, so the history has a shape.
             List<byte[]> samples = MnistRecords.labelled(SAMPLES);
-            live.samples(MODEL, samples, 320, 1000);
-            live.awaitTrained(MODEL, SAMPLES, Duration.ofSeconds(60));
+            live.samples(MODEL, samples, 160, 1000);
+            live.awaitTrained(MODEL, SAMPLES, Duration.ofSeconds(90));
 
             // 2. The page's DOM after its first polls: one model, charts with points, counters filled in.
             String dom = chromium(chromium, live.url("/"), "--dump-dom");
@@ -70,14 +70,14 @@ class LivePageIT {
             for (String chart : List.of("loss", "accuracy", "throughput")) {
                 assertTrue(points(dom, chart) >= 10, chart + " has " + points(dom, chart) + " points");
             }
-            assertTrue(dom.contains("<dd data-counter=\"trained\" class=\"\">6,400</dd>")
-                    || dom.contains("<dd data-counter=\"trained\">6,400</dd>"), "trained counter shown: " + dom);
+            assertTrue(dom.contains("<dd data-counter=\"trained\" class=\"\">3,200</dd>")
+                    || dom.contains("<dd data-counter=\"trained\">3,200</dd>"), "trained counter shown: " + dom);
             assertTrue(dom.contains("data-state=\"UP\""), "health badge");
 
             // 3. A screenshot for the README.
             Files.createDirectories(SCREENSHOT.getParent());
             Files.deleteIfExists(SCREENSHOT);
-            chromium(chromium, live.url("/"), "--window-size=1280,1000", "--screenshot=" + SCREENSHOT.toAbsolutePath());
+            chromium(chromium, live.url("/"), "--window-size=1280,470", "--screenshot=" + SCREENSHOT.toAbsolutePath());
             assertTrue(Files.size(SCREENSHOT) > 20_000, "screenshot " + SCREENSHOT + " has " + Files.size(SCREENSHOT) + " bytes");
         }
     }
