@@ -1,4 +1,4 @@
-// promtool accepts the Prometheus configurations and the alert rules (skipped, saying so, where promtool is not installed).
+// promtool accepts the Prometheus configurations and the alert rules, and runs the rules' unit tests (skipped, saying so, without promtool).
 package io.neurostream.app.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,5 +37,11 @@ class PromtoolTest {
     @Test
     void shouldAcceptTheAlertRules() throws Exception {
         check("check", "rules", "ops/prometheus/alerts.yml");
+    }
+
+    /** ops/prometheus/alerts-test.yml: every alert fires on its condition, after its "for", and not on a healthy model. */
+    @Test
+    void shouldFireEachAlertOnItsConditionInPromtoolsRuleTests() throws Exception {
+        check("test", "rules", "ops/prometheus/alerts-test.yml");
     }
 }
