@@ -76,21 +76,35 @@ public final class NeurostreamApp implements AutoCloseable {
             }
         });
         MetricsServer server = null;
-        int port = config.intValue(NeurostreamConfig.HTTP_PORT);
-        if (port >= 0) {
-            try {
-                server = MetricsServer.start(config.string(NeurostreamConfig.HTTP_HOST), port, registry, metrics, streams::state);
-            } catch (RuntimeException e) {
-                streams.close(Duration.ZERO);
-                streamsMetrics.close();
-                gcMetrics.close();
-                throw e;
+        try {
+            server = startServer(config, registry, metrics, streams);
+            streams.start();
+        } catch (RuntimeException e) {
+            streams.close(Duration.ZERO);
+            streamsMetrics.close();
+            gcMetrics.close();
+            if (server != null) {
+                server.close();
             }
-            LOG.info("metrics and live page on http://{}:{}/ (Prometheus: /metrics, health: /health)",
-                    config.string(NeurostreamConfig.HTTP_HOST), server.port());
+            throw e;
         }
-        streams.start();
         return new NeurostreamApp(streams, streamsMetrics, metrics, registry, gcMetrics, server, stopped);
+    }
+
+    /** The HTTP server on neurostream.http.host:port, or null when the port is -1 (started before Kafka Streams, so /health says 503 until it runs). */
+    private static MetricsServer startServer(NeurostreamConfig config, PrometheusMeterRegistry registry, NeurostreamMetrics metrics,
+                                             KafkaStreams streams) {
+        int port = config.intValue(NeurostreamConfig.HTTP_PORT);
+        if (port == -1) {
+            return null;
+        }
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException(NeurostreamConfig.HTTP_PORT.name() + " must be -1 (no server), 0 (a free port) or 1-65535, got " + port);
+        }
+        String host = config.string(NeurostreamConfig.HTTP_HOST);
+        MetricsServer server = MetricsServer.start(host, port, registry, metrics, streams::state);
+        LOG.info("live page http://{}:{}/, Prometheus metrics /metrics, health /health", host, server.port());
+        return server;
     }
 
     /** The port of the HTTP server (/metrics, /health, the live page), or -1 when neurostream.http.port is -1. */
