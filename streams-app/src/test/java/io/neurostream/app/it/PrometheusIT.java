@@ -137,6 +137,13 @@ class PrometheusIT {
                     problems.add("no data for " + metric);
                 }
             }
+            for (JsonNode group : prometheus.get("/api/v1/rules").path("data").path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    if (!rule.path("health").asText().equals("ok")) {
+                        problems.add(rule.path("name").asText() + " evaluates with " + rule.path("health").asText() + ": " + rule.path("lastError").asText());
+                    }
+                }
+            }
             assertTrue(problems.isEmpty(), String.join("\n", problems));
 
             // 4. The two conditions produced on purpose fire their alerts.
