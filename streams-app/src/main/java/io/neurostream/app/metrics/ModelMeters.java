@@ -5,14 +5,22 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.neurostream.app.topology.DeadLetterReason;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
  * Updated by the stream thread that owns the model, read by the HTTP thread: gauge values are
- * volatile fields. Gauges start at NaN ("no data yet").
+ * volatile fields. Gauges start at NaN ("no data yet"). Every counter, including one dead-letter
+ * counter per {@link DeadLetterReason}, exists at 0 from the model's first use, so that
+ * Prometheus' rate() and increase() see the first increments.
+ *
+ * <p>Base units: seconds (timers) and bytes (snapshot size). Counts, loss, accuracy and the step
+ * are dimensionless and have none: Prometheus' naming appends a base unit to the name
+ * ({@code neurostream_samples_trained_samples_total}), which would only repeat it.
  */
 public final class ModelMeters {
     private final MeterRegistry registry;
@@ -43,6 +51,9 @@ public final class ModelMeters {
                 .tag("model", model).register(registry);
         skippedSteps = Counter.builder(p + "steps.skipped").description("Training steps skipped because the loss or a gradient was not finite")
                 .tag("model", model).register(registry);
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            deadLettered.put(reason.name(), deadLetterCounter(registry, model, reason.name()));
+        }
         batchDuration = Timer.builder(p + "batch.duration").description("Time of one mini-batch: prediction and optimizer step")
                 .tag("model", model).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
                 .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
@@ -79,9 +90,13 @@ public final class ModelMeters {
     }
 
     public void deadLettered(String reason) {
-        deadLettered.computeIfAbsent(reason, r -> Counter.builder(NeurostreamMetrics.PREFIX + "samples.dead.lettered")
-                .description("Input records sent to the dead-letter topic, by reason").tag("model", model).tag("reason", r)
-                .register(registry)).increment();
+        deadLettered.computeIfAbsent(reason, r -> deadLetterCounter(registry, model, r)).increment();
+    }
+
+    static Counter deadLetterCounter(MeterRegistry registry, String model, String reason) {
+        return Counter.builder(NeurostreamMetrics.PREFIX + "samples.dead.lettered")
+                .description("Input records sent to the dead-letter topic, by reason").tag("model", model).tag("reason", reason)
+                .register(registry);
     }
 
     public void skippedStep() {
@@ -105,6 +120,18 @@ public final class ModelMeters {
         snapshotBytes = bytes;
         snapshotDuration.record(Duration.ofNanos(nanos));
     }
+
+    /** The current values, for the live page's history. */
+    Reading reading() {
+        return new Reading(trained.count(), predicted.count(), deadLettered.values().stream().mapToDouble(Counter::count).sum(),
+                skippedSteps.count(), step, trainingLoss, fadingLoss, windowLoss, fadingAccuracy, windowAccuracy, learningRate,
+                batchDuration.count(), batchDuration.totalTime(TimeUnit.SECONDS));
+    }
+
+    /** One reading of a model's meters; NaN where there is no value yet. */
+    record Reading(double trained, double predicted, double deadLettered, double skippedSteps, double step, double trainingLoss,
+                   double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy, double learningRate,
+                   long batches, double batchSeconds) {}
 
     public void restored(long nanos, long modelStep) {
         restoreDuration.record(Duration.ofNanos(nanos));

@@ -2,6 +2,8 @@
 package io.neurostream.app.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.neurostream.app.topology.DeadLetterReason;
+import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -14,7 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <ul>
  * <li>neurostream.samples.trained {model} [neurostream_samples_trained_total]: samples that went through a training step
  * <li>neurostream.samples.predicted {model} [neurostream_samples_predicted_total]: unlabelled samples, predicted only
- * <li>neurostream.samples.dead.lettered {model, reason} [neurostream_samples_dead_lettered_total]
+ * <li>neurostream.samples.dead.lettered {model, reason} [neurostream_samples_dead_lettered_total]: one counter per
+ *     reason (DeadLetterReason), at 0 from the start; model "unknown" when the key names no model
  * <li>neurostream.steps.skipped {model} [neurostream_steps_skipped_total]: steps skipped for a non-finite loss or gradient
  * <li>neurostream.training.loss {model} [neurostream_training_loss]: mean loss of the last batch
  * <li>neurostream.prequential.loss / .accuracy {model, kind=fading|window} [neurostream_prequential_loss, _accuracy]
@@ -24,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>neurostream.snapshot.size {model} [neurostream_snapshot_size_bytes], neurostream.snapshot.duration [_seconds]
  * <li>neurostream.restore.duration {model} [neurostream_restore_duration_seconds]: snapshot load + journal replay
  * </ul>
+ * Besides: JVM (memory, GC, threads, classes, processor, uptime) and Kafka Streams' own metrics
+ * (kafka_stream_*, kafka_consumer_*, kafka_producer_*), bound in NeurostreamApp.
  */
 public final class NeurostreamMetrics {
     public static final String PREFIX = "neurostream.";
@@ -32,8 +37,12 @@ public final class NeurostreamMetrics {
     private final MeterRegistry registry;
     private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
 
+    /** Registers the dead-letter counters of {@value #UNKNOWN_MODEL} at 0 (its other meters appear on its first dead letter). */
     public NeurostreamMetrics(MeterRegistry registry) {
         this.registry = registry;
+        for (DeadLetterReason reason : DeadLetterReason.values()) {
+            ModelMeters.deadLetterCounter(registry, UNKNOWN_MODEL, reason.name());
+        }
     }
 
     public MeterRegistry registry() {
@@ -43,5 +52,10 @@ public final class NeurostreamMetrics {
     /** The meters of one model (created on first use). */
     public ModelMeters model(String name) {
         return models.computeIfAbsent(name == null ? UNKNOWN_MODEL : name, n -> new ModelMeters(registry, n));
+    }
+
+    /** The models with meters so far, by name (a live view). */
+    Map<String, ModelMeters> models() {
+        return Collections.unmodifiableMap(models);
     }
 }

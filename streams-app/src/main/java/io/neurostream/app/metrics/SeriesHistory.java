@@ -1,0 +1,132 @@
+// A bounded in-memory history of each model's meters, sampled at a fixed interval, for the live page's charts.
+package io.neurostream.app.metrics;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * {@link #sample} is called by one scheduler thread, {@link #json} by HTTP threads: both hold
+ * this object's lock, which is short (a few hundred points per model are copied out). Rates
+ * (samples/s, mean batch duration) are differences between two consecutive readings.
+ */
+final class SeriesHistory {
+    private final NeurostreamMetrics metrics;
+    private final int capacity;
+    private final Map<String, Deque<Point>> points = new TreeMap<>();
+    private final Map<String, ModelMeters.Reading> last = new LinkedHashMap<>();
+    private final Map<String, Long> lastNanos = new LinkedHashMap<>();
+
+    /** A model's figures at one time; NaN where there is no value. */
+    record Point(long timeMillis, double trainingLoss, double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy,
+                 double samplesPerSecond, double batchMillis, double step) {}
+
+    SeriesHistory(NeurostreamMetrics metrics, int capacity) {
+        this.metrics = metrics;
+        this.capacity = capacity;
+    }
+
+    /** Reads every model's meters and appends one point per model (the oldest drops out at capacity). */
+    synchronized void sample(long timeMillis, long nanos) {
+        metrics.models().forEach((model, meters) -> {
+            ModelMeters.Reading now = meters.reading();
+            ModelMeters.Reading before = last.put(model, now);
+            Long beforeNanos = lastNanos.put(model, nanos);
+            double perSecond = Double.NaN;
+            double batchMillis = Double.NaN;
+            if (before != null) {
+                double seconds = (nanos - beforeNanos) / 1e9;
+                perSecond = seconds > 0 ? (now.trained() + now.predicted() - before.trained() - before.predicted()) / seconds : Double.NaN;
+                long batches = now.batches() - before.batches();
+                batchMillis = batches > 0 ? (now.batchSeconds() - before.batchSeconds()) * 1000 / batches : Double.NaN;
+            }
+            Deque<Point> series = points.computeIfAbsent(model, m -> new ArrayDeque<>(capacity));
+            if (series.size() == capacity) {
+                series.removeFirst();
+            }
+            series.addLast(new Point(timeMillis, now.trainingLoss(), now.fadingLoss(), now.windowLoss(), now.fadingAccuracy(),
+                    now.windowAccuracy(), perSecond, batchMillis, now.step()));
+        });
+    }
+
+    /** The history as JSON: per model, one array per series (null for NaN) and the latest counters. */
+    synchronized String json(long intervalMillis) {
+        StringBuilder out = new StringBuilder(4096);
+        out.append("{\"interval_ms\":").append(intervalMillis).append(",\"capacity\":").append(capacity).append(",\"models\":{");
+        boolean firstModel = true;
+        for (Map.Entry<String, Deque<Point>> e : points.entrySet()) {
+            List<Point> series = new ArrayList<>(e.getValue());
+            ModelMeters.Reading latest = last.get(e.getKey());
+            if (!firstModel) {
+                out.append(',');
+            }
+            firstModel = false;
+            string(out, e.getKey());
+            out.append(":{");
+            array(out, "time", series, p -> (double) p.timeMillis());
+            array(out, "training_loss", series, Point::trainingLoss);
+            array(out, "loss_fading", series, Point::fadingLoss);
+            array(out, "loss_window", series, Point::windowLoss);
+            array(out, "accuracy_fading", series, Point::fadingAccuracy);
+            array(out, "accuracy_window", series, Point::windowAccuracy);
+            array(out, "samples_per_second", series, Point::samplesPerSecond);
+            array(out, "batch_ms", series, Point::batchMillis);
+            array(out, "step", series, Point::step);
+            out.append("\"counters\":{");
+            field(out, "trained", latest.trained()).append(',');
+            field(out, "predicted", latest.predicted()).append(',');
+            field(out, "dead_lettered", latest.deadLettered()).append(',');
+            field(out, "skipped_steps", latest.skippedSteps()).append(',');
+            field(out, "step", latest.step()).append(',');
+            field(out, "learning_rate", latest.learningRate()).append(',');
+            field(out, "batches", latest.batches());
+            out.append("}}");
+        }
+        return out.append("}}").toString();
+    }
+
+    private static void array(StringBuilder out, String name, List<Point> series, ToDoubleFunction<Point> value) {
+        string(out, name);
+        out.append(":[");
+        for (int i = 0; i < series.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            number(out, value.applyAsDouble(series.get(i)));
+        }
+        out.append("],");
+    }
+
+    private static StringBuilder field(StringBuilder out, String name, double value) {
+        string(out, name);
+        out.append(':');
+        return number(out, value);
+    }
+
+    private static StringBuilder number(StringBuilder out, double value) {
+        if (!Double.isFinite(value)) {
+            return out.append("null");
+        }
+        return value == Math.rint(value) && Math.abs(value) < 1e15 ? out.append((long) value) : out.append(value);
+    }
+
+    static void string(StringBuilder out, String s) {
+        out.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                out.append('\\').append(c);
+            } else if (c < 0x20) {
+                out.append(String.format("\\u%04x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        out.append('"');
+    }
+}

@@ -1,0 +1,84 @@
+// The live page in headless Chromium while the app trains: its charts have points, and a screenshot for the README.
+package io.neurostream.app.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.neurostream.app.ops.Tools;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("integration")
+class LivePageIT {
+    private static final String MODEL = "mnist-mlp";
+    private static final int SAMPLES = 3_200; // 100 batches of 32
+    private static final Path SCREENSHOT = Path.of("target", "screenshots", "live-page.png");
+
+    @TempDir
+    Path tmp;
+
+    /** Runs headless Chromium on the URL with the given extra flags; returns its standard output. */
+    private String chromium(Path chromium, String url, String... flags) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(chromium.toString(), "--headless", "--no-sandbox", "--disable-gpu",
+                "--hide-scrollbars", "--user-data-dir=" + tmp.resolve("chromium"), "--virtual-time-budget=5000"));
+        command.addAll(List.of(flags));
+        command.add(url);
+        Path stderr = tmp.resolve("chromium-stderr.txt");
+        Process p = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(90, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium did not finish within 90 s: " + command);
+        }
+        assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + Files.readString(stderr));
+        return out;
+    }
+
+    private static int points(String dom, String chart) {
+        Matcher m = Pattern.compile("data-chart=\"" + chart + "\" data-points=\"(\\d+)\"").matcher(dom);
+        assertTrue(m.find(), "chart " + chart + " in the page");
+        return Integer.parseInt(m.group(1));
+    }
+
+    @Test
+    void shouldDrawLossAndAccuracyChartsWithDataWhileTheAppTrains() throws Exception {
+        Path chromium = Tools.find("chromium");
+        assumeTrue(chromium != null, "chromium is not on the PATH (Debian: apt-get install chromium); CI installs it");
+
+        try (LiveApp live = LiveApp.start(tmp.resolve("state"), "live-it", 50)) {
+            // 1. Samples arrive over 20 s, so the history has a shape.
+            List<byte[]> samples = MnistRecords.labelled(SAMPLES);
+            live.samples(MODEL, samples, 160, 1000);
+            live.awaitTrained(MODEL, SAMPLES, Duration.ofSeconds(90));
+
+            // 2. The page's DOM after its first polls: one model, charts with points, counters filled in.
+            String dom = chromium(chromium, live.url("/"), "--dump-dom");
+            assertTrue(dom.contains("data-models=\"1\""), dom);
+            assertTrue(dom.contains("data-model=\"" + MODEL + "\""), dom);
+            for (String chart : List.of("loss", "accuracy", "throughput")) {
+                assertTrue(points(dom, chart) >= 10, chart + " has " + points(dom, chart) + " points");
+            }
+            assertTrue(dom.contains("<dd data-counter=\"trained\" class=\"\">3,200</dd>")
+                    || dom.contains("<dd data-counter=\"trained\">3,200</dd>"), "trained counter shown: " + dom);
+            assertTrue(dom.contains("data-state=\"UP\""), "health badge");
+
+            // 3. A screenshot for the README.
+            Files.createDirectories(SCREENSHOT.getParent());
+            Files.deleteIfExists(SCREENSHOT);
+            chromium(chromium, live.url("/"), "--window-size=1280,470", "--screenshot=" + SCREENSHOT.toAbsolutePath());
+            assertTrue(Files.size(SCREENSHOT) > 20_000, "screenshot " + SCREENSHOT + " has " + Files.size(SCREENSHOT) + " bytes");
+        }
+    }
+}

@@ -1,0 +1,50 @@
+// The live page's history: bounded per model, rates from consecutive readings, NaN written as null.
+package io.neurostream.app.metrics;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+class SeriesHistoryTest {
+    private final NeurostreamMetrics metrics = new NeurostreamMetrics(new SimpleMeterRegistry());
+
+    @Test
+    void shouldKeepAtMostCapacityPointsPerModel() {
+        metrics.model("a");
+        SeriesHistory history = new SeriesHistory(metrics, 3);
+        for (int i = 0; i < 5; i++) {
+            history.sample(1_000L * i, 1_000_000_000L * i);
+        }
+
+        assertTrue(history.json(1000).contains("\"time\":[2000,3000,4000]"), history.json(1000));
+    }
+
+    @Test
+    void shouldComputeSamplesPerSecondAndMeanBatchTimeBetweenReadings() {
+        ModelMeters meters = metrics.model("a");
+        SeriesHistory history = new SeriesHistory(metrics, 10);
+        history.sample(0, 0);
+        meters.trained(64);
+        meters.batch(0.5, 4_000_000, 1, 0.1, 0.5, 0.25, 0.5, 0.25);
+        meters.batch(0.5, 6_000_000, 2, 0.1, 0.5, 0.25, 0.5, 0.25);
+        history.sample(2_000, 2_000_000_000L);
+
+        String json = history.json(1000);
+        assertTrue(json.contains("\"samples_per_second\":[null,32]"), json);
+        assertTrue(json.contains("\"batch_ms\":[null,5]"), json);
+        assertTrue(json.contains("\"training_loss\":[null,0.5]"), json);
+        assertTrue(json.contains("\"counters\":{\"trained\":64,\"predicted\":0,\"dead_lettered\":0,\"skipped_steps\":0,\"step\":2,"), json);
+    }
+
+    @Test
+    void shouldEscapeModelNamesInJson() {
+        metrics.model("a\"b");
+        SeriesHistory history = new SeriesHistory(metrics, 2);
+        history.sample(0, 0);
+
+        assertTrue(history.json(1000).contains("\"a\\\"b\":{"), history.json(1000));
+        assertEquals('}', history.json(1000).charAt(history.json(1000).length() - 1));
+    }
+}

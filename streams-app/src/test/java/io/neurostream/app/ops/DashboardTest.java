@@ -1,0 +1,109 @@
+// The Grafana dashboard's structure, and that every metric it or an alert reads is one the app exposes.
+package io.neurostream.app.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.neurostream.app.metrics.ModelMeters;
+import io.neurostream.app.metrics.NeurostreamMetrics;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class DashboardTest {
+    private static final List<String> REQUIRED_PANELS = List.of("Training loss", "Prequential accuracy", "Samples per second", "Batch duration",
+            "Dead letters by reason", "Consumer lag (records)", "Model step", "Snapshot size");
+
+    private static List<JsonNode> panels() {
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode panel : OpsFiles.dashboard().path("panels")) {
+            out.add(panel);
+            panel.path("panels").forEach(out::add);
+        }
+        return out;
+    }
+
+    @Test
+    void shouldHaveAModelVariableAndOneRowPerModel() {
+        JsonNode dashboard = OpsFiles.dashboard();
+        assertEquals("neurostream", dashboard.path("uid").asText());
+        JsonNode model = null;
+        for (JsonNode variable : dashboard.path("templating").path("list")) {
+            if (variable.path("name").asText().equals("model")) {
+                model = variable;
+            }
+        }
+        assertTrue(model != null, "a template variable named model");
+        assertTrue(model.path("multi").asBoolean() && model.path("includeAll").asBoolean(), "several models can be shown");
+        assertTrue(OpsFiles.variableQueries().get("model").startsWith("label_values(neurostream_"), OpsFiles.variableQueries().toString());
+        assertTrue(panels().stream().anyMatch(p -> p.path("type").asText().equals("row") && p.path("repeat").asText().equals("model")),
+                "a row repeated per model");
+    }
+
+    @Test
+    void shouldShowTheRequiredPanelsEachWithAQuery() {
+        Set<String> titles = panels().stream().map(p -> p.path("title").asText()).collect(Collectors.toSet());
+        for (String required : REQUIRED_PANELS) {
+            assertTrue(titles.contains(required), "panel " + required + " in " + titles);
+        }
+        for (JsonNode panel : panels()) {
+            if (!panel.path("type").asText().equals("row")) {
+                assertFalse(panel.path("targets").isEmpty(), "panel " + panel.path("title").asText() + " has a query");
+                assertEquals("prometheus", panel.path("datasource").path("uid").asText(), panel.path("title").asText());
+            }
+        }
+    }
+
+    @Test
+    void shouldSelectTheModelInEveryQueryOfTheModelMeters() {
+        for (OpsFiles.PanelQuery query : OpsFiles.dashboardQueries()) {
+            if (query.expr().contains("neurostream_")) {
+                assertTrue(query.expr().contains("model=~\"$model\""), query.panel() + ": " + query.expr());
+            }
+        }
+    }
+
+    @Test
+    void shouldUseTheDataSourceThatGrafanaIsProvisionedWith() {
+        JsonNode datasource = OpsFiles.yaml(OpsFiles.ops().resolve("grafana/provisioning/datasources/prometheus.yml")).path("datasources").get(0);
+        assertEquals("prometheus", datasource.path("uid").asText());
+        assertEquals("prometheus", datasource.path("type").asText());
+    }
+
+    /** A scrape of what the app registers for one model that trained, snapshotted and restored, plus JVM memory. */
+    private static Set<String> exposedNames() {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(registry);
+        ModelMeters meters = new NeurostreamMetrics(registry).model("m");
+        meters.trained(1);
+        meters.batch(1, 1_000_000, 1, 0.1, 1, 0.5, 1, 0.5);
+        meters.snapshot(100, 1_000_000);
+        meters.restored(1_000_000, 1);
+        return Arrays.stream(registry.scrape().split("\n")).filter(l -> !l.startsWith("#") && !l.isBlank())
+                .map(l -> l.split("[{ ]")[0]).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void shouldReadOnlyMetricsTheAppExposes() {
+        Set<String> exposed = exposedNames();
+        List<String> exprs = new ArrayList<>(OpsFiles.dashboardQueries().stream().map(OpsFiles.PanelQuery::expr).toList());
+        exprs.addAll(OpsFiles.variableQueries().values());
+        OpsFiles.alertRules().forEach(r -> exprs.add(r.expr()));
+        for (String expr : exprs) {
+            for (String name : OpsFiles.metricNames(expr)) {
+                if (name.startsWith("neurostream_") || name.startsWith("jvm_memory")) {
+                    assertTrue(exposed.contains(name), name + " (in " + expr + ") is not exposed; exposed: " + exposed);
+                }
+            }
+        }
+    }
+}
