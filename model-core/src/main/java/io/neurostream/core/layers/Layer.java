@@ -32,6 +32,14 @@ public interface Layer {
     /** Receives the views of its parameters (called once, before the first forward). */
     default void bind(ParamViews views) {}
 
+    /**
+     * Whether a training pass computes a different output than a prediction pass (dropout, batch
+     * statistics). When no layer does, a prequential step predicts and trains from one forward pass.
+     */
+    default boolean trainingChangesForward() {
+        return false;
+    }
+
     /** [B, ...in] -> [B, ...out]; caches what {@link #backward} needs. */
     INDArray forward(INDArray input, Pass pass);
 

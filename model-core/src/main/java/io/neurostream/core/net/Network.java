@@ -47,6 +47,8 @@ public final class Network {
     private long steps;
     private long samplesTrained;
     private long skippedSteps;
+    private final boolean trainingChangesForward; // some layer (dropout, batch norm) computes otherwise in training
+    private INDArray lastOutput; // [B, ...out] of the last forward pass; belongs to the last layer
 
     private Network(ModelSpec spec, List<Layer> layers, Params params, Loss loss, Optimizer optimizer, Rng rng) {
         this.spec = spec;
@@ -63,6 +65,7 @@ public final class Network {
             lowest++;
         }
         this.lowestTrainableLayer = lowest;
+        this.trainingChangesForward = layers.stream().anyMatch(Layer::trainingChangesForward);
     }
 
     /** A new network with weights drawn from the spec's seed. */
@@ -157,22 +160,46 @@ public final class Network {
 
     /** Prediction-mode outputs and per-sample losses of a labelled batch; changes nothing. */
     public Evaluation evaluate(INDArray input, INDArray targets) {
-        INDArray out = forward(input, false);
-        long batch = out.size(0);
-        INDArray perRow = buffers.get("perRow", rows(out));
-        double mean = loss.forward(logitsOrNull(), as2d(out), as2d(targets), perRow);
-        INDArray perSample = perRow;
-        if (perRow.length() != batch) {
-            perSample = buffers.get("perSample", batch);
-            perRow.reshape('c', batch, perRow.length() / batch).mean(perSample, 1);
-        }
-        return new Evaluation(out, perSample, mean);
+        return evaluation(forwardLoss(input, targets, false));
     }
 
     /** One optimizer step on a batch: inputs [B, ...in], targets shaped like the output. */
     public StepResult trainStep(INDArray input, INDArray targets) {
-        samplesTrained += input.size(0);
-        double meanLoss = computeGradients(input, targets);
+        return step(input.size(0), computeGradients(input, targets));
+    }
+
+    /**
+     * Test-then-train on one batch: the prediction-mode evaluation of the model as it is, then one
+     * optimizer step. When no layer behaves differently in training (no dropout, no batch
+     * statistics) the two share one forward pass, with bit-identical results.
+     */
+    public Prequential evaluateThenTrain(INDArray input, INDArray targets) {
+        if (trainingChangesForward) {
+            Evaluation evaluation = evaluate(input, targets);
+            return new Prequential(evaluation, trainStep(input, targets));
+        }
+        Evaluation evaluation = evaluation(forwardLoss(input, targets, true));
+        if (Double.isFinite(evaluation.meanLoss())) {
+            backward(targets);
+        }
+        return new Prequential(evaluation, step(input.size(0), evaluation.meanLoss()));
+    }
+
+    /**
+     * Forward in training mode, loss, and back-propagation into {@link Params#gradients()} (zeroed
+     * first); no update. Returns the mean loss; when it is not finite, back-propagation is skipped.
+     */
+    public double computeGradients(INDArray input, INDArray targets) {
+        double meanLoss = forwardLoss(input, targets, true);
+        if (Double.isFinite(meanLoss)) {
+            backward(targets);
+        }
+        return meanLoss;
+    }
+
+    /** Applies the optimizer to the gradients of a batch of {@code batch} samples unless the loss or a gradient is not finite. */
+    private StepResult step(long batch, double meanLoss) {
+        samplesTrained += batch;
         if (!Double.isFinite(meanLoss) || !Double.isFinite(params.gradients().sumNumber().doubleValue())) {
             skippedSteps++;
             return new StepResult(meanLoss, false);
@@ -182,34 +209,41 @@ public final class Network {
         return new StepResult(meanLoss, true);
     }
 
-    /**
-     * Forward in training mode, loss, and back-propagation into {@link Params#gradients()} (zeroed
-     * first); no update. Returns the mean loss; when it is not finite, back-propagation is skipped.
-     */
-    public double computeGradients(INDArray input, INDArray targets) {
-        INDArray out = forward(input, true);
-        INDArray out2d = as2d(out);
-        INDArray targets2d = as2d(targets);
-        INDArray logits = logitsOrNull();
-        double meanLoss = loss.forward(logits, out2d, targets2d, buffers.get("perRow", rows(out)));
-        if (!Double.isFinite(meanLoss)) {
-            return meanLoss;
+    /** Forward pass and per-row losses into the "perRow" buffer; the output stays in {@link #lastOutput}. Returns the mean loss. */
+    private double forwardLoss(INDArray input, INDArray targets, boolean training) {
+        lastOutput = forward(input, training);
+        return loss.forward(logitsOrNull(), as2d(lastOutput), as2d(targets), buffers.get("perRow", rows(lastOutput)));
+    }
+
+    /** The last forward pass as an evaluation: per-sample losses are means over time steps for sequence outputs. */
+    private Evaluation evaluation(double meanLoss) {
+        long batch = lastOutput.size(0);
+        INDArray perRow = buffers.get("perRow", rows(lastOutput));
+        INDArray perSample = perRow;
+        if (perRow.length() != batch) {
+            perSample = buffers.get("perSample", batch);
+            perRow.reshape('c', batch, perRow.length() / batch).mean(perSample, 1);
         }
+        return new Evaluation(lastOutput, perSample, meanLoss);
+    }
+
+    /** Back-propagates the loss of the last (training-mode) forward pass into the zeroed gradients. */
+    private void backward(INDArray targets) {
         params.zeroGradients();
+        INDArray out2d = as2d(lastOutput);
+        INDArray logits = logitsOrNull();
         INDArray grad = buffers.get("dOut", out2d.shape());
-        loss.backward(logits, out2d, targets2d, grad);
-        INDArray dOut = grad.reshape('c', out.shape());
+        loss.backward(logits, out2d, as2d(targets), grad);
+        INDArray dOut = grad.reshape('c', lastOutput.shape());
         int first = layers.size() - (lossFusesFinalActivation ? 2 : 1);
         for (int i = first; i >= lowestTrainableLayer; i--) {
             dOut = layers.get(i).backward(dOut, i > lowestTrainableLayer);
         }
-        return meanLoss;
     }
 
     /** Mean loss of a forward pass in training mode (dropout and batch statistics on); no gradients. */
     public double trainingLoss(INDArray input, INDArray targets) {
-        INDArray out = forward(input, true);
-        return loss.forward(logitsOrNull(), as2d(out), as2d(targets), buffers.get("perRow", rows(out)));
+        return forwardLoss(input, targets, true);
     }
 
     private INDArray forward(INDArray input, boolean training) {

@@ -4,7 +4,7 @@ package io.neurostream.app.cli;
 import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Benchmarks: training-step throughput of a model (bench model).",
+        description = "Benchmarks: training-step throughput of a model (bench model); training inside Kafka Streams end to end (bench pipeline).",
         subcommands = {BenchModelCommand.class, BenchPipelineCommand.class})
 final class BenchCommand {
 }

@@ -28,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -260,7 +259,6 @@ final class DemoCommand implements Callable<Integer> {
         private final Producer<String, Sample> producer;
         private final SampleProducer sender;
         private final Thread thread;
-        private final AtomicLong produced = new AtomicLong();
         private volatile boolean done;
         private volatile RuntimeException failure;
 
@@ -271,8 +269,8 @@ final class DemoCommand implements Callable<Integer> {
                     System::currentTimeMillis, System::nanoTime);
             this.thread = new Thread(() -> {
                 try {
-                    produced.addAndGet(send(train, trainCount));
-                    produced.addAndGet(send(test, testCount));
+                    send(train, trainCount);
+                    send(test, testCount);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 } catch (RuntimeException e) {
@@ -284,9 +282,9 @@ final class DemoCommand implements Callable<Integer> {
             }, "neurostream-demo-producer");
         }
 
-        private long send(MnistSource source, int count) throws InterruptedException {
+        private void send(MnistSource source, int count) throws InterruptedException {
             Progress silent = new Progress(new PrintWriter(Writer.nullWriter()), "", false, count, System::nanoTime);
-            return sender.produce(source, SampleProducer.order(source.size(), count, null), silent).samples();
+            sender.produce(source, SampleProducer.order(source.size(), count, null), silent);
         }
 
         void start() {
@@ -299,7 +297,7 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         long produced() {
-            return produced.get();
+            return sender.sent();
         }
 
         boolean done() {

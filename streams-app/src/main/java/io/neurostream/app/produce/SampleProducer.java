@@ -34,6 +34,7 @@ public final class SampleProducer {
     private final LongSupplier clockMillis;
     private final LongSupplier nanoTime;
     private volatile boolean stopRequested;
+    private volatile long sentTotal; // written by the producing thread only
 
     /**
      * @param clockMillis gives each sample's event time (the wall clock when it is sent)
@@ -90,12 +91,18 @@ public final class SampleProducer {
                 }
             });
             sent++;
+            sentTotal++;
             progress.update(sent);
         }
         producer.flush();
         throwIfFailed(failure);
         progress.finish(sent);
         return new Result(sent, (nanoTime.getAsLong() - start) / NANOS_PER_SECOND, sent < indices.length);
+    }
+
+    /** Samples handed to the Kafka producer so far, over every {@link #produce} call (readable from any thread). */
+    public long sent() {
+        return sentTotal;
     }
 
     /** Asks a running {@link #produce} to send nothing more; it still flushes what it sent and returns. */

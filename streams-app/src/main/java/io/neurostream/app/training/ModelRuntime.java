@@ -4,6 +4,7 @@ package io.neurostream.app.training;
 import io.neurostream.app.metrics.ModelMeters;
 import io.neurostream.core.net.Evaluation;
 import io.neurostream.core.net.Network;
+import io.neurostream.core.net.Prequential;
 import io.neurostream.core.net.StepResult;
 import io.neurostream.core.net.Targets;
 import io.neurostream.core.tensor.Buffers;
@@ -129,7 +130,7 @@ public final class ModelRuntime {
         }
         INDArray output = net.predict(inputs(single, 1));
         FloatBuffer rows = HostCopy.floats(output);
-        out.prediction(prediction(sample.getId(), sample.getEventTime().toEpochMilli(), rows, 0, null, null), timestamp);
+        out.prediction(prediction(sample.getId(), sample.getEventTime().toEpochMilli(), rows, 0, null, null, net.counters().steps()), timestamp);
         predicted++;
         if (!replaying) {
             meters.predicted();
@@ -148,7 +149,7 @@ public final class ModelRuntime {
             return;
         }
         Evaluation eval = net.evaluate(inputs(pending, pending.count), targets(pending, pending.count));
-        emitPredictions(eval, pending.emitted, pending.count, out);
+        emitPredictions(eval, pending.emitted, pending.count, net.counters().steps(), out);
         pending.emitted = pending.count;
     }
 
@@ -167,8 +168,10 @@ public final class ModelRuntime {
         int batch = pending.count;
         INDArray x = inputs(pending, batch);
         INDArray y = targets(pending, batch);
-        emitPredictions(net.evaluate(x, y), pending.emitted, batch, out);
-        StepResult step = net.trainStep(x, y);
+        long modelStep = net.counters().steps(); // the model that predicts the batch, before its update
+        Prequential result = net.evaluateThenTrain(x, y);
+        emitPredictions(result.evaluation(), pending.emitted, batch, modelStep, out);
+        StepResult step = result.step();
         long nanos = System.nanoTime() - start;
         lastBatchLoss = step.loss();
         batchesSinceSnapshot++;
@@ -191,7 +194,7 @@ public final class ModelRuntime {
         pending.clear();
     }
 
-    private void emitPredictions(Evaluation eval, int from, int to, Output out) {
+    private void emitPredictions(Evaluation eval, int from, int to, long modelStep, Output out) {
         FloatBuffer rows = HostCopy.floats(eval.output());
         FloatBuffer losses = HostCopy.floats(eval.perSampleLoss());
         int width = shape.outputs();
@@ -201,11 +204,11 @@ public final class ModelRuntime {
             boolean correct = Targets.predictedClass(rows, lastRow * width, width) == label;
             double loss = losses.get(i);
             stats.update(loss, correct);
-            out.prediction(prediction(pending.ids[i], pending.eventTimes[i], rows, i, label, loss), pending.timestamps[i]);
+            out.prediction(prediction(pending.ids[i], pending.eventTimes[i], rows, i, label, loss, modelStep), pending.timestamps[i]);
         }
     }
 
-    private Prediction prediction(String id, long eventTime, FloatBuffer rows, int sample, Integer label, Double loss) {
+    private Prediction prediction(String id, long eventTime, FloatBuffer rows, int sample, Integer label, Double loss, long modelStep) {
         int width = shape.outputs();
         int lastRow = (sample + 1) * shape.rows() - 1;
         int offset = lastRow * width;
@@ -220,7 +223,7 @@ public final class ModelRuntime {
         return Prediction.newBuilder()
                 .setSampleId(id)
                 .setModel(shape.model())
-                .setModelStep(net.counters().steps())
+                .setModelStep(modelStep)
                 .setPredictedClass(Targets.predictedClass(rows, offset, width))
                 .setTopK(top)
                 .setOutputs(outputs)
