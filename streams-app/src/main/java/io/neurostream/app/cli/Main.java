@@ -21,6 +21,16 @@ public final class Main {
     public static CommandLine commandLine() {
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler(new OneLineErrors())
+                .setParameterExceptionHandler(Main::badFlag)
                 .setUsageHelpAutoWidth(true);
+    }
+
+    /** A flag picocli cannot parse: one line naming it, and where to read the usage; exit code 2. */
+    private static int badFlag(CommandLine.ParameterException e, String[] args) {
+        CommandLine command = e.getCommandLine();
+        String name = command.getCommandSpec().qualifiedName();
+        command.getErr().println(name + ": " + e.getMessage() + " (see '" + name + " --help')");
+        command.getErr().flush();
+        return command.getCommandSpec().exitCodeOnInvalidInput();
     }
 }

@@ -31,7 +31,8 @@ class ProduceCommandTest {
         CommandRun two = CommandRun.of("produce", "--model", "xor", "--synthetic", "xor", "--csv", "a.csv");
 
         assertEquals(2, none.exitCode());
-        assertTrue(none.errLine().startsWith("Error: Missing required argument (specify one of these): "), none.err());
+        assertTrue(none.errLine().startsWith("neurostream produce: Error: Missing required argument (specify one of these): "), none.err());
+        assertEquals(1, none.err().lines().count(), "one line, no usage dump: " + none.err());
         assertEquals(2, two.exitCode());
         assertTrue(two.errLine().contains("mutually exclusive"), two.err());
     }
@@ -42,9 +43,11 @@ class ProduceCommandTest {
         CommandRun zero = CommandRun.of("produce", "--model", "xor", "--synthetic", "xor", "--rate", "0/s");
 
         assertEquals(2, word.exitCode());
-        assertEquals("Invalid value for option '--rate': 'fast' is not a rate: expected samples per second, e.g. 500 or 500/s", word.errLine());
+        assertEquals("neurostream produce: Invalid value for option '--rate': 'fast' is not a rate: expected samples per second, e.g. 500 or 500/s"
+                + " (see 'neurostream produce --help')", word.errLine());
         assertEquals(2, zero.exitCode());
-        assertEquals("Invalid value for option '--rate': '0/s' is not a rate > 0 samples per second", zero.errLine());
+        assertEquals("neurostream produce: Invalid value for option '--rate': '0/s' is not a rate > 0 samples per second"
+                + " (see 'neurostream produce --help')", zero.errLine());
     }
 
     @Test
