@@ -1,0 +1,76 @@
+// Long short-term memory (Hochreiter and Schmidhuber 1997, with the forget gate of Gers et al. 2000), as in the course's LSTM chapter.
+package io.neurostream.core.layers;
+
+import io.neurostream.core.params.Init;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The pre-activations z_t [B, 4H] are four gate blocks in the order input i, forget f, output o,
+ * candidate g:
+ * <pre>
+ * i = σ(z_i)   f = σ(z_f)   o = σ(z_o)   g = tanh(z_g)
+ * c_t = f ⊙ c_{t-1} + i ⊙ g          h_t = o ⊙ tanh(c_t)
+ * </pre>
+ * Forward keeps the gate activations in place of z and the cell states c_t; backward recomputes
+ * tanh(c_t) (one op, no extra [T*B, H] array):
+ * <pre>
+ * dc = dh ⊙ o ⊙ (1 - tanh²(c_t)) + dc_{t+1}
+ * do = dh ⊙ tanh(c_t)   di = dc ⊙ g   dg = dc ⊙ i   df = dc ⊙ c_{t-1}   dc_t-1 = dc ⊙ f
+ * dz = [di, df, do] ⊙ σ(1 - σ) and dg ⊙ (1 - g²)
+ * </pre>
+ */
+public final class Lstm extends Recurrent {
+    private static final int I = 0;
+    private static final int F = 1;
+    private static final int O = 2;
+    private static final int G = 3;
+
+    public Lstm(int steps, int inputSize, int units, boolean returnSequences, boolean reverse, int truncation,
+                Init init, DataType dataType) {
+        super(steps, inputSize, units, 4, returnSequences, reverse, truncation, init, dataType);
+    }
+
+    @Override
+    protected String kind() {
+        return "lstm";
+    }
+
+    @Override
+    protected boolean hasCellState() {
+        return true;
+    }
+
+    @Override
+    protected void stepForward(Workspace w, int t, INDArray z, INDArray cPrev, INDArray c, INDArray h) {
+        INDArray[] gate = w.zGate[t];                     // [B, H] each
+        Nd4j.exec(new Sigmoid(w.zHead[t], w.zHead[t]));   // i, f, o
+        Nd4j.exec(new Tanh(gate[G], gate[G]));            // g
+        c.assign(gate[F]).muli(cPrev);                    // f ⊙ c_{t-1}
+        INDArray ig = w.scratch1.assign(gate[I]).muli(gate[G]);
+        c.addi(ig);                                       // c_t
+        INDArray tanhC = w.scratch1;
+        Nd4j.exec(new Tanh(c, tanhC));
+        h.assign(gate[O]).muli(tanhC);                    // h_t
+    }
+
+    @Override
+    protected void stepBackward(Workspace w, int t, INDArray dh, INDArray dcNext, INDArray dz) {
+        INDArray[] gate = w.zGate[t];
+        INDArray[] dGate = w.dzGate[t];
+        INDArray tanhC = w.scratch1;
+        Nd4j.exec(new Tanh(w.c[t], tanhC));
+        dGate[O].assign(dh).muli(tanhC);                                           // dL/do
+        INDArray dc = w.scratch2.assign(tanhC).muli(tanhC).rsubi(1.0).muli(gate[O]).muli(dh).addi(dcNext);
+        dGate[I].assign(dc).muli(gate[G]);                                         // dL/di
+        dGate[G].assign(dc).muli(gate[I]);                                         // dL/dg
+        dGate[F].assign(dc).muli(w.cPrev[t]);                                      // dL/df
+        dcNext.assign(dc).muli(gate[F]);                                           // dL/dc_{t-1}
+        w.scratchHead.assign(w.zHead[t]).rsubi(1.0).muli(w.zHead[t]);              // σ'(z) = σ(1 - σ)
+        w.scratchGate[G].assign(gate[G]).muli(gate[G]).rsubi(1.0);                 // tanh'(z) = 1 - g²
+        dz.muli(w.gateScratch);
+    }
+}
