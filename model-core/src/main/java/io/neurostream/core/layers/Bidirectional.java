@@ -63,6 +63,12 @@ public final class Bidirectional implements Layer {
     }
 
     @Override
+    public void initializeParams() {
+        forwardCell.initializeParams();
+        backwardCell.initializeParams();
+    }
+
+    @Override
     public INDArray forward(INDArray input, Pass pass) {
         INDArray f = forwardCell.forward(input, pass);  // [B, T, H] or [B, H]
         INDArray b = backwardCell.forward(input, pass);

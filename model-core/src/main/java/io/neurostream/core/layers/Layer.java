@@ -32,6 +32,12 @@ public interface Layer {
     /** Receives the views of its parameters (called once, before the first forward). */
     default void bind(ParamViews views) {}
 
+    /**
+     * Sets initial values that a per-parameter {@link io.neurostream.core.params.Init} cannot
+     * express (an LSTM's forget-gate bias of 1); called once, after the parameters are drawn.
+     */
+    default void initializeParams() {}
+
     /** [B, ...in] -> [B, ...out]; caches what {@link #backward} needs. */
     INDArray forward(INDArray input, Pass pass);
 

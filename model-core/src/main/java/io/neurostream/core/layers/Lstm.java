@@ -44,6 +44,15 @@ public final class Lstm extends Recurrent {
         return true;
     }
 
+    /**
+     * The forget gate starts open, f ≈ σ(1) = 0.73, so that memory and its gradient survive many
+     * steps from the start (Gers et al. 2000; Jozefowicz et al. 2015); other biases start at 0.
+     */
+    @Override
+    public void initializeParams() {
+        gateBias(F).assign(1.0);
+    }
+
     @Override
     protected void stepForward(Workspace w, int t, INDArray z, INDArray cPrev, INDArray c, INDArray h) {
         INDArray[] gate = w.zGate[t];                     // [B, H] each

@@ -126,6 +126,11 @@ public abstract class Recurrent implements Layer {
         dBias = views.gradient("b");
     }
 
+    /** The bias of gate block k (columns k*H..(k+1)*H), [H], for cells that initialise a gate's bias. */
+    protected INDArray gateBias(int k) {
+        return bias.get(NDArrayIndex.interval((long) k * units, (long) (k + 1) * units));
+    }
+
     @Override
     public INDArray forward(INDArray input, Pass pass) {
         int batch = Math.toIntExact(input.size(0));

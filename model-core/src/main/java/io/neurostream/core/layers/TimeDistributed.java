@@ -47,6 +47,11 @@ public final class TimeDistributed implements Layer {
     }
 
     @Override
+    public void initializeParams() {
+        inner.initializeParams();
+    }
+
+    @Override
     public INDArray forward(INDArray input, Pass pass) {
         long batch = input.size(0);
         INDArray rows = input.reshape('c', batch * steps, in);     // [B*T, in]
