@@ -4,6 +4,7 @@ package io.neurostream.core.layers;
 import io.neurostream.core.params.Init;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
@@ -73,7 +74,9 @@ public final class Lstm extends Recurrent {
         INDArray tanhC = w.scratch1;
         Nd4j.exec(new Tanh(w.c[t], tanhC));
         dGate[O].assign(dh).muli(tanhC);                                           // dL/do
-        INDArray dc = w.scratch2.assign(tanhC).muli(tanhC).rsubi(1.0).muli(gate[O]).muli(dh).addi(dcNext);
+        INDArray dc = w.scratch2;
+        Nd4j.exec(new TanhDerivative(w.c[t], dh.muli(gate[O]), dc));                // dh ⊙ o ⊙ (1 - tanh²(c_t))
+        dc.addi(dcNext);
         dGate[I].assign(dc).muli(gate[G]);                                         // dL/di
         dGate[G].assign(dc).muli(gate[I]);                                         // dL/dg
         dGate[F].assign(dc).muli(w.cPrev[t]);                                      // dL/df

@@ -4,6 +4,7 @@ package io.neurostream.core.layers;
 import io.neurostream.core.params.Init;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -31,12 +32,11 @@ public final class SimpleRnn extends Recurrent {
 
     @Override
     protected void stepForward(Workspace w, int t, INDArray z, INDArray cPrev, INDArray c, INDArray h) {
-        Nd4j.exec(new Tanh(z, h)); // h_t [B, H]; backward needs only h_t
+        Nd4j.exec(new Tanh(z, h)); // h_t [B, H]; z stays for backward
     }
 
     @Override
     protected void stepBackward(Workspace w, int t, INDArray dh, INDArray dcNext, INDArray dz) {
-        INDArray h = w.h[t];
-        dz.assign(h).muli(h).rsubi(1.0).muli(dh); // (1 - h_t^2) dL/dh_t
+        Nd4j.exec(new TanhDerivative(w.zStep[t], dh, dz)); // (1 - tanh²(z_t)) dL/dh_t
     }
 }
