@@ -4,7 +4,9 @@ package io.neurostream.core.layers;
 import io.neurostream.core.params.Init;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
 import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
@@ -59,12 +61,13 @@ public final class Lstm extends Recurrent {
         INDArray[] gate = w.zGate[t];                     // [B, H] each
         Nd4j.exec(new Sigmoid(w.zHead[t], w.zHead[t]));   // i, f, o
         Nd4j.exec(new Tanh(gate[G], gate[G]));            // g
-        c.assign(gate[F]).muli(cPrev);                    // f ⊙ c_{t-1}
-        INDArray ig = w.scratch1.assign(gate[I]).muli(gate[G]);
+        Nd4j.exec(new MulOp(gate[F], cPrev, c));          // f ⊙ c_{t-1}
+        INDArray ig = w.scratch1;
+        Nd4j.exec(new MulOp(gate[I], gate[G], ig));
         c.addi(ig);                                       // c_t
         INDArray tanhC = w.scratch1;
         Nd4j.exec(new Tanh(c, tanhC));
-        h.assign(gate[O]).muli(tanhC);                    // h_t
+        Nd4j.exec(new MulOp(gate[O], tanhC, h));          // h_t
     }
 
     @Override
@@ -73,16 +76,18 @@ public final class Lstm extends Recurrent {
         INDArray[] dGate = w.dzGate[t];
         INDArray tanhC = w.scratch1;
         Nd4j.exec(new Tanh(w.c[t], tanhC));
-        dGate[O].assign(dh).muli(tanhC);                                           // dL/do
+        Nd4j.exec(new MulOp(dh, tanhC, dGate[O]));                                 // dL/do
         INDArray dc = w.scratch2;
         Nd4j.exec(new TanhDerivative(w.c[t], dh.muli(gate[O]), dc));                // dh ⊙ o ⊙ (1 - tanh²(c_t))
         dc.addi(dcNext);
-        dGate[I].assign(dc).muli(gate[G]);                                         // dL/di
-        dGate[G].assign(dc).muli(gate[I]);                                         // dL/dg
-        dGate[F].assign(dc).muli(w.cPrev[t]);                                      // dL/df
-        dcNext.assign(dc).muli(gate[F]);                                           // dL/dc_{t-1}
-        w.scratchHead.assign(w.zHead[t]).rsubi(1.0).muli(w.zHead[t]);              // σ'(z) = σ(1 - σ)
-        w.scratchGate[G].assign(gate[G]).muli(gate[G]).rsubi(1.0);                 // tanh'(z) = 1 - g²
+        Nd4j.exec(new MulOp(dc, gate[G], dGate[I]));                               // dL/di
+        Nd4j.exec(new MulOp(dc, gate[I], dGate[G]));                               // dL/dg
+        Nd4j.exec(new MulOp(dc, w.cPrev[t], dGate[F]));                            // dL/df
+        Nd4j.exec(new MulOp(dc, gate[F], dcNext));                                 // dL/dc_{t-1}
+        Nd4j.exec(new ScalarReverseSubtraction(w.zHead[t], null, w.scratchHead, 1.0));
+        w.scratchHead.muli(w.zHead[t]);                                            // σ'(z) = σ(1 - σ)
+        Nd4j.exec(new MulOp(gate[G], gate[G], w.scratchGate[G]));
+        w.scratchGate[G].rsubi(1.0);                                               // tanh'(z) = 1 - g²
         dz.muli(w.gateScratch);
     }
 }

@@ -11,6 +11,7 @@ import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
@@ -167,7 +168,7 @@ public abstract class Recurrent implements Layer {
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeOf(s);
             if (returnSequences) {
-                w.dh.assign(w.dOutStep[t]).addi(w.dhNext);
+                Nd4j.exec(new AddOp(w.dOutStep[t], w.dhNext, w.dh));
             } else if (s == steps - 1) {
                 w.dh.assign(dOut);
             } else {
