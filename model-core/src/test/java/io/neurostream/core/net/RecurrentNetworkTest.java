@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class RecurrentNetworkTest {
     private static final int STEPS = 12;
@@ -121,8 +122,7 @@ class RecurrentNetworkTest {
         assertTrue(Arrays.stream(first).allMatch(k -> k >= 0 && k < VOCABULARY));
         int[] greedy = new Sampler(net, 1e-3, 2).generate(prime, 1);
         INDArray window = Nd4j.zeros(DataType.FLOAT, 1, STEPS);
-        INDArray last = net.predict(window).get(org.nd4j.linalg.indexing.NDArrayIndex.point(0),
-                org.nd4j.linalg.indexing.NDArrayIndex.point(STEPS - 1));
+        INDArray last = net.predict(window).get(NDArrayIndex.point(0), NDArrayIndex.point(STEPS - 1)); // [V]
         assertEquals(last.argMax().getInt(0), greedy[0], "a near-zero temperature picks the most likely token");
         assertThrows(IllegalArgumentException.class, () -> new Sampler(net, 0, 1));
         assertThrows(IllegalArgumentException.class, () -> new Sampler(net, 1, 1).generate(new int[STEPS - 1], 5));
