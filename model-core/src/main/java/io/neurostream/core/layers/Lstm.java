@@ -21,8 +21,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * Forward keeps the gate activations in place of z and the cell states c_t; backward recomputes
  * tanh(c_t) (one op, no extra [T*B, H] array):
  * <pre>
- * dc = dh ⊙ o ⊙ (1 - tanh²(c_t)) + dc_{t+1}
- * do = dh ⊙ tanh(c_t)   di = dc ⊙ g   dg = dc ⊙ i   df = dc ⊙ c_{t-1}   dc_t-1 = dc ⊙ f
+ * dc = dh ⊙ o ⊙ (1 - tanh²(c_t)) + dcNext     (dcNext: dL/dc_t through c_{t+1}, the dc ⊙ f of step t+1)
+ * do = dh ⊙ tanh(c_t)   di = dc ⊙ g   dg = dc ⊙ i   df = dc ⊙ c_{t-1}   dcNext = dc ⊙ f
  * dz = [di, df, do] ⊙ σ(1 - σ) and dg ⊙ (1 - g²)
  * </pre>
  */
