@@ -62,32 +62,32 @@ public final class Lstm extends Recurrent {
         Nd4j.exec(new Sigmoid(w.zHead[t], w.zHead[t]));   // i, f, o
         Nd4j.exec(new Tanh(gate[G], gate[G]));            // g
         Nd4j.exec(new MulOp(gate[F], cPrev, c));          // f ⊙ c_{t-1}
-        INDArray ig = w.scratch1;
+        INDArray ig = w.scratch;
         Nd4j.exec(new MulOp(gate[I], gate[G], ig));
         c.addi(ig);                                       // c_t
-        INDArray tanhC = w.scratch1;
+        INDArray tanhC = w.scratch;
         Nd4j.exec(new Tanh(c, tanhC));
         Nd4j.exec(new MulOp(gate[O], tanhC, h));          // h_t
     }
 
     @Override
-    protected void stepBackward(Workspace w, int t, INDArray dh, INDArray dcNext, INDArray dz) {
+    protected void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz) {
         INDArray[] gate = w.zGate[t];
-        INDArray[] dGate = w.dzGate[t];
-        INDArray tanhC = w.scratch1;
+        INDArray[] dGate = g.dzGate[t];
+        INDArray tanhC = g.scratch;
         Nd4j.exec(new Tanh(w.c[t], tanhC));
         Nd4j.exec(new MulOp(dh, tanhC, dGate[O]));                                 // dL/do
-        INDArray dc = w.scratch2;
+        INDArray dc = g.dc;
         Nd4j.exec(new TanhDerivative(w.c[t], dh.muli(gate[O]), dc));                // dh ⊙ o ⊙ (1 - tanh²(c_t))
         dc.addi(dcNext);
         Nd4j.exec(new MulOp(dc, gate[G], dGate[I]));                               // dL/di
         Nd4j.exec(new MulOp(dc, gate[I], dGate[G]));                               // dL/dg
         Nd4j.exec(new MulOp(dc, w.cPrev[t], dGate[F]));                            // dL/df
         Nd4j.exec(new MulOp(dc, gate[F], dcNext));                                 // dL/dc_{t-1}
-        Nd4j.exec(new ScalarReverseSubtraction(w.zHead[t], null, w.scratchHead, 1.0));
-        w.scratchHead.muli(w.zHead[t]);                                            // σ'(z) = σ(1 - σ)
-        Nd4j.exec(new MulOp(gate[G], gate[G], w.scratchGate[G]));
-        w.scratchGate[G].rsubi(1.0);                                               // tanh'(z) = 1 - g²
-        dz.muli(w.gateScratch);
+        Nd4j.exec(new ScalarReverseSubtraction(w.zHead[t], null, g.scratchHead, 1.0));
+        g.scratchHead.muli(w.zHead[t]);                                            // σ'(z) = σ(1 - σ)
+        Nd4j.exec(new MulOp(gate[G], gate[G], g.scratchGate[G]));
+        g.scratchGate[G].rsubi(1.0);                                               // tanh'(z) = 1 - g²
+        dz.muli(g.gateScratch);
     }
 }

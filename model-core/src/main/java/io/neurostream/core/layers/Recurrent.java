@@ -94,9 +94,9 @@ public abstract class Recurrent implements Layer {
     /**
      * One step backward: from dL/dh_t ({@code dh}, may be overwritten) and, with a cell state,
      * dL/dc_t coming from later steps ({@code dcNext} on entry), writes dL/dz_t into {@code dz}
-     * [B, G*H] and dL/dc_{t-1} into {@code dcNext}.
+     * [B, G*H] and dL/dc_{t-1} into {@code dcNext}; {@code g} holds the backward scratch arrays.
      */
-    protected abstract void stepBackward(Workspace w, int t, INDArray dh, INDArray dcNext, INDArray dz);
+    protected abstract void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz);
 
     @Override
     public String describe() {
@@ -156,45 +156,46 @@ public abstract class Recurrent implements Layer {
     @Override
     public INDArray backward(INDArray dOut, boolean needInputGradient) {
         Workspace w = last;
+        Gradients g = w.gradients();
         int batch = w.batch;
         if (returnSequences) {
             // dL/dh from the layer above, time-major: [T*B, H]
-            w.dOutTime.reshape('c', steps, batch, units).assign(dOut.permute(1, 0, 2));
+            g.dOutTime.reshape('c', steps, batch, units).assign(dOut.permute(1, 0, 2));
         }
-        w.dhNext.assign(0);
+        g.dhNext.assign(0);
         if (hasCellState()) {
-            w.dcNext.assign(0);
+            g.dcNext.assign(0);
         }
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeOf(s);
             if (returnSequences) {
-                Nd4j.exec(new AddOp(w.dOutStep[t], w.dhNext, w.dh));
+                Nd4j.exec(new AddOp(g.dOutStep[t], g.dhNext, g.dh));
             } else if (s == steps - 1) {
-                w.dh.assign(dOut);
+                g.dh.assign(dOut);
             } else {
-                w.dh.assign(w.dhNext);
+                g.dh.assign(g.dhNext);
             }
-            stepBackward(w, t, w.dh, w.dcNext, w.dzStep[t]);
+            stepBackward(w, g, t, g.dh, g.dcNext, g.dzStep[t]);
             boolean cut = s == 0 || (truncation > 0 && s % truncation == 0);
             if (cut) {
-                w.dhNext.assign(0);
+                g.dhNext.assign(0);
                 if (hasCellState()) {
-                    w.dcNext.assign(0);
+                    g.dcNext.assign(0);
                 }
             } else {
-                Nd4j.gemm(w.dzStep[t], wHidden, w.dhNext, false, true, 1.0, 0.0); // dL/dh_{t-1} [B, H]
+                Nd4j.gemm(g.dzStep[t], wHidden, g.dhNext, false, true, 1.0, 0.0); // dL/dh_{t-1} [B, H]
             }
         }
-        Nd4j.gemm(w.input, w.dz, dWInput, true, false, 1.0, 1.0);      // [D, G*H]
-        Nd4j.gemm(w.hPrevAll, w.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
-        w.dz.sum(w.dBiasSum, 0);
-        dBias.addi(w.dBiasSum);
+        Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);      // [D, G*H]
+        Nd4j.gemm(w.hPrevAll, g.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
+        g.dz.sum(g.dBiasSum, 0);
+        dBias.addi(g.dBiasSum);
         if (!needInputGradient) {
             return null;
         }
-        Nd4j.gemm(w.dz, wInput, w.dInTime, false, true, 1.0, 0.0);     // [T*B, D]
-        w.dIn.assign(w.dInTime.reshape('c', steps, batch, inputSize).permute(1, 0, 2));
-        return w.dIn; // [B, T, D]
+        Nd4j.gemm(g.dz, wInput, g.dInTime, false, true, 1.0, 0.0);     // [T*B, D]
+        g.dIn.assign(g.dInTime.reshape('c', steps, batch, inputSize).permute(1, 0, 2));
+        return g.dIn; // [B, T, D]
     }
 
     /** The time index of processing step s. */
@@ -202,7 +203,11 @@ public abstract class Recurrent implements Layer {
         return reverse ? steps - 1 - s : s;
     }
 
-    /** The arrays of one batch size; the per-step arrays are views made once. */
+    /**
+     * The forward arrays of one batch size; the per-step arrays are views made once. The backward
+     * arrays ({@link Gradients}) come with the first backward pass, so a batch size that is only
+     * predicted (B = 1 in a stream, a large evaluation batch) never allocates them.
+     */
     protected final class Workspace {
         final int batch;
         final INDArray input;     // x time-major [T*B, D]
@@ -217,27 +222,12 @@ public abstract class Recurrent implements Layer {
         final INDArray[] c;       // per step t: c_t [B, H]
         final INDArray[] cPrev;   // per step t: the cell state it reads [B, H]
         final INDArray out;       // [B, T, H] (sequence output)
-        final INDArray dOutTime;  // dL/dh from above, time-major [T*B, H]
-        final INDArray[] dOutStep;
-        final INDArray dh;        // [B, H]
-        final INDArray dhNext;    // [B, H]
-        final INDArray dcNext;    // [B, H]
-        final INDArray dz;        // dL/dz [T*B, G*H]
-        final INDArray[] dzStep;
-        final INDArray dBiasSum;  // [G*H]
-        final INDArray dInTime;   // [T*B, D]
-        final INDArray dIn;       // [B, T, D]
-        /** Scratch for the cell, [B, H] each, and [B, G*H]. */
-        final INDArray scratch1;
-        final INDArray scratch2;
-        final INDArray gateScratch;
-        /** With G > 1: per step t and gate k the [B, H] columns k*H..(k+1)*H of z and dz, and of gateScratch per k. */
+        final INDArray scratch;   // [B, H], for the cell
+        /** With G > 1: per step t and gate k the [B, H] columns k*H..(k+1)*H of z. */
         final INDArray[][] zGate;
-        final INDArray[][] dzGate;
-        final INDArray[] scratchGate;
-        /** With G > 1: per step t the first (G-1)*H columns of z (the LSTM's sigmoid gates), and of gateScratch. */
+        /** With G > 1: per step t the first (G-1)*H columns of z (the LSTM's sigmoid gates). */
         final INDArray[] zHead;
-        final INDArray scratchHead;
+        private Gradients gradients;
 
         Workspace(int batch) {
             this.batch = batch;
@@ -252,10 +242,6 @@ public abstract class Recurrent implements Layer {
             zStep = new INDArray[steps];
             h = new INDArray[steps];
             hPrev = new INDArray[steps];
-            dOutStep = new INDArray[steps];
-            dzStep = new INDArray[steps];
-            dOutTime = zeros(steps * batch, units);
-            dz = zeros(steps * batch, width);
             cells = hasCellState() ? zeros((steps + 1) * batch, units) : null;
             c = new INDArray[steps];
             cPrev = new INDArray[steps];
@@ -263,52 +249,96 @@ public abstract class Recurrent implements Layer {
                 zStep[t] = rows(z, t * batch, batch);
                 h[t] = rows(states, (t + firstH) * batch, batch);
                 hPrev[t] = rows(states, (t + firstPrev) * batch, batch);
-                dOutStep[t] = rows(dOutTime, t * batch, batch);
-                dzStep[t] = rows(dz, t * batch, batch);
                 if (cells != null) {
                     c[t] = rows(cells, (t + firstH) * batch, batch);
                     cPrev[t] = rows(cells, (t + firstPrev) * batch, batch);
                 }
             }
-            out = zeros(batch, steps, units);
+            out = returnSequences ? zeros(batch, steps, units) : null;
+            scratch = zeros(batch, units);
+            zGate = new INDArray[gates > 1 ? steps : 0][];
+            zHead = new INDArray[gates > 1 ? steps : 0];
+            for (int t = 0; gates > 1 && t < steps; t++) {
+                zGate[t] = gateColumns(zStep[t]);
+                zHead[t] = columns(zStep[t], 0, (gates - 1) * units);
+            }
+        }
+
+        Gradients gradients() {
+            if (gradients == null) {
+                gradients = new Gradients(batch);
+            }
+            return gradients;
+        }
+    }
+
+    /** The backward arrays of one batch size. */
+    protected final class Gradients {
+        final INDArray dOutTime;  // dL/dh from above, time-major [T*B, H]
+        final INDArray[] dOutStep;
+        final INDArray dh;        // [B, H]
+        final INDArray dhNext;    // [B, H]
+        final INDArray dcNext;    // [B, H]
+        final INDArray dc;        // dL/dc_t [B, H] (cells with a cell state)
+        final INDArray dz;        // dL/dz [T*B, G*H]
+        final INDArray[] dzStep;
+        final INDArray dBiasSum;  // [G*H]
+        final INDArray dInTime;   // [T*B, D]
+        final INDArray dIn;       // [B, T, D]
+        final INDArray scratch;   // [B, H], for the cell
+        final INDArray gateScratch; // [B, G*H], for the cell
+        /** With G > 1: per step t and gate k the [B, H] columns of dz, and per k those of gateScratch. */
+        final INDArray[][] dzGate;
+        final INDArray[] scratchGate;
+        /** With G > 1: the first (G-1)*H columns of gateScratch. */
+        final INDArray scratchHead;
+
+        Gradients(int batch) {
+            int width = gates * units;
+            dOutTime = zeros(steps * batch, units);
+            dz = zeros(steps * batch, width);
+            dOutStep = new INDArray[steps];
+            dzStep = new INDArray[steps];
+            dzGate = new INDArray[gates > 1 ? steps : 0][];
+            for (int t = 0; t < steps; t++) {
+                dOutStep[t] = rows(dOutTime, t * batch, batch);
+                dzStep[t] = rows(dz, t * batch, batch);
+                if (gates > 1) {
+                    dzGate[t] = gateColumns(dzStep[t]);
+                }
+            }
             dh = zeros(batch, units);
             dhNext = zeros(batch, units);
             dcNext = zeros(batch, units);
+            dc = hasCellState() ? zeros(batch, units) : null;
             dBiasSum = zeros(width);
             dInTime = zeros(steps * batch, inputSize);
             dIn = zeros(batch, steps, inputSize);
-            scratch1 = zeros(batch, units);
-            scratch2 = zeros(batch, units);
+            scratch = zeros(batch, units);
             gateScratch = zeros(batch, width);
-            zGate = new INDArray[gates > 1 ? steps : 0][];
-            dzGate = new INDArray[gates > 1 ? steps : 0][];
-            zHead = new INDArray[gates > 1 ? steps : 0];
-            for (int t = 0; gates > 1 && t < steps; t++) {
-                zGate[t] = new INDArray[gates];
-                dzGate[t] = new INDArray[gates];
-                for (int k = 0; k < gates; k++) {
-                    zGate[t][k] = columns(zStep[t], k * units, units);
-                    dzGate[t][k] = columns(dzStep[t], k * units, units);
-                }
-                zHead[t] = columns(zStep[t], 0, (gates - 1) * units);
-            }
-            scratchGate = new INDArray[gates];
-            for (int k = 0; k < gates; k++) {
-                scratchGate[k] = columns(gateScratch, k * units, units);
-            }
+            scratchGate = gateColumns(gateScratch);
             scratchHead = gates > 1 ? columns(gateScratch, 0, (gates - 1) * units) : null;
         }
+    }
 
-        private static INDArray columns(INDArray a, long from, long count) {
-            return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count));
+    /** The G gate blocks [B, H] of a [B, G*H] array, as views. */
+    private INDArray[] gateColumns(INDArray a) {
+        INDArray[] blocks = new INDArray[gates];
+        for (int k = 0; k < gates; k++) {
+            blocks[k] = columns(a, (long) k * units, units);
         }
+        return blocks;
+    }
 
-        private INDArray zeros(long... shape) {
-            return Nd4j.zeros(dataType, shape);
-        }
+    private INDArray zeros(long... shape) {
+        return Nd4j.zeros(dataType, shape);
+    }
 
-        private static INDArray rows(INDArray a, long from, long count) {
-            return a.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
-        }
+    private static INDArray columns(INDArray a, long from, long count) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count));
+    }
+
+    private static INDArray rows(INDArray a, long from, long count) {
+        return a.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
     }
 }

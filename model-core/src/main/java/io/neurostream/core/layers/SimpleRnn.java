@@ -36,7 +36,7 @@ public final class SimpleRnn extends Recurrent {
     }
 
     @Override
-    protected void stepBackward(Workspace w, int t, INDArray dh, INDArray dcNext, INDArray dz) {
+    protected void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz) {
         Nd4j.exec(new TanhDerivative(w.zStep[t], dh, dz)); // (1 - tanh²(z_t)) dL/dh_t
     }
 }
