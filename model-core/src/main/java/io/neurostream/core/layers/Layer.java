@@ -40,6 +40,12 @@ public interface Layer {
         return false;
     }
 
+    /**
+     * Sets initial values that a per-parameter {@link io.neurostream.core.params.Init} cannot
+     * express (an LSTM's forget-gate bias of 1); called once, after the parameters are drawn.
+     */
+    default void initializeParams() {}
+
     /** [B, ...in] -> [B, ...out]; caches what {@link #backward} needs. */
     INDArray forward(INDArray input, Pass pass);
 

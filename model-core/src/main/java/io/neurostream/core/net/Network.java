@@ -94,6 +94,7 @@ public final class Network {
         }
         Rng rng = new Rng(spec.seed());
         params.initialize(rng);
+        layers.forEach(Layer::initializeParams);
         Loss loss = Losses.create(spec.loss(), spec.dataType());
         return new Network(spec, layers, params, loss, spec.optimizer().create(), rng);
     }

@@ -1,4 +1,4 @@
-// What every layer needs to know when a network is built: the data type and the weight-init policy.
+// What every layer needs to know when a network is built: the data type, the weight-init policy and the token vocabulary.
 package io.neurostream.core.spec;
 
 import io.neurostream.core.activations.Activation;
@@ -8,11 +8,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * @param dataType   FLOAT (default) or DOUBLE (gradient checks)
  * @param initPolicy "auto" (He before ReLU-family units, Xavier otherwise), "xavier" or "he"
+ * @param vocabulary the input's token vocabulary V (token layers, outputs sized to it), 0 for non-token inputs
  */
-public record BuildContext(DataType dataType, String initPolicy) {
+public record BuildContext(DataType dataType, String initPolicy, int vocabulary) {
     public static final String AUTO = "auto";
     public static final String XAVIER = "xavier";
     public static final String HE = "he";
+
+    /** A context for non-token inputs. */
+    public BuildContext(DataType dataType, String initPolicy) {
+        this(dataType, initPolicy, 0);
+    }
 
     /** The init scheme for weights feeding units with the given activation. */
     public Init weightInit(Activation following) {

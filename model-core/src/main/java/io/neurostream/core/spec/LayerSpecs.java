@@ -12,6 +12,12 @@ final class LayerSpecs {
     static {
         PARSERS.put(DenseSpec.TYPE, DenseSpec::parse);
         PARSERS.put(ActivationSpec.TYPE, ActivationSpec::parse);
+        PARSERS.put(OneHotSpec.TYPE, OneHotSpec::parse);
+        PARSERS.put(EmbeddingSpec.TYPE, EmbeddingSpec::parse);
+        PARSERS.put(RecurrentSpec.SIMPLE_RNN, RecurrentSpec::parse);
+        PARSERS.put(RecurrentSpec.LSTM, RecurrentSpec::parse);
+        PARSERS.put(BidirectionalSpec.TYPE, BidirectionalSpec::parse);
+        PARSERS.put(TimeDistributedSpec.TYPE, TimeDistributedSpec::parse);
     }
 
     private LayerSpecs() {}

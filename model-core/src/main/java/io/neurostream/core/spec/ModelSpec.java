@@ -80,6 +80,6 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
     }
 
     public BuildContext buildContext() {
-        return new BuildContext(dataType, initPolicy);
+        return new BuildContext(dataType, initPolicy, input.vocabulary());
     }
 }

@@ -10,7 +10,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Trains for a number of epochs; each epoch visits every example once in the order
  * {@link Shuffle#permutation} gives for {@code Shuffle.epochSeed(seed, epoch)}, so a run is
- * reproducible. A last partial batch is trained as a smaller batch.
+ * reproducible. A last partial batch is trained as a smaller batch. A run may be bounded further
+ * by a number of samples (reproducible) or of seconds (not): it stops after the first batch
+ * that reaches either limit.
  */
 public final class Trainer {
 
@@ -26,8 +28,21 @@ public final class Trainer {
     private final long shuffleSeed;
     private final double reportEverySeconds;
     private final Consumer<Progress> progress;
+    private final long maxSamples;    // 0: no limit
+    private final double maxSeconds;  // 0: no limit
 
     public Trainer(int epochs, int batchSize, long shuffleSeed, double reportEverySeconds, Consumer<Progress> progress) {
+        this(epochs, batchSize, shuffleSeed, reportEverySeconds, progress, 0, 0);
+    }
+
+    /** As the other constructor, stopping after {@code maxSamples} samples or {@code maxSeconds} seconds (0: no limit). */
+    public Trainer(int epochs, int batchSize, long shuffleSeed, double reportEverySeconds, Consumer<Progress> progress,
+                   long maxSamples, double maxSeconds) {
+        if (maxSamples < 0 || !(maxSeconds >= 0)) {
+            throw new IllegalArgumentException("sample and time limits must be >= 0, got " + maxSamples + " and " + maxSeconds);
+        }
+        this.maxSamples = maxSamples;
+        this.maxSeconds = maxSeconds;
         if (epochs < 1 || batchSize < 1) {
             throw new IllegalArgumentException("epochs and batch size must be >= 1, got " + epochs + " and " + batchSize);
         }
@@ -40,7 +55,7 @@ public final class Trainer {
 
     public Result train(Network net, BatchSource train, BatchSource test) {
         int n = train.size();
-        long total = (long) n * epochs;
+        long total = maxSamples > 0 ? Math.min((long) n * epochs, maxSamples) : (long) n * epochs;
         BatchArrays arrays = new BatchArrays(net);
         int rowsPerExample = net.outputShape().size() / net.outputSize();
         int[] labels = new int[batchSize * rowsPerExample];
@@ -50,9 +65,10 @@ public final class Trainer {
         double lossSum = 0;
         int lossBatches = 0;
         long skippedBefore = net.counters().skippedSteps();
-        for (int epoch = 0; epoch < epochs; epoch++) {
+        boolean limitReached = false;
+        for (int epoch = 0; epoch < epochs && !limitReached; epoch++) {
             int[] order = Shuffle.permutation(n, Shuffle.epochSeed(shuffleSeed, epoch));
-            for (int from = 0; from < n; from += batchSize) {
+            for (int from = 0; from < n && !limitReached; from += batchSize) {
                 int batch = Math.min(batchSize, n - from);
                 INDArray inputs = arrays.inputs(batch);
                 INDArray targets = arrays.targets(batch);
@@ -64,6 +80,7 @@ public final class Trainer {
                     lossBatches++;
                 }
                 long now = System.nanoTime();
+                limitReached = (maxSamples > 0 && samples >= maxSamples) || (maxSeconds > 0 && (now - start) / 1e9 >= maxSeconds);
                 if ((now - lastReport) / 1e9 >= reportEverySeconds) {
                     double seconds = (now - start) / 1e9;
                     progress.accept(new Progress(epoch + 1, epochs, samples, total, seconds, samples / seconds,

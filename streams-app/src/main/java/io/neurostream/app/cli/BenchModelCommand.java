@@ -67,6 +67,11 @@ final class BenchModelCommand implements Callable<Integer> {
             row.put("samples_per_second", ours.samplesPerSecond());
             row.put("rounds", ours.rates());
             String line = String.format("%s batch %d: %,.0f samples/s (rounds %s)", spec.name(), batch, ours.samplesPerSecond(), rounded(ours.rates()));
+            if (spec.input().isTokens()) {
+                double tokensPerSecond = ours.samplesPerSecond() * spec.input().shape().size();
+                row.put("tokens_per_second", tokensPerSecond);
+                line += String.format(" = %,.0f tokens/s (%d per sample)", tokensPerSecond, spec.input().shape().size());
+            }
             if (compare != null) {
                 ModelBench.Result dl4j = Dl4jBaseline.measure(spec, batch, warmupSeconds, roundSeconds, rounds);
                 row.put("dl4j_samples_per_second", dl4j.samplesPerSecond());

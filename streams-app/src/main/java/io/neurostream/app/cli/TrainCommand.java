@@ -1,8 +1,10 @@
-// `neurostream train`: trains a model offline on a dataset and reports test loss and accuracy.
+// `neurostream train`: trains a model offline on a dataset and reports test loss and accuracy (a text model: held-out nats/char and a sample).
 package io.neurostream.app.cli;
 
 import io.neurostream.core.Nd4jRuntime;
+import io.neurostream.core.data.TextCorpus;
 import io.neurostream.core.net.Network;
+import io.neurostream.core.net.Sampler;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.train.Trainer;
 import java.io.PrintWriter;
@@ -24,11 +26,26 @@ final class TrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--data", paramLabel = "DIR|SET",
-            description = "IDX directory (MNIST layout) or a synthetic set: linear, and, or, xor, circle. Default: bundled MNIST for 784-input models.")
+            description = "IDX directory (MNIST layout), a text file (for a token model such as char-lstm: 90% train, 10% held out)"
+                    + " or a synthetic set: linear, and, or, xor, circle. Default: bundled MNIST for 784-input models.")
     String data;
 
     @Option(names = "--epochs", defaultValue = "1", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
     int epochs;
+
+    @Option(names = "--max-samples", defaultValue = "0", paramLabel = "N",
+            description = "Stop after this many training samples (text: windows of T characters); 0 = no limit.")
+    long maxSamples;
+
+    @Option(names = "--max-seconds", defaultValue = "0", paramLabel = "S", description = "Stop training after about this many seconds; 0 = no limit.")
+    double maxSeconds;
+
+    @Option(names = "--generate", defaultValue = "300", paramLabel = "CHARS",
+            description = "Text models: characters to generate after training, primed with the start of the held-out text (default: ${DEFAULT-VALUE}; 0: none).")
+    int generate;
+
+    @Option(names = "--temperature", defaultValue = "0.8", description = "Sampling temperature for --generate (default: ${DEFAULT-VALUE}).")
+    double temperature;
 
     @Option(names = "--batch", description = "Mini-batch size (default: the spec's batch_size).")
     Integer batch;
@@ -54,6 +71,10 @@ final class TrainCommand implements Callable<Integer> {
             overrides.put("seed", seed);
         }
         spec = overrides.isEmpty() ? spec : spec.with(overrides);
+        TextCorpus text = TrainingData.text(data);
+        if (text != null) {
+            spec = TrainingData.forText(spec, text);
+        }
         Network net = Network.create(spec);
         TrainingData training = TrainingData.resolve(data, net, spec.seed());
         PrintWriter out = command.commandLine().getOut();
@@ -64,11 +85,14 @@ final class TrainCommand implements Callable<Integer> {
             out.printf("epoch %d/%d  %,d/%,d samples  %,.0f samples/s  loss %.4f%n",
                     p.epoch(), p.epochs(), p.samples(), p.totalSamples(), p.samplesPerSecond(), p.loss());
             out.flush();
-        });
+        }, maxSamples, maxSeconds);
         Trainer.Result result = trainer.train(net, training.train(), training.test());
         out.printf("trained %,d samples in %.1f s (%,.0f samples/s, %d skipped steps); test: accuracy %.2f%%, loss %.4f on %,d samples%n",
                 result.samples(), result.seconds(), result.samplesPerSecond(), result.skippedSteps(),
                 100 * result.test().accuracy(), result.test().loss(), result.test().examples());
+        if (training.heldOutText() != null) {
+            reportText(out, net, training.heldOutText(), result);
+        }
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("model", result.model());
@@ -86,5 +110,22 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private void reportText(PrintWriter out, Network net, TextCorpus heldOut, Trainer.Result result) {
+        double nats = result.test().loss();
+        int steps = net.inputShape().dim(0);
+        out.printf("trained %,d characters (%,.0f characters/s)%n", result.samples() * steps, result.samplesPerSecond() * steps);
+        out.printf("held-out: %.4f nats/char (%.3f bits/char), next-character accuracy %.2f%% over %,d windows of %d characters%n",
+                nats, nats / Math.log(2), 100 * result.test().accuracy(), result.test().examples(), steps);
+        if (generate > 0) {
+            int[] prime = new int[steps];
+            for (int t = 0; t < steps; t++) {
+                prime[t] = heldOut.token(t);
+            }
+            Sampler sampler = new Sampler(net, temperature, net.spec().seed());
+            out.printf("%d generated characters (temperature %.2f, primed with the first %d held-out characters):%n%s%n",
+                    generate, temperature, steps, heldOut.decode(sampler.generate(prime, generate)));
+        }
     }
 }

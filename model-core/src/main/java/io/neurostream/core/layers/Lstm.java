@@ -1,0 +1,93 @@
+// Long short-term memory (Hochreiter and Schmidhuber 1997, with the forget gate of Gers et al. 2000), as in the course's LSTM chapter.
+package io.neurostream.core.layers;
+
+import io.neurostream.core.params.Init;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
+import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * The pre-activations z_t [B, 4H] are four gate blocks in the order input i, forget f, output o,
+ * candidate g:
+ * <pre>
+ * i = σ(z_i)   f = σ(z_f)   o = σ(z_o)   g = tanh(z_g)
+ * c_t = f ⊙ c_{t-1} + i ⊙ g          h_t = o ⊙ tanh(c_t)
+ * </pre>
+ * Forward keeps the gate activations in place of z and the cell states c_t; backward recomputes
+ * tanh(c_t) (one op, no extra [T*B, H] array):
+ * <pre>
+ * dc = dh ⊙ o ⊙ (1 - tanh²(c_t)) + dcNext     (dcNext: dL/dc_t through c_{t+1}, the dc ⊙ f of step t+1)
+ * do = dh ⊙ tanh(c_t)   di = dc ⊙ g   dg = dc ⊙ i   df = dc ⊙ c_{t-1}   dcNext = dc ⊙ f
+ * dz = [di, df, do] ⊙ σ(1 - σ) and dg ⊙ (1 - g²)
+ * </pre>
+ */
+public final class Lstm extends Recurrent {
+    private static final int I = 0;
+    private static final int F = 1;
+    private static final int O = 2;
+    private static final int G = 3;
+
+    public Lstm(int steps, int inputSize, int units, boolean returnSequences, boolean reverse, int truncation,
+                Init init, DataType dataType) {
+        super(steps, inputSize, units, 4, returnSequences, reverse, truncation, init, dataType);
+    }
+
+    @Override
+    protected String kind() {
+        return "lstm";
+    }
+
+    @Override
+    protected boolean hasCellState() {
+        return true;
+    }
+
+    /**
+     * The forget gate starts open, f ≈ σ(1) = 0.73, so that memory and its gradient survive many
+     * steps from the start (Gers et al. 2000; Jozefowicz et al. 2015); other biases start at 0.
+     */
+    @Override
+    public void initializeParams() {
+        gateBias(F).assign(1.0);
+    }
+
+    @Override
+    protected void stepForward(Workspace w, int t, INDArray z, INDArray cPrev, INDArray c, INDArray h) {
+        INDArray[] gate = w.zGate[t];                     // [B, H] each
+        Nd4j.exec(new Sigmoid(w.zHead[t], w.zHead[t]));   // i, f, o
+        Nd4j.exec(new Tanh(gate[G], gate[G]));            // g
+        Nd4j.exec(new MulOp(gate[F], cPrev, c));          // f ⊙ c_{t-1}
+        INDArray ig = w.scratch;
+        Nd4j.exec(new MulOp(gate[I], gate[G], ig));
+        c.addi(ig);                                       // c_t
+        INDArray tanhC = w.scratch;
+        Nd4j.exec(new Tanh(c, tanhC));
+        Nd4j.exec(new MulOp(gate[O], tanhC, h));          // h_t
+    }
+
+    @Override
+    protected void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz) {
+        INDArray[] gate = w.zGate[t];
+        INDArray[] dGate = g.dzGate[t];
+        INDArray tanhC = g.scratch;
+        Nd4j.exec(new Tanh(w.c[t], tanhC));
+        Nd4j.exec(new MulOp(dh, tanhC, dGate[O]));                                 // dL/do
+        INDArray dc = g.dc;
+        Nd4j.exec(new TanhDerivative(w.c[t], dh.muli(gate[O]), dc));                // dh ⊙ o ⊙ (1 - tanh²(c_t))
+        dc.addi(dcNext);
+        Nd4j.exec(new MulOp(dc, gate[G], dGate[I]));                               // dL/di
+        Nd4j.exec(new MulOp(dc, gate[I], dGate[G]));                               // dL/dg
+        Nd4j.exec(new MulOp(dc, w.cPrev[t], dGate[F]));                            // dL/df
+        Nd4j.exec(new MulOp(dc, gate[F], dcNext));                                 // dL/dc_{t-1}
+        Nd4j.exec(new ScalarReverseSubtraction(w.zHead[t], null, g.scratchHead, 1.0));
+        g.scratchHead.muli(w.zHead[t]);                                            // σ'(z) = σ(1 - σ)
+        Nd4j.exec(new MulOp(gate[G], gate[G], g.scratchGate[G]));
+        g.scratchGate[G].rsubi(1.0);                                               // tanh'(z) = 1 - g²
+        dz.muli(g.gateScratch);
+    }
+}

@@ -1,0 +1,344 @@
+// The shared machinery of recurrent layers: the input projection, the time loop in either direction, and back-propagation through time.
+package io.neurostream.core.layers;
+
+import io.neurostream.core.params.Init;
+import io.neurostream.core.params.ParamSpec;
+import io.neurostream.core.params.ParamViews;
+import io.neurostream.core.tensor.Shape;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A recurrent layer reads [B, T, D] and returns every step's hidden state [B, T, H]
+ * (sequence-to-sequence) or only the last one [B, H] (sequence-to-one). Each step computes G
+ * blocks of H pre-activations z_t = x_t Wx + h_{t-1} Wh + b (G = 1 for a simple RNN, 4 for an
+ * LSTM); the input part of every step is one GEMM over all B*T rows before the loop.
+ *
+ * <p>Layout: arrays are kept time-major, [T*B, ...], so the B rows of one step are contiguous
+ * and a step writes straight into them. Hidden (and cell) states live in [(T+1)*B, H] arrays
+ * whose extra block is the zero initial state: block 0 for a forward layer (state t+1 is h_t),
+ * block T for a reversed one (state t is h_t, the loop runs from t = T-1 down to 0). A reversed
+ * layer is the backward half of a {@link Bidirectional}; its "last" step is t = 0.
+ *
+ * <p>Back-propagation through time runs the loop in the opposite order, carrying dL/dh (and
+ * dL/dc) from step to step; the parameter gradients are then three GEMMs over all steps at once.
+ * With a truncation length k > 0 the carried gradient is cut every k steps (counted in processing
+ * order): the forward pass still runs over the whole sequence, but no gradient flows further back
+ * than the start of a step's chunk (truncated BPTT, Williams and Peng 1990, with k1 = k2 = k).
+ *
+ * <p>Per batch size the layer keeps one {@link Workspace}; once warmed up a step allocates no
+ * ND4J buffers (views of the workspace arrays are made once).
+ */
+public abstract class Recurrent implements Layer {
+    private static final int MAX_WORKSPACES = 4;
+
+    protected final int inputSize; // D
+    protected final int units;     // H
+    protected final int steps;     // T
+    private final int gates;       // G
+    private final boolean returnSequences;
+    private final boolean reverse;
+    private final int truncation;
+    private final Init init;
+    protected final DataType dataType;
+    private final Map<Long, Workspace> workspaces = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Workspace> eldest) {
+            return size() > MAX_WORKSPACES;
+        }
+    };
+    protected INDArray wInput;   // [D, G*H]
+    protected INDArray wHidden;  // [H, G*H]
+    private INDArray bias;       // [G*H]
+    private INDArray dWInput;    // [D, G*H]
+    private INDArray dWHidden;   // [H, G*H]
+    private INDArray dBias;      // [G*H]
+    private Workspace last;      // the workspace of the last forward pass
+
+    protected Recurrent(int steps, int inputSize, int units, int gates, boolean returnSequences, boolean reverse,
+                        int truncation, Init init, DataType dataType) {
+        if (truncation < 0) {
+            throw new IllegalArgumentException("truncation must be >= 0, got " + truncation);
+        }
+        this.steps = steps;
+        this.inputSize = inputSize;
+        this.units = units;
+        this.gates = gates;
+        this.returnSequences = returnSequences;
+        this.reverse = reverse;
+        this.truncation = truncation;
+        this.init = init;
+        this.dataType = dataType;
+    }
+
+    /** The runtime name, e.g. "lstm". */
+    protected abstract String kind();
+
+    /** Whether the cell carries a second state c (the LSTM's cell state). */
+    protected abstract boolean hasCellState();
+
+    /**
+     * One step forward. {@code z} [B, G*H] holds the pre-activations on entry; the cell may keep
+     * its activations there (they are what backward reads). Writes h_t into {@code h} [B, H] and,
+     * with a cell state, c_t into {@code c} from {@code cPrev}.
+     */
+    protected abstract void stepForward(Workspace w, int t, INDArray z, INDArray cPrev, INDArray c, INDArray h);
+
+    /**
+     * One step backward: from dL/dh_t ({@code dh}, may be overwritten) and, with a cell state,
+     * dL/dc_t coming from later steps ({@code dcNext} on entry), writes dL/dz_t into {@code dz}
+     * [B, G*H] and dL/dc_{t-1} into {@code dcNext}; {@code g} holds the backward scratch arrays.
+     */
+    protected abstract void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz);
+
+    @Override
+    public String describe() {
+        return kind() + "(" + inputSize + "->" + units + (reverse ? ", reversed" : "") + (returnSequences ? ", sequences" : "")
+                + (truncation > 0 ? ", truncation " + truncation : "") + ")";
+    }
+
+    @Override
+    public Shape outputShape() {
+        return returnSequences ? Shape.of(steps, units) : Shape.of(units);
+    }
+
+    @Override
+    public List<ParamSpec> params() {
+        int width = gates * units;
+        return List.of(ParamSpec.weight("Wx", init, inputSize, units, inputSize, width),
+                ParamSpec.weight("Wh", init, units, units, units, width),
+                ParamSpec.bias("b", width));
+    }
+
+    @Override
+    public void bind(ParamViews views) {
+        wInput = views.value("Wx");
+        wHidden = views.value("Wh");
+        bias = views.value("b");
+        dWInput = views.gradient("Wx");
+        dWHidden = views.gradient("Wh");
+        dBias = views.gradient("b");
+    }
+
+    /** The bias of gate block k (columns k*H..(k+1)*H), [H], for cells that initialise a gate's bias. */
+    protected INDArray gateBias(int k) {
+        return bias.get(NDArrayIndex.interval((long) k * units, (long) (k + 1) * units));
+    }
+
+    @Override
+    public INDArray forward(INDArray input, Pass pass) {
+        int batch = Math.toIntExact(input.size(0));
+        Workspace w = workspaces.computeIfAbsent((long) batch, b -> new Workspace(batch));
+        last = w;
+        // x, time-major: [T, B, D] as [T*B, D]
+        w.input.reshape('c', steps, batch, inputSize).assign(input.permute(1, 0, 2));
+        Nd4j.gemm(w.input, wInput, w.z, false, false, 1.0, 0.0); // [T*B, G*H]
+        Nd4j.exec(new BiasAdd(w.z, bias, w.z, false));
+        for (int s = 0; s < steps; s++) {
+            int t = timeOf(s);
+            Nd4j.gemm(w.hPrev[t], wHidden, w.zStep[t], false, false, 1.0, 1.0);
+            stepForward(w, t, w.zStep[t], hasCellState() ? w.cPrev[t] : null, hasCellState() ? w.c[t] : null, w.h[t]);
+        }
+        if (!returnSequences) {
+            return w.h[timeOf(steps - 1)]; // [B, H]
+        }
+        w.out.assign(w.hAll.reshape('c', steps, batch, units).permute(1, 0, 2));
+        return w.out; // [B, T, H]
+    }
+
+    @Override
+    public INDArray backward(INDArray dOut, boolean needInputGradient) {
+        Workspace w = last;
+        Gradients g = w.gradients();
+        int batch = w.batch;
+        if (returnSequences) {
+            // dL/dh from the layer above, time-major: [T*B, H]
+            g.dOutTime.reshape('c', steps, batch, units).assign(dOut.permute(1, 0, 2));
+        }
+        g.dhNext.assign(0);
+        if (hasCellState()) {
+            g.dcNext.assign(0);
+        }
+        for (int s = steps - 1; s >= 0; s--) {
+            int t = timeOf(s);
+            if (returnSequences) {
+                Nd4j.exec(new AddOp(g.dOutStep[t], g.dhNext, g.dh));
+            } else if (s == steps - 1) {
+                g.dh.assign(dOut);
+            } else {
+                g.dh.assign(g.dhNext);
+            }
+            stepBackward(w, g, t, g.dh, g.dcNext, g.dzStep[t]);
+            boolean cut = s == 0 || (truncation > 0 && s % truncation == 0);
+            if (cut) {
+                g.dhNext.assign(0);
+                if (hasCellState()) {
+                    g.dcNext.assign(0);
+                }
+            } else {
+                Nd4j.gemm(g.dzStep[t], wHidden, g.dhNext, false, true, 1.0, 0.0); // dL/dh_{t-1} [B, H]
+            }
+        }
+        Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);      // [D, G*H]
+        Nd4j.gemm(w.hPrevAll, g.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
+        g.dz.sum(g.dBiasSum, 0);
+        dBias.addi(g.dBiasSum);
+        if (!needInputGradient) {
+            return null;
+        }
+        Nd4j.gemm(g.dz, wInput, g.dInTime, false, true, 1.0, 0.0);     // [T*B, D]
+        g.dIn.assign(g.dInTime.reshape('c', steps, batch, inputSize).permute(1, 0, 2));
+        return g.dIn; // [B, T, D]
+    }
+
+    /** The time index of processing step s. */
+    private int timeOf(int s) {
+        return reverse ? steps - 1 - s : s;
+    }
+
+    /**
+     * The forward arrays of one batch size; the per-step arrays are views made once. The backward
+     * arrays ({@link Gradients}) come with the first backward pass, so a batch size that is only
+     * predicted (B = 1 in a stream, a large evaluation batch) never allocates them.
+     */
+    protected final class Workspace {
+        final int batch;
+        final INDArray input;     // x time-major [T*B, D]
+        final INDArray z;         // pre-activations, then the cell's activations [T*B, G*H]
+        final INDArray[] zStep;   // per step t: [B, G*H] rows of z
+        final INDArray states;    // hidden states with the zero initial state [(T+1)*B, H]
+        final INDArray hAll;      // h_t for t = 0..T-1, time-major [T*B, H] (view of states)
+        final INDArray hPrevAll;  // h_{t-1} (reversed: h_{t+1}) for every t [T*B, H] (view of states)
+        final INDArray[] h;       // per step t: h_t [B, H]
+        final INDArray[] hPrev;   // per step t: the state it reads [B, H]
+        final INDArray cells;     // cell states, laid out as states (null without a cell state)
+        final INDArray[] c;       // per step t: c_t [B, H]
+        final INDArray[] cPrev;   // per step t: the cell state it reads [B, H]
+        final INDArray out;       // [B, T, H] (sequence output)
+        final INDArray scratch;   // [B, H], for the cell
+        /** With G > 1: per step t and gate k the [B, H] columns k*H..(k+1)*H of z. */
+        final INDArray[][] zGate;
+        /** With G > 1: per step t the first (G-1)*H columns of z (the LSTM's sigmoid gates). */
+        final INDArray[] zHead;
+        private Gradients gradients;
+
+        Workspace(int batch) {
+            this.batch = batch;
+            int width = gates * units;
+            input = zeros(steps * batch, inputSize);
+            z = zeros(steps * batch, width);
+            states = zeros((steps + 1) * batch, units);
+            int firstH = reverse ? 0 : 1;
+            int firstPrev = reverse ? 1 : 0;
+            hAll = rows(states, firstH * batch, steps * batch);
+            hPrevAll = rows(states, firstPrev * batch, steps * batch);
+            zStep = new INDArray[steps];
+            h = new INDArray[steps];
+            hPrev = new INDArray[steps];
+            cells = hasCellState() ? zeros((steps + 1) * batch, units) : null;
+            c = new INDArray[steps];
+            cPrev = new INDArray[steps];
+            for (int t = 0; t < steps; t++) {
+                zStep[t] = rows(z, t * batch, batch);
+                h[t] = rows(states, (t + firstH) * batch, batch);
+                hPrev[t] = rows(states, (t + firstPrev) * batch, batch);
+                if (cells != null) {
+                    c[t] = rows(cells, (t + firstH) * batch, batch);
+                    cPrev[t] = rows(cells, (t + firstPrev) * batch, batch);
+                }
+            }
+            out = returnSequences ? zeros(batch, steps, units) : null;
+            scratch = zeros(batch, units);
+            zGate = new INDArray[gates > 1 ? steps : 0][];
+            zHead = new INDArray[gates > 1 ? steps : 0];
+            for (int t = 0; gates > 1 && t < steps; t++) {
+                zGate[t] = gateColumns(zStep[t]);
+                zHead[t] = columns(zStep[t], 0, (gates - 1) * units);
+            }
+        }
+
+        Gradients gradients() {
+            if (gradients == null) {
+                gradients = new Gradients(batch);
+            }
+            return gradients;
+        }
+    }
+
+    /** The backward arrays of one batch size. */
+    protected final class Gradients {
+        final INDArray dOutTime;  // dL/dh from above, time-major [T*B, H]
+        final INDArray[] dOutStep;
+        final INDArray dh;        // [B, H]
+        final INDArray dhNext;    // [B, H]
+        final INDArray dcNext;    // [B, H]
+        final INDArray dc;        // dL/dc_t [B, H] (cells with a cell state)
+        final INDArray dz;        // dL/dz [T*B, G*H]
+        final INDArray[] dzStep;
+        final INDArray dBiasSum;  // [G*H]
+        final INDArray dInTime;   // [T*B, D]
+        final INDArray dIn;       // [B, T, D]
+        final INDArray scratch;   // [B, H], for the cell
+        final INDArray gateScratch; // [B, G*H], for the cell
+        /** With G > 1: per step t and gate k the [B, H] columns of dz, and per k those of gateScratch. */
+        final INDArray[][] dzGate;
+        final INDArray[] scratchGate;
+        /** With G > 1: the first (G-1)*H columns of gateScratch. */
+        final INDArray scratchHead;
+
+        Gradients(int batch) {
+            int width = gates * units;
+            dOutTime = zeros(steps * batch, units);
+            dz = zeros(steps * batch, width);
+            dOutStep = new INDArray[steps];
+            dzStep = new INDArray[steps];
+            dzGate = new INDArray[gates > 1 ? steps : 0][];
+            for (int t = 0; t < steps; t++) {
+                dOutStep[t] = rows(dOutTime, t * batch, batch);
+                dzStep[t] = rows(dz, t * batch, batch);
+                if (gates > 1) {
+                    dzGate[t] = gateColumns(dzStep[t]);
+                }
+            }
+            dh = zeros(batch, units);
+            dhNext = zeros(batch, units);
+            dcNext = zeros(batch, units);
+            dc = hasCellState() ? zeros(batch, units) : null;
+            dBiasSum = zeros(width);
+            dInTime = zeros(steps * batch, inputSize);
+            dIn = zeros(batch, steps, inputSize);
+            scratch = zeros(batch, units);
+            gateScratch = zeros(batch, width);
+            scratchGate = gateColumns(gateScratch);
+            scratchHead = gates > 1 ? columns(gateScratch, 0, (gates - 1) * units) : null;
+        }
+    }
+
+    /** The G gate blocks [B, H] of a [B, G*H] array, as views. */
+    private INDArray[] gateColumns(INDArray a) {
+        INDArray[] blocks = new INDArray[gates];
+        for (int k = 0; k < gates; k++) {
+            blocks[k] = columns(a, (long) k * units, units);
+        }
+        return blocks;
+    }
+
+    private INDArray zeros(long... shape) {
+        return Nd4j.zeros(dataType, shape);
+    }
+
+    private static INDArray columns(INDArray a, long from, long count) {
+        return a.get(NDArrayIndex.all(), NDArrayIndex.interval(from, from + count));
+    }
+
+    private static INDArray rows(INDArray a, long from, long count) {
+        return a.get(NDArrayIndex.interval(from, from + count), NDArrayIndex.all());
+    }
+}
