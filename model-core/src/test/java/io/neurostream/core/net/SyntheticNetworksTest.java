@@ -16,10 +16,14 @@ class SyntheticNetworksTest {
 
     /** Trains the preset on a training set and scores it on a held-out set drawn with another seed. */
     private static Evaluator.Score trainAndTest(String preset, String set, int trainSize, int epochs) {
+        return trainAndTest(preset, set, trainSize, epochs, Presets.load(preset).batchSize());
+    }
+
+    private static Evaluator.Score trainAndTest(String preset, String set, int trainSize, int epochs, int batch) {
         Network net = Network.create(Presets.load(preset));
         Dataset train = Synthetic.byName(set, trainSize, 1);
         Dataset test = Synthetic.byName(set, 2_000, 2);
-        Trainer trainer = new Trainer(epochs, net.spec().batchSize(), 7, Double.MAX_VALUE, p -> {});
+        Trainer trainer = new Trainer(epochs, batch, 7, Double.MAX_VALUE, p -> {});
         return trainer.train(net, new DatasetBatches(train, net), new DatasetBatches(test, net)).test();
     }
 
@@ -32,7 +36,7 @@ class SyntheticNetworksTest {
 
     @Test
     void oneHiddenLayerEnclosesTheCircle() {
-        Evaluator.Score score = trainAndTest("circle", "circle", 4_000, 10);
+        Evaluator.Score score = trainAndTest("circle", "circle", 4_000, 20, 64);
         assertTrue(score.accuracy() >= 0.97, "held-out accuracy on the circle set: " + score.accuracy());
     }
 
