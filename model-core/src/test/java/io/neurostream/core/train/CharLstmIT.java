@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 @Tag("integration")
+@Tag("accuracy")
 class CharLstmIT {
     /** Windows of 64 characters: about 3.6 passes over the 1 MB training text (as `train --max-samples 56000`). */
     private static final long SAMPLES = 56_000;
