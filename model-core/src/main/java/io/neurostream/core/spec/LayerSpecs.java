@@ -12,6 +12,11 @@ final class LayerSpecs {
     static {
         PARSERS.put(DenseSpec.TYPE, DenseSpec::parse);
         PARSERS.put(ActivationSpec.TYPE, ActivationSpec::parse);
+        PARSERS.put(Conv2DSpec.TYPE, Conv2DSpec::parse);
+        PARSERS.put(MaxPool2DSpec.TYPE, MaxPool2DSpec::parse);
+        PARSERS.put(DropoutSpec.TYPE, DropoutSpec::parse);
+        PARSERS.put(FlattenSpec.TYPE, FlattenSpec::parse);
+        PARSERS.put(BatchNormSpec.TYPE, BatchNormSpec::parse);
     }
 
     private LayerSpecs() {}
