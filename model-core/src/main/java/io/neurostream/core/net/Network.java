@@ -213,6 +213,7 @@ public final class Network {
     }
 
     private INDArray forward(INDArray input, boolean training) {
+        Nd4jRuntime.ensureConfigured(); // OpenMP's bound is per thread: a stream thread may not be the creator
         checkInput(input);
         Pass pass = new Pass(training, rng);
         INDArray x = input;
