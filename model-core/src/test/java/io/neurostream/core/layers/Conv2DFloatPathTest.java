@@ -47,5 +47,13 @@ class Conv2DFloatPathTest {
         assertClose(dIn64, dIn32, "dIn");
         assertClose(p64.gradient("0.W"), p32.gradient("0.W"), "dW");
         assertClose(p64.gradient("0.b"), p32.gradient("0.b"), "db");
+        // a second step on the same reused buffers gives the same gradients (outputs are overwritten, not accumulated)
+        INDArray dW = p32.gradient("0.W").dup();
+        INDArray db = p32.gradient("0.b").dup();
+        p32.zeroGradients();
+        narrow.forward(x.castTo(DataType.FLOAT), pass);
+        assertClose(dIn64, narrow.backward(dOut.castTo(DataType.FLOAT), true), "dIn, second call");
+        assertClose(dW.castTo(DataType.DOUBLE), p32.gradient("0.W"), "dW, second call");
+        assertClose(db.castTo(DataType.DOUBLE), p32.gradient("0.b"), "db, second call");
     }
 }
