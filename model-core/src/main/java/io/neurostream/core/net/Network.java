@@ -177,7 +177,10 @@ public final class Network {
     public Prequential evaluateThenTrain(INDArray input, INDArray targets) {
         if (trainingChangesForward) {
             Evaluation evaluation = evaluate(input, targets);
-            return new Prequential(evaluation, trainStep(input, targets));
+            // the training pass reuses the layers' output buffers: keep the prediction-mode arrays apart
+            Evaluation kept = new Evaluation(buffers.get("keptOutput", evaluation.output().shape()).assign(evaluation.output()),
+                    buffers.get("keptLosses", evaluation.perSampleLoss().shape()).assign(evaluation.perSampleLoss()), evaluation.meanLoss());
+            return new Prequential(kept, trainStep(input, targets));
         }
         Evaluation evaluation = evaluation(forwardLoss(input, targets, true));
         if (Double.isFinite(evaluation.meanLoss())) {
@@ -248,6 +251,7 @@ public final class Network {
     }
 
     private INDArray forward(INDArray input, boolean training) {
+        Nd4jRuntime.ensureConfigured(); // OpenMP's bound is per thread: a stream thread may not be the creator
         checkInput(input);
         Pass pass = new Pass(training, rng);
         INDArray x = input;

@@ -18,6 +18,11 @@ final class LayerSpecs {
         PARSERS.put(RecurrentSpec.LSTM, RecurrentSpec::parse);
         PARSERS.put(BidirectionalSpec.TYPE, BidirectionalSpec::parse);
         PARSERS.put(TimeDistributedSpec.TYPE, TimeDistributedSpec::parse);
+        PARSERS.put(Conv2DSpec.TYPE, Conv2DSpec::parse);
+        PARSERS.put(MaxPool2DSpec.TYPE, MaxPool2DSpec::parse);
+        PARSERS.put(DropoutSpec.TYPE, DropoutSpec::parse);
+        PARSERS.put(FlattenSpec.TYPE, FlattenSpec::parse);
+        PARSERS.put(BatchNormSpec.TYPE, BatchNormSpec::parse);
     }
 
     private LayerSpecs() {}

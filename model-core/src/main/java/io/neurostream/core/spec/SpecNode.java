@@ -130,6 +130,21 @@ public final class SpecNode {
         return has(field) ? requireChoice(field, allowed) : fallback;
     }
 
+    /** An integer >= min or one of the allowed strings (e.g. a padding: 2 or "same"), returned as text. */
+    public String optIntOrChoice(String field, String fallback, int min, Collection<String> allowed) {
+        if (!has(field)) {
+            return fallback;
+        }
+        JsonNode v = node.get(field);
+        if (v.isTextual()) {
+            return requireChoice(field, allowed);
+        }
+        if (!v.isIntegralNumber()) {
+            throw new SpecException(pathOf(field), "expected an integer or one of " + String.join(", ", allowed) + ", got " + describe(v));
+        }
+        return Integer.toString(requireInt(field, min));
+    }
+
     /** An array of positive integers, e.g. a shape. */
     public int[] requireIntArray(String field) {
         JsonNode v = field(field);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.gradcheck.GradientCheck;
+import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,14 +15,27 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 class PrequentialStepTest {
 
+    private static final String WITH_DROPOUT = """
+            {"name": "dropout-mlp", "input": {"shape": [784]},
+             "layers": [{"type": "dense", "units": 32, "activation": "relu"}, {"type": "dropout", "rate": 0.5},
+                        {"type": "dense", "units": 10, "activation": "softmax"}],
+             "loss": "cross_entropy", "optimizer": {"type": "adam"}, "batch_size": 32, "seed": 5}""";
+
     private static Network mlp() {
         return Network.create(Presets.load("mnist-mlp").with(Map.of("seed", 3)));
     }
 
     @Test
     void oneForwardPassGivesTheSamePredictionsLossesAndWeightsAsEvaluateThenTrainStep() {
-        Network separate = mlp();
-        Network shared = mlp();
+        assertSameAsEvaluateThenTrainStep(mlp(), mlp());
+    }
+
+    @Test
+    void withDropoutPredictionsComeFromTheTestModePassAndTrainingFromAMaskedOne() {
+        assertSameAsEvaluateThenTrainStep(Network.create(ModelSpec.parse(WITH_DROPOUT)), Network.create(ModelSpec.parse(WITH_DROPOUT)));
+    }
+
+    private static void assertSameAsEvaluateThenTrainStep(Network separate, Network shared) {
         for (int i = 0; i < 5; i++) {
             INDArray x = GradientCheck.randomInput(10 + i, 32, 784).castTo(DataType.FLOAT);
             INDArray y = GradientCheck.randomOneHot(20 + i, 32, 10).castTo(DataType.FLOAT);

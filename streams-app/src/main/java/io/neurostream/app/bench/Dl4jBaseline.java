@@ -3,16 +3,30 @@ package io.neurostream.app.bench;
 
 import io.neurostream.core.bench.ModelBench;
 import io.neurostream.core.rng.Rng;
+import io.neurostream.core.layers.Conv2D;
+import io.neurostream.core.spec.BatchNormSpec;
+import io.neurostream.core.spec.Conv2DSpec;
 import io.neurostream.core.spec.DenseSpec;
+import io.neurostream.core.spec.DropoutSpec;
+import io.neurostream.core.spec.FlattenSpec;
 import io.neurostream.core.spec.LayerSpec;
+import io.neurostream.core.spec.MaxPool2DSpec;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.OptimizerSpec;
+import io.neurostream.core.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;
+import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration.ListBuilder;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
+import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
+import org.deeplearning4j.nn.conf.layers.DropoutLayer;
 import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.PoolingType;
+import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
@@ -29,7 +43,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 /**
  * Translates a neurostream spec into a DL4J configuration layer by layer (float32, the same
  * sizes, activations, loss and optimizer; DL4J's momentum is Nesterov's, ours is classical —
- * the same cost) and times {@code fit} on random batches exactly as {@link ModelBench} times ours.
+ * the same cost; convolutions NCHW with DL4J's own helpers, as DL4J users get them) and times {@code fit} on random batches exactly as {@link ModelBench} times ours.
  */
 public final class Dl4jBaseline {
     private static final int DISTINCT_BATCHES = 8;
@@ -39,12 +53,12 @@ public final class Dl4jBaseline {
     public static ModelBench.Result measure(ModelSpec spec, int batch, double warmupSeconds, double roundSeconds, int rounds) {
         MultiLayerNetwork net = new MultiLayerNetwork(configure(spec));
         net.init();
-        int inputs = spec.input().shape().size();
+        long[] inputShape = spec.input().shape().withBatch(batch); // [B, F] or [B, C, H, W], as ours
         int outputs = outputWidth(spec);
         Rng rng = new Rng(spec.seed() + 1);
         DataSet[] data = new DataSet[DISTINCT_BATCHES];
         for (int i = 0; i < DISTINCT_BATCHES; i++) {
-            INDArray x = Nd4j.create(DataType.FLOAT, batch, inputs);
+            INDArray x = Nd4j.create(DataType.FLOAT, inputShape);
             INDArray y = Nd4j.zeros(DataType.FLOAT, batch, outputs);
             for (long j = 0; j < x.length(); j++) {
                 x.putScalar(j, rng.nextDouble());
@@ -85,22 +99,39 @@ public final class Dl4jBaseline {
                 .weightInit(WeightInit.XAVIER)
                 .list();
         List<LayerSpec> layers = spec.layers();
-        int in = spec.input().shape().size();
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
-            if (!(layer instanceof DenseSpec dense) || dense.activation().equals(DenseSpec.MAXOUT)) {
-                throw new IllegalArgumentException("model " + spec.name() + ": the DL4J baseline supports dense layers only, not layers[" + i + "] ("
-                        + layer.type() + ")");
+            boolean last = i == layers.size() - 1;
+            if (layer instanceof DenseSpec dense && !dense.activation().equals(DenseSpec.MAXOUT)) {
+                Activation activation = activation(dense.activation());
+                list.layer(last
+                        ? new OutputLayer.Builder(loss(spec.loss())).nOut(dense.units()).activation(activation).build()
+                        : new DenseLayer.Builder().nOut(dense.units()).activation(activation).build());
+            } else if (layer instanceof Conv2DSpec conv && !last) {
+                ConvolutionLayer.Builder b = new ConvolutionLayer.Builder(conv.kernel(), conv.kernel())
+                        .stride(conv.stride(), conv.stride()).nOut(conv.filters()).activation(activation(conv.activation()));
+                if (conv.padding() == Conv2D.SAME) {
+                    b.convolutionMode(ConvolutionMode.Same);
+                } else {
+                    b.convolutionMode(ConvolutionMode.Truncate).padding(conv.padding(), conv.padding());
+                }
+                list.layer(b.build());
+            } else if (layer instanceof MaxPool2DSpec pool && !last) {
+                list.layer(new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(pool.window(), pool.window())
+                        .stride(pool.stride(), pool.stride()).build());
+            } else if (layer instanceof DropoutSpec dropout && !last) {
+                list.layer(new DropoutLayer.Builder(1 - dropout.rate()).build()); // DL4J takes the retain probability
+            } else if (layer instanceof BatchNormSpec norm && !last) {
+                list.layer(new BatchNormalization.Builder().decay(norm.momentum()).eps(norm.epsilon()).build());
+            } else if (!(layer instanceof FlattenSpec) || last) {
+                // flatten: DL4J inserts its CNN-to-dense preprocessor by itself
+                throw new IllegalArgumentException("model " + spec.name() + ": the DL4J baseline supports dense, conv2d, max_pool2d, dropout, "
+                        + "batch_norm and flatten layers ending in a dense layer, not layers[" + i + "] (" + layer.type() + ")");
             }
-            Activation activation = activation(dense.activation());
-            if (i == layers.size() - 1) {
-                list.layer(new OutputLayer.Builder(loss(spec.loss())).nIn(in).nOut(dense.units()).activation(activation).build());
-            } else {
-                list.layer(new DenseLayer.Builder().nIn(in).nOut(dense.units()).activation(activation).build());
-            }
-            in = dense.units();
         }
-        return list.build();
+        Shape in = spec.input().shape();
+        return list.setInputType(in.rank() == 3 ? InputType.convolutional(in.dim(1), in.dim(2), in.dim(0)) : InputType.feedForward(in.size()))
+                .build();
     }
 
     private static int outputWidth(ModelSpec spec) {

@@ -66,9 +66,10 @@ class CrashRecoveryIT {
         producer.flush();
     }
 
-    private static void produceSamples(KafkaProducer<byte[], byte[]> producer, Topics topics, List<byte[]> samples, long pauseEvery, long pauseMillis)
+    private static void produceSamples(KafkaProducer<byte[], byte[]> producer, Topics topics, List<byte[]> samples, int from, int to, long pauseEvery,
+                                       long pauseMillis)
             throws InterruptedException {
-        for (int i = 0; i < samples.size(); i++) {
+        for (int i = from; i < to; i++) {
             KafkaClients.send(producer, topics.samples(), MODEL, samples.get(i), BASE_TIME + i);
             if (pauseEvery > 0 && i % pauseEvery == pauseEvery - 1) {
                 producer.flush();
@@ -114,34 +115,40 @@ class CrashRecoveryIT {
 
             // 1. The uninterrupted reference run, in this JVM.
             produceSpec(producer, refTopics);
-            produceSamples(producer, refTopics, samples, 0, 0);
+            produceSamples(producer, refTopics, samples, 0, SAMPLES, 0, 0);
             try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, ref))) {
                 awaitAllTrained(bootstrap, refTopics);
             }
             byte[] reference = ChangelogState.read(bootstrap, "ref-app").snapshot(MODEL);
 
-            // 2. The same input, produced while a child JVM trains and is killed with SIGKILL three times.
+            // 2. The same input in four chunks, each produced in paced bursts while a child JVM trains on it; the first
+            //    three runs are killed with SIGKILL in the middle of their chunk, the last one restores and finishes.
             produceSpec(producer, crashTopics);
-            Thread feeder = new Thread(() -> {
-                try {
-                    produceSamples(KafkaClients.producer(bootstrap), crashTopics, samples, 250, 400);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "feeder");
-            feeder.start();
+            int chunk = SAMPLES / 4;
             AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("run-0.log"));
             List<TrainingMetrics> metrics;
             try {
-            for (int kill = 1; kill <= 3; kill++) {
+            for (int run = 0; run < 4; run++) {
                 app.awaitRunning(180);
-                Thread.sleep(1500 + 700L * kill);
-                assertTrue(app.isAlive(), "still running before kill " + kill);
-                app.kill();
-                app = AppProcess.start(bootstrap, crash, LOGS.resolve("run-" + kill + ".log"));
+                int from = run * chunk;
+                Thread feeder = new Thread(() -> {
+                    try {
+                        produceSamples(producer, crashTopics, samples, from, from + chunk, 250, 400);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "feeder");
+                feeder.start();
+                if (run < 3) {
+                    Thread.sleep(900 + 300L * run); // inside the chunk's 2 s of bursts
+                    assertTrue(app.isAlive(), "still running before kill " + (run + 1));
+                    app.kill();
+                    feeder.join();
+                    app = AppProcess.start(bootstrap, crash, LOGS.resolve("run-" + (run + 1) + ".log"));
+                } else {
+                    feeder.join();
+                }
             }
-            feeder.join();
-            app.awaitRunning(180);
             metrics = awaitAllTrained(bootstrap, crashTopics);
             assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
             assertTrue(app.log().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly on SIGTERM");

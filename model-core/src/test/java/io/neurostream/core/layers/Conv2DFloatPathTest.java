@@ -1,0 +1,59 @@
+// The float32 path (oneDNN on the onednn build) agrees with the float64 path (libnd4j's own loops) that the gradient checks verify.
+package io.neurostream.core.layers;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurostream.core.gradcheck.GradientCheck;
+import io.neurostream.core.params.Init;
+import io.neurostream.core.params.Params;
+import io.neurostream.core.rng.Rng;
+import io.neurostream.core.tensor.Shape;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class Conv2DFloatPathTest {
+
+    private static Params bind(Layer layer, DataType type) {
+        Params params = new Params(layer.params().stream().map(p -> p.prefixed("0")).toList(), type);
+        layer.bind(params.viewsFor("0"));
+        params.initialize(new Rng(21));
+        params.value("0.b").assign(GradientCheck.randomInput(22, params.value("0.b").length()));
+        return params;
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        double scale = Math.max(1e-3, expected.amaxNumber().doubleValue());
+        double worst = expected.sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
+        assertTrue(worst < 1e-5, what + ": float32 differs from float64 by " + worst + " (relative to the largest value)");
+    }
+
+    @ParameterizedTest(name = "C{0} {1}x{1}, {2} filters k{3} s{4} p{5}")
+    @CsvSource({"1, 28, 6, 5, 1, 2", "6, 14, 16, 5, 1, 0", "32, 14, 64, 5, 1, -1", "3, 9, 4, 3, 2, 1"})
+    void forwardAndAllThreeGradientsMatch(int channels, int size, int filters, int kernel, int stride, int padding) {
+        Shape in = Shape.of(channels, size, size);
+        Conv2D wide = new Conv2D(in, filters, kernel, stride, padding, Init.XAVIER, DataType.DOUBLE);
+        Conv2D narrow = new Conv2D(in, filters, kernel, stride, padding, Init.XAVIER, DataType.FLOAT);
+        Params p64 = bind(wide, DataType.DOUBLE);
+        Params p32 = bind(narrow, DataType.FLOAT);
+        p32.values().assign(p64.values().castTo(DataType.FLOAT));
+        INDArray x = GradientCheck.randomInput(23, 4, channels, size, size);
+        INDArray dOut = GradientCheck.randomInput(24, wide.outputShape().withBatch(4));
+        Pass pass = new Pass(true, new Rng(1));
+        assertClose(wide.forward(x, pass), narrow.forward(x.castTo(DataType.FLOAT), pass), "forward");
+        INDArray dIn64 = wide.backward(dOut, true);
+        INDArray dIn32 = narrow.backward(dOut.castTo(DataType.FLOAT), true);
+        assertClose(dIn64, dIn32, "dIn");
+        assertClose(p64.gradient("0.W"), p32.gradient("0.W"), "dW");
+        assertClose(p64.gradient("0.b"), p32.gradient("0.b"), "db");
+        // a second step on the same reused buffers gives the same gradients (outputs are overwritten, not accumulated)
+        INDArray dW = p32.gradient("0.W").dup();
+        INDArray db = p32.gradient("0.b").dup();
+        p32.zeroGradients();
+        narrow.forward(x.castTo(DataType.FLOAT), pass);
+        assertClose(dIn64, narrow.backward(dOut.castTo(DataType.FLOAT), true), "dIn, second call");
+        assertClose(dW.castTo(DataType.DOUBLE), p32.gradient("0.W"), "dW, second call");
+        assertClose(db.castTo(DataType.DOUBLE), p32.gradient("0.b"), "db, second call");
+    }
+}

@@ -1,0 +1,28 @@
+// The DL4J baseline builds the same networks as ours: same parameter counts for the dense and conv presets.
+package io.neurostream.app.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.neurostream.core.net.Network;
+import io.neurostream.core.spec.Presets;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+class Dl4jBaselineTest {
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mnist-mlp", "lenet5", "mnist-cnn"})
+    void translatesThePresetWithTheSameParameterCount(String preset) {
+        MultiLayerNetwork dl4j = new MultiLayerNetwork(Dl4jBaseline.configure(Presets.load(preset)));
+        dl4j.init();
+        Network ours = Network.create(Presets.load(preset));
+        assertEquals(ours.params().trainableCount(), dl4j.numParams());
+        INDArray x = Nd4j.rand(DataType.FLOAT, ours.inputShape().withBatch(2));
+        assertArrayEquals(new long[] {2, 10}, dl4j.output(x).shape());
+    }
+}
