@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -30,6 +33,30 @@ class DemoCommandIT {
         assertEquals(0, summary.get("dead_lettered").asLong());
         assertEquals(2000 / 32, summary.get("model_step").asLong());
         assertTrue(summary.get("prequential_accuracy_window").asDouble() > 0.8, "learns: " + summary);
+    }
+
+    @Test
+    void shouldStopCleanlyOnSigtermWithASummary() throws Exception {
+        Path log = Path.of("target", "it-logs", "demo-sigterm.log");
+        Files.createDirectories(log.getParent());
+        Process demo = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g", "-cp",
+                System.getProperty("java.class.path"), Main.class.getName(), "demo", "--rate", "300/s", "--http-port", "0", "--progress-every", "1s")
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            long deadline = System.nanoTime() + 120_000_000_000L;
+            while (!Files.readString(log).matches("(?s).*\\[ *\\d+s] produced .* trained [1-9].*") && System.nanoTime() < deadline) {
+                assertTrue(demo.isAlive(), "demo exited early:\n" + Files.readString(log));
+                Thread.sleep(200);
+            }
+            demo.destroy(); // SIGTERM, as Ctrl-C's SIGINT: the shutdown hook lets the demo finish cleanly
+            assertTrue(demo.waitFor(90, TimeUnit.SECONDS), "demo still running 90 s after SIGTERM");
+        } finally {
+            demo.destroyForcibly();
+        }
+        String out = Files.readString(log);
+        assertTrue(out.contains("(signal):"), "a summary that names the signal:\n" + out);
+        assertTrue(out.contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly:\n" + out);
+        assertTrue(out.contains("EmbeddedKafka - Kafka at") && out.contains("stopped"), "the broker stopped:\n" + out);
     }
 
     @Test
