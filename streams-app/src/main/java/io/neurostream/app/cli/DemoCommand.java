@@ -26,9 +26,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
@@ -48,6 +45,7 @@ import picocli.CommandLine.TypeConversionException;
                 "", "Example:", "  java -jar streams-app/target/neurostream.jar demo --samples 20000 --duration 2m"})
 final class DemoCommand implements Callable<Integer> {
     static final String PRODUCER_CLIENT_ID = "neurostream-demo";
+    static final long STOP_WAIT_SECONDS = 90;
 
     @Spec
     CommandSpec command;
@@ -116,35 +114,29 @@ final class DemoCommand implements Callable<Integer> {
         int testCount = Math.min(testSamples, test.size());
         PrintWriter out = command.commandLine().getOut();
         Path work = Files.createTempDirectory("neurostream-demo-");
-        CountDownLatch finished = new CountDownLatch(1);
-        AtomicReference<String> stopSignal = new AtomicReference<>();
-        Thread hook = new Thread(() -> {
-            stopSignal.set("signal");
-            awaitQuietly(finished);
-        }, "neurostream-demo-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(brokerPort).dataDir(work.resolve("kafka")).build().start()) {
-            NeurostreamConfig config = NeurostreamConfig.load(configFile, overrides(kafka.bootstrapServers(), work));
-            ModelSpecPublisher.publish(config, spec, "neurostream demo");
-            try (NeurostreamApp app = NeurostreamApp.start(config)) {
-                out.printf("demo: Kafka at %s; training %s (%s) on %,d MNIST images, then predicting %,d unlabelled ones%n",
-                        kafka.bootstrapServers(), spec.name(), spec.description(), trainCount, testCount);
-                printEndpoints(out, config, app);
-                out.flush();
-                Feeder feeder = new Feeder(config, spec.name(), train, trainCount, test, testCount);
-                feeder.start();
-                Summary summary = watch(app, spec, feeder, trainCount, stopSignal);
-                feeder.stop();
-                out.println(describe(summary));
-                if (json) {
-                    out.println(JsonLine.of(summary));
+        // on Ctrl-C or SIGTERM the progress loop ends; the JVM waits while the app, the broker and the files are closed
+        try (StopOnSignal signal = new StopOnSignal("neurostream-demo-stop", STOP_WAIT_SECONDS, () -> {})) {
+            try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(brokerPort).dataDir(work.resolve("kafka")).build().start()) {
+                NeurostreamConfig config = NeurostreamConfig.load(configFile, overrides(kafka.bootstrapServers(), work));
+                ModelSpecPublisher.publish(config, spec, "neurostream demo");
+                try (NeurostreamApp app = NeurostreamApp.start(config)) {
+                    out.printf("demo: Kafka at %s; training %s (%s) on %,d MNIST images, then predicting %,d unlabelled ones%n",
+                            kafka.bootstrapServers(), spec.name(), spec.description(), trainCount, testCount);
+                    printEndpoints(out, config, app);
+                    out.flush();
+                    Feeder feeder = new Feeder(config, spec.name(), train, trainCount, test, testCount);
+                    feeder.start();
+                    Summary summary = watch(app, spec, feeder, trainCount, signal);
+                    feeder.stop();
+                    out.println(describe(summary));
+                    if (json) {
+                        out.println(JsonLine.of(summary));
+                    }
+                    out.flush();
                 }
-                out.flush();
+            } finally {
+                Directories.deleteRecursively(work);
             }
-        } finally {
-            finished.countDown();
-            removeHook(hook);
-            Directories.deleteRecursively(work);
         }
         return ExitCodes.OK;
     }
@@ -170,7 +162,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Prints progress until every produced sample is accounted for, the duration ends, a signal comes, or Kafka Streams stops. */
-    private Summary watch(NeurostreamApp app, ModelSpec spec, Feeder feeder, int trainCount, AtomicReference<String> stopSignal)
+    private Summary watch(NeurostreamApp app, ModelSpec spec, Feeder feeder, int trainCount, StopOnSignal signal)
             throws InterruptedException {
         PrintWriter out = command.commandLine().getOut();
         long start = System.nanoTime();
@@ -181,7 +173,7 @@ final class DemoCommand implements Callable<Integer> {
         String stoppedBy;
         while (true) {
             long next = Math.min(deadline, System.nanoTime() + progressEvery.toNanos());
-            while (System.nanoTime() < next && stopSignal.get() == null && !app.stopped().isDone() && !allAccounted(app, spec, feeder, waitingInJournal)) {
+            while (System.nanoTime() < next && !signal.signalled() && !app.stopped().isDone() && !allAccounted(app, spec, feeder, waitingInJournal)) {
                 Thread.sleep(50);
             }
             ModelProgress p = ModelProgress.read(app.registry(), spec.name());
@@ -207,7 +199,7 @@ final class DemoCommand implements Callable<Integer> {
                 stoppedBy = "all-accounted";
                 break;
             }
-            if (stopSignal.get() != null) {
+            if (signal.signalled()) {
                 stoppedBy = "signal";
                 break;
             }
@@ -236,22 +228,6 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String percent(double fraction) {
         return Double.isNaN(fraction) ? "-" : String.format("%.2f%%", 100 * fraction);
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await(90, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already running its hooks: ours is among them and returns once we are done
-        }
     }
 
     /** Streams the training images (labelled), then the test images (unlabelled), on its own thread. */

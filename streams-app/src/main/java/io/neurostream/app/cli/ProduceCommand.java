@@ -20,8 +20,6 @@ import io.neurostream.schemas.Sample;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -168,9 +166,8 @@ final class ProduceCommand implements Callable<Integer> {
                 order.length, System::nanoTime);
         Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", NeurostreamSerdes.sample().serializer());
         SampleProducer sender = new SampleProducer(producer, target, model, pacer, System::currentTimeMillis, System::nanoTime);
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread stopOnSignal = stopHook(sender, finished);
-        try {
+        // on Ctrl-C or SIGTERM the sender stops; it flushes what it sent and the summary is printed
+        try (StopOnSignal signal = new StopOnSignal("neurostream-produce-stop", STOP_WAIT_SECONDS, sender::stop)) {
             SampleProducer.Result result;
             try {
                 result = sender.produce(samples, order, progress);
@@ -181,34 +178,6 @@ final class ProduceCommand implements Callable<Integer> {
                     result.samples(), target, model, result.seconds(), result.samplesPerSecond());
             out.flush();
             return ExitCodes.OK;
-        } finally {
-            finished.countDown();
-            removeHook(stopOnSignal);
-        }
-    }
-
-    /**
-     * On Ctrl-C or SIGTERM: stops the sender and waits (up to {@value #STOP_WAIT_SECONDS} s) until
-     * it has flushed what it sent and the summary is printed.
-     */
-    private static Thread stopHook(SampleProducer sender, CountDownLatch finished) {
-        Thread hook = new Thread(() -> {
-            sender.stop();
-            try {
-                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "neurostream-produce-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        return hook;
-    }
-
-    private static void removeHook(Thread hook) {
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook is running; it returns now that the work is finished
         }
     }
 
