@@ -204,12 +204,11 @@ public final class Network {
     /** Applies the optimizer to the gradients of a batch of {@code batch} samples unless the loss or a gradient is not finite. */
     private StepResult step(long batch, double meanLoss) {
         samplesTrained += batch;
-        if (!Double.isFinite(meanLoss) || !Double.isFinite(params.gradients().sumNumber().doubleValue())) {
+        if (!Double.isFinite(meanLoss) || !optimizer.update(params, steps + 1)) {
             skippedSteps++;
             return new StepResult(meanLoss, false);
         }
         steps++;
-        optimizer.update(params, steps);
         return new StepResult(meanLoss, true);
     }
 

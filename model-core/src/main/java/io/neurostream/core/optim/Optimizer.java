@@ -17,8 +17,11 @@ public interface Optimizer {
     /** The learning rate of update number {@code step} (1-based), after any decay. */
     double learningRate(long step);
 
-    /** Applies one update; {@code step} is the 1-based number of this update. */
-    void update(Params params, long step);
+    /**
+     * Applies one update, {@code step} being its 1-based number, unless a gradient is not finite:
+     * then it returns false and changes nothing (not the values, not its own state).
+     */
+    boolean update(Params params, long step);
 
     /** The state arrays allocated so far, by name, in a fixed order (empty before the first update). */
     Map<String, INDArray> state();

@@ -1,12 +1,16 @@
 // SGD (plain, momentum, weight decay) and Adam against straightforward Java references of their formulas.
 package io.neurostream.core.optim;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.core.params.Init;
 import io.neurostream.core.params.ParamSpec;
 import io.neurostream.core.params.Params;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -100,6 +104,94 @@ class OptimizerReferenceTest {
             assertEquals(w[i], p.values().getDouble(i), 1e-10, "value " + i);
             assertEquals(m[i], adam.state().get(Adam.FIRST_MOMENT).getDouble(i), 1e-12, "m " + i);
             assertEquals(v[i], adam.state().get(Adam.SECOND_MOMENT).getDouble(i), 1e-12, "v " + i);
+        }
+    }
+
+    /**
+     * The float32 path (moments on the Java heap, blocks of 4,096, a periodic flush of tiny moments)
+     * is the formula evaluated in float, bit for bit, also across a save and restore of its state;
+     * a parameter whose gradient becomes 0 sees its moments decay to exactly 0, never through
+     * subnormal floats (which make every operation on them ~100x slower).
+     */
+    @Test
+    void adamInFloatIsTheFormulaBitForBitAndItsMomentsNeverTurnSubnormal() {
+        int n = 5_050; // more than one block
+        float b1 = 0.9f;
+        float b2 = 0.95f; // v decays fast enough to reach the subnormal range within the test
+        double lr = 0.001;
+        Params p = new Params(List.of(ParamSpec.weight("W", Init.XAVIER, 100, 50, 100, 50), ParamSpec.bias("b", 50)), DataType.FLOAT);
+        float[] w = new float[n];
+        float[] m = new float[n];
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            w[i] = (float) (0.01 * (i % 97) - 0.3);
+            p.values().putScalar(i, w[i]);
+        }
+        Adam adam = new Adam(new LearningRate(lr, 0), b1, b2, 1e-8, 0);
+        for (int t = 1; t <= 2_000; t++) {
+            if (t == 1_000) { // as a snapshot does: a new optimizer continues from the saved moments
+                Adam restored = new Adam(new LearningRate(lr, 0), b1, b2, 1e-8, 0);
+                adam.state().forEach((name, array) -> restored.restoreState(name, array.dup()));
+                adam = restored;
+            }
+            float[] g = new float[n];
+            for (int i = 0; i < n; i++) {
+                g[i] = i % 7 == 0 && t > 3 ? 0f : (float) gradient(t, i);
+                p.gradients().putScalar(i, g[i]);
+            }
+            adam.update(p, t);
+            float rate = (float) (lr * Math.sqrt(1 - Math.pow(b2, t)) / (1 - Math.pow(b1, t)));
+            for (int i = 0; i < n; i++) {
+                m[i] = b1 * m[i] + (1 - b1) * g[i];
+                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+                w[i] = w[i] - rate * m[i] / ((float) Math.sqrt(v[i]) + 1e-8f);
+            }
+            float[] am = adam.state().get(Adam.FIRST_MOMENT).toFloatVector();
+            float[] av = adam.state().get(Adam.SECOND_MOMENT).toFloatVector();
+            for (int i = 0; i < n; i++) {
+                if (i % 7 == 0) {
+                    assertTrue(am[i] == 0 || Math.abs(am[i]) >= Float.MIN_NORMAL, "m " + i + " is subnormal at step " + t + ": " + am[i]);
+                    assertTrue(av[i] == 0 || av[i] >= Float.MIN_NORMAL, "v " + i + " is subnormal at step " + t + ": " + av[i]);
+                } else if (t % 250 == 0 || t == 2_000) {
+                    assertEquals(m[i], am[i], "m " + i + " at step " + t);
+                    assertEquals(v[i], av[i], "v " + i + " at step " + t);
+                    assertEquals(w[i], p.values().getFloat(i), "value " + i + " at step " + t);
+                }
+            }
+        }
+        float[] am = adam.state().get(Adam.FIRST_MOMENT).toFloatVector();
+        float[] av = adam.state().get(Adam.SECOND_MOMENT).toFloatVector();
+        for (int i = 0; i < n; i += 7) {
+            assertEquals(0f, am[i], "m " + i + " flushed");
+            assertEquals(0f, av[i], "v " + i + " flushed");
+        }
+    }
+
+    /** A NaN or infinite gradient anywhere makes every optimizer refuse the step and change nothing. */
+    @Test
+    void aNonFiniteGradientChangesNothing() {
+        for (DataType type : List.of(DataType.FLOAT, DataType.DOUBLE)) {
+            for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+                List<Optimizer> optimizers = List.of(new Adam(new LearningRate(0.01, 0), 0.9, 0.999, 1e-8, 0.01),
+                        new Sgd(new LearningRate(0.1, 0), 0.9, 0.01), new Sgd(new LearningRate(0.1, 0), 0, 0));
+                for (Optimizer optimizer : optimizers) {
+                    String what = optimizer.specName() + " " + type + " with " + bad;
+                    Params p = new Params(List.of(ParamSpec.weight("W", Init.XAVIER, 100, 50, 100, 50), ParamSpec.bias("b", 50)), type);
+                    p.values().assign(0.25);
+                    p.gradients().assign(0.5);
+                    p.gradients().putScalar(3, Float.MAX_VALUE); // large and tiny values are finite
+                    p.gradients().putScalar(4, -Float.MIN_VALUE);
+                    assertTrue(optimizer.update(p, 1), what + ": finite gradients are applied");
+                    double[] values = p.values().toDoubleVector();
+                    Map<String, double[]> state = new java.util.HashMap<>();
+                    optimizer.state().forEach((name, array) -> state.put(name, array.toDoubleVector()));
+                    p.gradients().assign(0.5);
+                    p.gradients().putScalar(4_321, bad);
+                    assertFalse(optimizer.update(p, 2), what + ": refused");
+                    assertArrayEquals(values, p.values().toDoubleVector(), what + ": values unchanged");
+                    optimizer.state().forEach((name, array) -> assertArrayEquals(state.get(name), array.toDoubleVector(), what + ": " + name));
+                }
+            }
         }
     }
 
