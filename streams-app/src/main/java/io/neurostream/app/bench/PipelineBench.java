@@ -23,11 +23,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -59,9 +61,25 @@ public final class PipelineBench {
     }
 
     private final PrintWriter log;
+    private final Map<String, String> overrides;
+    private final int warmupPasses;
+    private final int timedPasses;
 
-    public PipelineBench(PrintWriter log) {
+    /**
+     * {@code overrides}: settings (Kafka Streams and neurostream keys) applied to both topologies;
+     * {@code warmupPasses} untimed passes over the samples come before {@code timedPasses} timed ones.
+     */
+    public PipelineBench(PrintWriter log, Map<String, String> overrides, int warmupPasses, int timedPasses) {
         this.log = log;
+        if (warmupPasses < 0) {
+            throw new IllegalArgumentException("--warmup-passes must be >= 0, got " + warmupPasses);
+        }
+        if (timedPasses < 1) {
+            throw new IllegalArgumentException("--passes must be >= 1, got " + timedPasses);
+        }
+        this.warmupPasses = warmupPasses;
+        this.timedPasses = timedPasses;
+        this.overrides = Map.copyOf(overrides);
     }
 
     public Result run(ModelSpec spec, int samples, Path mnistDir, ModelBench offline) throws InterruptedException {
@@ -92,7 +110,7 @@ public final class PipelineBench {
         try (KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties())) {
             streams.start();
             awaitRunning(streams);
-            return timedRun(bootstrap, topics.samples(), key, values, forwarded::get, values.size());
+            return steadyRate("pass-through", bootstrap, topics.samples(), key, values, forwarded::get, 1);
         }
     }
 
@@ -102,14 +120,42 @@ public final class PipelineBench {
         Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
         try (NeurostreamApp app = NeurostreamApp.start(config)) {
             awaitRunning(app.streams());
-            long trainable = values.size() - values.size() % spec.batchSize();
-            return timedRun(bootstrap, topics.samples(), spec.name(), values,
-                    () -> ModelProgress.read(app.registry(), spec.name()).trained(), trainable);
+            return steadyRate("end to end", bootstrap, topics.samples(), spec.name(), values,
+                    () -> ModelProgress.read(app.registry(), spec.name()).trained(), spec.batchSize());
         }
     }
 
-    /** Produces every value while the topology runs; samples/s from the first send until {@code done} reaches {@code target}. */
-    private double timedRun(String bootstrap, String topic, String key, List<byte[]> values, LongSupplier done, long target)
+    /**
+     * Streams the values {@code warmupPasses} times untimed, then {@code timedPasses} times timed,
+     * and returns the median rate of the timed passes. At first the JIT compiles the code paths of
+     * Kafka, Avro, RocksDB and the topology (C2 kept one of the two cores busy for most of the
+     * first ~20 s here), so the figure is the steady state a long-running application sees.
+     * {@code done} counts finished samples, which complete {@code unit} at a time (a batch).
+     */
+    private double steadyRate(String stage, String bootstrap, String topic, String key, List<byte[]> values, LongSupplier done, int unit)
+            throws InterruptedException {
+        for (int pass = 1; pass <= warmupPasses; pass++) {
+            timedPass(bootstrap, topic, key, values, done, finishedAfter(pass, values.size(), unit));
+        }
+        double[] rates = new double[timedPasses];
+        for (int i = 0; i < timedPasses; i++) {
+            long before = finishedAfter(warmupPasses + i, values.size(), unit);
+            long after = finishedAfter(warmupPasses + i + 1, values.size(), unit);
+            rates[i] = (after - before) / timedPass(bootstrap, topic, key, values, done, after);
+        }
+        note("%s: passes %s samples/s", stage, Arrays.stream(rates).mapToObj(r -> String.format("%,.0f", r)).collect(Collectors.joining(" ")));
+        Arrays.sort(rates);
+        return rates[rates.length / 2];
+    }
+
+    /** Samples finished after {@code passes} passes over {@code n} values when they finish {@code unit} at a time. */
+    private static long finishedAfter(int passes, int n, int unit) {
+        long sent = (long) passes * n;
+        return sent - sent % unit;
+    }
+
+    /** Produces every value while the topology runs; seconds from the first send until {@code done} reaches {@code target}. */
+    private double timedPass(String bootstrap, String topic, String key, List<byte[]> values, LongSupplier done, long target)
             throws InterruptedException {
         Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 262_144, ProducerConfig.ACKS_CONFIG, "all");
@@ -130,16 +176,17 @@ public final class PipelineBench {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         feeder.join();
-        return target / seconds;
+        return seconds;
     }
 
-    private static NeurostreamConfig config(String bootstrap, Path work, String applicationId) {
+    private NeurostreamConfig config(String bootstrap, Path work, String applicationId) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", bootstrap);
         settings.put("application.id", applicationId);
         settings.put("state.dir", work.resolve("state").toString());
         settings.put(NeurostreamConfig.TOPIC_PREFIX.name(), applicationId + ".");
         settings.put(NeurostreamConfig.HTTP_PORT.name(), "-1");
+        settings.putAll(overrides);
         return NeurostreamConfig.load(null, settings);
     }
 

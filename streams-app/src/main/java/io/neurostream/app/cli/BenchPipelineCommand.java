@@ -8,6 +8,7 @@ import io.neurostream.core.data.DataLocator;
 import io.neurostream.core.spec.ModelSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -29,11 +30,23 @@ final class BenchPipelineCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "B", description = "Mini-batch size (default: the spec's).")
     Integer batch;
 
-    @Option(names = "--samples", defaultValue = "60000", paramLabel = "N", description = "MNIST training images to stream (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--samples", defaultValue = "60000", paramLabel = "N", description = "MNIST training images streamed in each pass (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @Option(names = "--data", paramLabel = "DIR", description = "MNIST folder (default: the bundled ops/data/mnist).")
     Path data;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "A Kafka Streams or neurostream setting for both topologies, repeatable "
+            + "(e.g. commit.interval.ms=1000).")
+    Map<String, String> settings = new LinkedHashMap<>();
+
+    @Option(names = "--warmup-passes", defaultValue = "2", paramLabel = "N", description = "Untimed passes over the samples first, for the "
+            + "JIT to compile the hot paths (default: ${DEFAULT-VALUE}).")
+    int warmupPasses;
+
+    @Option(names = "--passes", defaultValue = "3", paramLabel = "N", description = "Timed passes over the samples; the median is reported "
+            + "(default: ${DEFAULT-VALUE}).")
+    int passes;
 
     @Option(names = "--json", description = "End with one JSON line holding the three figures.")
     boolean json;
@@ -51,7 +64,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         }
         PrintWriter out = command.commandLine().getOut();
         Path mnist = data != null ? data : DataLocator.locate().resolve("mnist");
-        PipelineBench.Result r = new PipelineBench(out).run(spec, samples, mnist, new ModelBench(3, 2, 5));
+        PipelineBench.Result r = new PipelineBench(out, settings, warmupPasses, passes).run(spec, samples, mnist, new ModelBench(3, 2, 5));
         out.printf("%s batch %d, %,d samples: end to end %,.0f samples/s = %.0f%% of pass-through %,.0f samples/s; offline %,.0f samples/s%n",
                 r.model(), r.batch(), r.samples(), r.endToEndPerSecond(), 100 * r.endToEndOverPassThrough(), r.passThroughPerSecond(),
                 r.offlinePerSecond());

@@ -4,9 +4,12 @@ package io.neurostream.app.state;
 import java.nio.ByteBuffer;
 
 /**
- * Rewritten after every input record (the store's cache keeps one write per commit).
+ * Written when the counters change, at a snapshot, and when the model is replaced, but not for
+ * each journal entry: the journal's end is where the entries stop following on from
+ * {@code nextSeq} (the entries after it are found when the journal is replayed), which saves a
+ * store write per sample.
  *
- * @param nextSeq         sequence number of the next journal entry
+ * @param nextSeq         the journal holds every entry below this (and maybe more that follow on)
  * @param snapshotSeq     the snapshot covers every journal entry below this; entries from here on are replayed
  * @param journalSlots    the journal is a ring of this many keys (fixed between snapshots)
  * @param predicted       samples of this model that were only predicted (no label)
@@ -33,8 +36,4 @@ public record Head(long nextSeq, long snapshotSeq, int journalSlots, long predic
         return new Head(in.getLong(), in.getLong(), in.getInt(), in.getLong(), in.getLong());
     }
 
-    /** Journal entries not yet covered by a snapshot. */
-    public long journalLength() {
-        return nextSeq - snapshotSeq;
-    }
 }

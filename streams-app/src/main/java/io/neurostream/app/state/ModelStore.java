@@ -48,18 +48,18 @@ public final class ModelStore {
         kv.put(journalKey(model, entry.seq(), slots), entry.encode());
     }
 
-    /** The entry with this sequence number; an absent or overwritten slot is an error naming the model. */
+    /**
+     * The entry with this sequence number, or null when its slot is empty or holds another entry
+     * (an older one of the ring: the journal ends before {@code seq}).
+     */
     public JournalEntry journal(String model, long seq, int slots) {
         byte[] b = kv.get(journalKey(model, seq, slots));
         JournalEntry e = b == null ? null : JournalEntry.decode(b);
-        if (e == null || e.seq() != seq) {
-            throw new IllegalStateException("model " + model + ": journal entry " + seq + " is missing (slot holds "
-                    + (e == null ? "nothing" : "entry " + e.seq()) + "); the state store is inconsistent");
-        }
-        return e;
+        return e == null || e.seq() != seq ? null : e;
     }
 
-    private static String journalKey(String model, long seq, int slots) {
+    /** The key of journal entry {@code seq} in a ring of {@code slots}. */
+    public static String journalKey(String model, long seq, int slots) {
         return model + "/journal/" + Math.floorMod(seq, slots);
     }
 

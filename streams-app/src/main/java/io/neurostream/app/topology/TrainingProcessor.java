@@ -121,15 +121,16 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             if (rejection == null) {
                 store.putJournal(model.name, model.journalSlots, JournalEntry.sample(model.nextSeq++, record.timestamp(), value));
                 snapshotIfDue(model);
+                return;
             }
         } else {
             rejection = runtime.predictOnly(sample, record.timestamp(), output);
+            if (rejection == null) {
+                store.putHead(model.name, model.head()); // the predicted counter
+                return;
+            }
         }
-        if (rejection != null) {
-            deadLetter(record, source, model, rejection.reason(), rejection.message());
-            return;
-        }
-        store.putHead(model.name, model.head());
+        deadLetter(record, source, model, rejection.reason(), rejection.message());
     }
 
     private void flushDuePredictions(long wallClockMillis) {
@@ -137,7 +138,6 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             if (model.runtime.flushDue(wallClockMillis)) {
                 model.runtime.flush(output);
                 store.putJournal(model.name, model.journalSlots, JournalEntry.flush(model.nextSeq++, wallClockMillis));
-                store.putHead(model.name, model.head());
             }
         }
     }
@@ -152,6 +152,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         model.snapshotSeq = model.nextSeq;
         model.journalSlots = settings.journalSlots(model.runtime.network().spec().batchSize());
         model.runtime.snapshotTaken();
+        store.putHead(model.name, model.head());
         metrics.model(model.name).snapshot(snapshot.length, System.nanoTime() - start);
     }
 
@@ -181,8 +182,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         int slots = settings.journalSlots(spec.batchSize());
         if (head == null) {
             head = Head.fresh(slots);
-        } else if (head.journalLength() == 0) {
-            head = new Head(head.nextSeq(), head.snapshotSeq(), slots, head.predicted(), head.deadLettered());
+            store.putHead(name, head); // the ring size its first journal entries are written with
         }
         byte[] snapshot = store.snapshot(name);
         Network net = snapshot == null ? Network.create(spec) : SnapshotCodec.decode(snapshot);
@@ -195,21 +195,29 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
                 : PrequentialStats.decode(savedStats, settings.runtime().fadingFactor(), settings.runtime().window());
         ModelRuntime runtime = new ModelRuntime(net, stats, head.predicted(), head.deadLettered(), settings.runtime(), metrics.model(name));
         ModelSlot model = new ModelSlot(name, json, runtime, head);
-        replayJournal(model);
+        replayJournal(model, head.nextSeq());
+        if (model.nextSeq == model.snapshotSeq && model.journalSlots != slots) {
+            model.journalSlots = slots; // the ring can change size (a new snapshot interval) while it is empty
+            store.putHead(name, model.head());
+        }
         long nanos = System.nanoTime() - start;
         metrics.model(name).restored(nanos, net.counters().steps());
-        if (head.nextSeq() > 0) {
+        if (model.nextSeq > 0) {
             LOG.info("model {}: restored at step {} from {} and {} journal entries in {} ms", name, net.counters().steps(),
-                    snapshot == null ? "its spec" : "a " + snapshot.length + "-byte snapshot", head.journalLength(), nanos / 1_000_000);
+                    snapshot == null ? "its spec" : "a " + snapshot.length + "-byte snapshot", model.nextSeq - model.snapshotSeq, nanos / 1_000_000);
         }
         return model;
     }
 
-    private void replayJournal(ModelSlot model) {
+    /**
+     * Replays the journal from the snapshot on and sets where it ends: at or after the head's
+     * {@code nextSeq}, where the entries stop following on (the head is not rewritten per entry).
+     */
+    private void replayJournal(ModelSlot model, long recordedEnd) {
         model.runtime.replaying(true);
         try {
-            for (long seq = model.snapshotSeq; seq < model.nextSeq; seq++) {
-                JournalEntry entry = store.journal(model.name, seq, model.journalSlots);
+            long seq = model.snapshotSeq;
+            for (JournalEntry entry; (entry = store.journal(model.name, seq, model.journalSlots)) != null; seq++) {
                 if (entry.isFlush()) {
                     model.runtime.flush(Output.NONE);
                     continue;
@@ -220,6 +228,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
                     throw new IllegalStateException("model " + model.name + ": journal entry " + seq + " no longer decodes or validates");
                 }
             }
+            if (seq < recordedEnd) {
+                throw new IllegalStateException("model " + model.name + ": journal entry " + seq + " is missing (the head records entries up to "
+                        + recordedEnd + "); the state store is inconsistent");
+            }
+            model.nextSeq = seq;
         } finally {
             model.runtime.replaying(false);
         }

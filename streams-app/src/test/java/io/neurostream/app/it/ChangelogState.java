@@ -2,6 +2,7 @@
 package io.neurostream.app.it;
 
 import io.neurostream.app.state.Head;
+import io.neurostream.app.state.JournalEntry;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.core.codec.SnapshotChunks;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,16 @@ final class ChangelogState {
     Head head(String model) {
         byte[] b = latest.get(model + "/head");
         return b == null ? null : Head.decode(model, b);
+    }
+
+    /** Journal entries after the snapshot: from the head's nextSeq on, those that follow on count too (as on restore). */
+    long journalLength(String model) {
+        Head head = head(model);
+        long seq = head.nextSeq();
+        for (byte[] b; (b = latest.get(ModelStore.journalKey(model, seq, head.journalSlots()))) != null && JournalEntry.decode(b).seq() == seq; ) {
+            seq++;
+        }
+        return seq - head.snapshotSeq();
     }
 
     /** The model's latest snapshot bytes, reassembled from its chunks and checked. */

@@ -164,7 +164,7 @@ class CrashRecoveryIT {
             assertArrayEquals(reference, crashed, "the model after three SIGKILLs is bit-identical to the uninterrupted one");
             Network model = SnapshotCodec.decode(crashed);
             assertEquals(SAMPLES, model.counters().samplesTrained());
-            assertEquals(0, state.head(MODEL).journalLength(), "the last snapshot covers every sample");
+            assertEquals(0, state.journalLength(MODEL), "the last snapshot covers every sample");
             assertEquals(SAMPLES, metrics.stream().mapToLong(TrainingMetrics::getSamplesTrained).max().orElseThrow());
 
             List<ConsumerRecord<byte[], byte[]>> predictions = KafkaClients.readCommitted(bootstrap, crashTopics.predictions(),

@@ -35,12 +35,16 @@ class RestoreTest {
         long offset;
 
         Task(KeyValueStore<String, byte[]> store, long firstOffset) {
+            this(store, firstOffset, SETTINGS);
+        }
+
+        Task(KeyValueStore<String, byte[]> store, long firstOffset, Map<String, String> settings) {
             this.offset = firstOffset;
             if (!store.isOpen()) {
                 store.init(context.getStateStoreContext(), store);
             }
             context.addStateStore(store);
-            NeurostreamConfig config = NeurostreamConfig.load(null, SETTINGS);
+            NeurostreamConfig config = NeurostreamConfig.load(null, settings);
             processor = new TrainingProcessor(ProcessorSettings.from(config), new NeurostreamMetrics(new SimpleMeterRegistry()));
             processor.init(context);
         }
@@ -111,6 +115,38 @@ class RestoreTest {
         feed(restarted, samples, stop, SAMPLES, restartedOut);
 
         assertArrayEquals(uninterrupted.processor.encodedModel(MODEL), restarted.processor.encodedModel(MODEL), "bit-identical model");
+        assertEquals(uninterruptedOut.size(), restartedOut.size(), "the same outputs, none repeated or lost");
+        for (int i = 0; i < uninterruptedOut.size(); i++) {
+            assertArrayEquals(uninterruptedOut.get(i).value(), restartedOut.get(i).value(), "output " + i);
+        }
+    }
+
+    /**
+     * The head is not rewritten per journal entry, so each restart finds the entries that follow
+     * on from it; a new snapshot interval changes the journal's ring size only once the journal is
+     * empty, so no entry is lost when the interval changes between restarts.
+     */
+    @Test
+    void shouldContinueBitIdenticalOverRestartsWithoutSnapshotsAndANewSnapshotInterval() {
+        List<byte[]> samples = samples();
+        List<Record<byte[], byte[]>> uninterruptedOut = new ArrayList<>();
+        Task uninterrupted = new Task(newStore(), 0);
+        feed(uninterrupted, samples, 0, SAMPLES, uninterruptedOut);
+
+        Map<String, String> longer = Map.of(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "5", NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0");
+        KeyValueStore<String, byte[]> store = newStore();
+        List<Record<byte[], byte[]>> restartedOut = new ArrayList<>();
+        // every restart finds journal entries pending, the first past the 192 slots of the old ring (2 x 3 batches of 32)
+        int[] stops = {32 * 6 + 20, 32 * 6 + 25, 32 * 6 + 31, SAMPLES};
+        int from = 0;
+        Task last = null;
+        for (int i = 0; i < stops.length; i++) {
+            last = new Task(store, from, i == 0 ? SETTINGS : longer);
+            feed(last, samples, from, stops[i], restartedOut);
+            from = stops[i];
+        }
+
+        assertArrayEquals(uninterrupted.processor.encodedModel(MODEL), last.processor.encodedModel(MODEL), "bit-identical model");
         assertEquals(uninterruptedOut.size(), restartedOut.size(), "the same outputs, none repeated or lost");
         for (int i = 0; i < uninterruptedOut.size(); i++) {
             assertArrayEquals(uninterruptedOut.get(i).value(), restartedOut.get(i).value(), "output " + i);
