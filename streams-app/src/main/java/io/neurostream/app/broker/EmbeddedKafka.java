@@ -3,6 +3,7 @@
 package io.neurostream.app.broker;
 
 import io.neurostream.app.runtime.Directories;
+import io.neurostream.app.runtime.TopicSetup;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -100,11 +101,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         createTopics(List.of(new NewTopic(name, partitions, REPLICATION_FACTOR).configs(configs)));
     }
 
-    /** Creates topics and waits until the controller has them. */
+    /** Creates topics and waits until each partition can be written to (see {@link TopicSetup#awaitWritable}). */
     public void createTopics(Collection<NewTopic> topics) {
         List<String> names = topics.stream().map(NewTopic::name).toList();
         try {
             admin().createTopics(topics).all().get(ADMIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            TopicSetup.awaitWritable(admin(), names);
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create topics " + names + " on " + bootstrapServers + ": "
                 + e.getCause().getMessage(), e.getCause());

@@ -4,6 +4,8 @@ package io.neurostream.app.runtime;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.topology.Topics;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,7 +13,9 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -35,6 +39,22 @@ public final class TopicSetup {
                 Thread.sleep(DESCRIBE_BACKOFF_MS);
             }
         }
+    }
+
+    /**
+     * Waits until every partition of these topics answers at its leader, which a producer needs:
+     * a broker can list a new topic before its log exists, and an idempotent producer whose first
+     * request fails there (NOT_LEADER_OR_FOLLOWER) while a later one succeeds retries the first
+     * with OUT_OF_ORDER_SEQUENCE_NUMBER until it times out and drops those records (KAFKA-15591,
+     * seen here in AccountingIT). Listing the latest offsets goes to each partition's log on its
+     * leader, and the admin client retries until it is there.
+     */
+    public static void awaitWritable(Admin client, Collection<String> topics) throws ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (TopicDescription topic : describe(client, List.copyOf(topics)).values()) {
+            topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
+        }
+        client.listOffsets(latest).all().get();
     }
 
     public static void ensureTopics(NeurostreamConfig config) {
@@ -62,6 +82,7 @@ public final class TopicSetup {
                         throw e;
                     }
                 }
+                awaitWritable(client, missing.stream().map(NewTopic::name).toList());
             }
             Map<String, TopicDescription> described = describe(client, List.of(topics.samples(), topics.models()));
             int samples = described.get(topics.samples()).partitions().size();
