@@ -1,4 +1,4 @@
-// The optimizer section of a model spec: SGD (learning rate, momentum, weight decay) or Adam, with optional inverse-time decay.
+// The optimizer section of a model spec: SGD (learning rate, momentum, weight decay) or Adam, with optional inverse-time decay or cosine anneal.
 package io.neurostream.core.spec;
 
 import io.neurostream.core.optim.Adam;
@@ -8,13 +8,13 @@ import io.neurostream.core.optim.Sgd;
 import java.util.List;
 
 /** Hyper-parameters of the optimizer; fields not used by the chosen type keep their defaults. */
-public record OptimizerSpec(String type, double learningRate, double learningRateDecay, double momentum, double weightDecay,
-                            double beta1, double beta2, double epsilon) {
+public record OptimizerSpec(String type, double learningRate, double learningRateDecay, long annealSteps, double finalLearningRate,
+                            double momentum, double weightDecay, double beta1, double beta2, double epsilon) {
     public static final String SGD = "sgd";
     public static final String ADAM = "adam";
 
     public Optimizer create() {
-        LearningRate rate = new LearningRate(learningRate, learningRateDecay);
+        LearningRate rate = new LearningRate(learningRate, learningRateDecay, annealSteps, finalLearningRate);
         return type.equals(ADAM)
                 ? new Adam(rate, beta1, beta2, epsilon, weightDecay)
                 : new Sgd(rate, momentum, weightDecay);
@@ -25,6 +25,11 @@ public record OptimizerSpec(String type, double learningRate, double learningRat
         boolean adam = type.equals(ADAM);
         double lr = node.optDouble("learning_rate", adam ? 0.001 : 0.01, Double.MIN_VALUE, 100);
         double decay = node.optDouble("learning_rate_decay", 0.0, 0.0, 1e6);
+        long anneal = node.optInt("anneal_steps", 0, 0);
+        if (anneal > 0 && decay > 0) {
+            throw new SpecException(node.pathOf("anneal_steps"), "is an alternative to learning_rate_decay; set one (got " + anneal + " and " + decay + ")");
+        }
+        double floor = node.optDouble("final_learning_rate", lr / 100, 0.0, lr);
         double weightDecay = node.optDouble("weight_decay", 0.0, 0.0, 1.0);
         double momentum = 0.0;
         double beta1 = 0.9;
@@ -38,6 +43,6 @@ public record OptimizerSpec(String type, double learningRate, double learningRat
             momentum = node.optDouble("momentum", momentum, 0.0, 0.999999);
         }
         node.rejectUnknownFields();
-        return new OptimizerSpec(type, lr, decay, momentum, weightDecay, beta1, beta2, epsilon);
+        return new OptimizerSpec(type, lr, decay, anneal, anneal > 0 ? floor : lr, momentum, weightDecay, beta1, beta2, epsilon);
     }
 }

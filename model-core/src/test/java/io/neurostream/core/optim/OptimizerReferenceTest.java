@@ -201,4 +201,14 @@ class OptimizerReferenceTest {
         assertEquals(0.2, rate.at(1), 0);
         assertEquals(0.1, rate.at(101), 1e-15);
     }
+
+    @Test
+    void cosineAnnealFallsFromTheRateToTheFloorAndStays() {
+        LearningRate rate = new LearningRate(0.002, 0, 100, 0.0002);
+        assertEquals(0.002, rate.at(1), 1e-18);
+        assertEquals(0.0011, rate.at(51), 1e-15); // half-way: the mean of rate and floor
+        assertEquals(0.0002 + 0.0018 * 0.5 * (1 + Math.cos(Math.PI * 0.25)), rate.at(26), 1e-15);
+        assertEquals(0.0002, rate.at(101), 1e-18);
+        assertEquals(0.0002, rate.at(1_000_000), 1e-18);
+    }
 }
