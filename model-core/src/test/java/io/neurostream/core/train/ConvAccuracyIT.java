@@ -39,13 +39,13 @@ class ConvAccuracyIT {
     }
 
     /**
-     * The course's TensorFlow run reports 98.8% after about three epochs; one epoch here gives 98.85%. The issue's
-     * 99.0% is not reached yet (98.4-98.97% over learning rates, decay, dropout rates and batch norm): this guards
-     * what is reached.
+     * The course's TensorFlow run reports 98.8% after about three epochs; the issue asks for 99.0% in one. A constant
+     * Adam rate gave 98.4-98.97% (learning rates, inverse-time decay, dropout rates, batch norm); annealing the rate
+     * along a cosine over the epoch gives 99.01% with the preset's seed 42 (seeds 3, 7, 1: 99.18, 98.98, 99.02%).
      */
     @Test
-    void mnistCnnMatchesTheCoursesThreeEpochFigureInOne() {
+    void mnistCnnReachesNinetyNinePercentInOneEpoch() {
         double accuracy = testAccuracyAfterOneEpoch("mnist-cnn");
-        assertTrue(accuracy >= 0.988, "mnist-cnn: test accuracy " + accuracy + " < 0.988");
+        assertTrue(accuracy >= 0.990, "mnist-cnn: test accuracy " + accuracy + " < 0.990");
     }
 }
