@@ -149,7 +149,7 @@ public final class PipelineBench {
     }
 
     /** Samples finished after {@code passes} passes over {@code n} values when they finish {@code unit} at a time. */
-    private static long finishedAfter(int passes, int n, int unit) {
+    static long finishedAfter(int passes, int n, int unit) {
         long sent = (long) passes * n;
         return sent - sent % unit;
     }
