@@ -22,6 +22,7 @@ public final class Adam implements Optimizer {
     private final double beta2;
     private final double epsilon;
     private final WeightDecay weightDecay;
+    private final int sweepEvery; // steps between flushes of tiny float32 moments, see below
     private final FlatState state = new FlatState(FIRST_MOMENT, SECOND_MOMENT);
 
     public Adam(LearningRate learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -30,6 +31,7 @@ public final class Adam implements Optimizer {
         this.beta2 = beta2;
         this.epsilon = epsilon;
         this.weightDecay = new WeightDecay(weightDecay);
+        this.sweepEvery = sweepEvery(beta1, beta2);
     }
 
     @Override
@@ -43,10 +45,7 @@ public final class Adam implements Optimizer {
     }
 
     @Override
-    public boolean update(Params params, long step) {
-        if (!finite.allFinite(params.gradients())) {
-            return false;
-        }
+    public void apply(Params params, long step) {
         INDArray w = params.values();
         double t = step;
         double rate = learningRate.at(step) * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
@@ -59,20 +58,18 @@ public final class Adam implements Optimizer {
             updateDoubles(w.data().asNioDouble(), params.gradients().data().asNioDouble(), m.data().asNioDouble(), v.data().asNioDouble(),
                     (int) w.length(), rate);
         }
-        return true;
     }
 
     /*
      * Subnormal floats (below 1.2e-38) make each arithmetic operation ~100x slower. A parameter whose gradient stays 0
      * (an MNIST border pixel's weights) has its moments decay geometrically into that range, where v stays for ~16,000
-     * steps (0.999^t): Adam then took 5-6 ms instead of 0.3 ms per step of mnist-mlp. Every sweepEvery() steps, moments
+     * steps (0.999^t): Adam then took 5-6 ms instead of 0.3 ms per step of mnist-mlp. Every sweepEvery steps, moments
      * below 1e-30 are flushed to 0; a moment above it cannot decay below 1e-37 (still normal) before the next sweep, and
      * what a flushed moment would add to an update is below 1e-7 of the learning rate. The sweep is a separate loop so
      * that the update loop has no branch.
      */
     private static final float FLOAT_TINY_MOMENT = 1e-30f;
 
-    private final FiniteCheck finite = new FiniteCheck();
     private float[] hostM; // the moments live on the Java heap between steps; state() copies them out
     private float[] hostV;
     private boolean stateStale; // the INDArrays of `state` are older than hostM/hostV
@@ -80,7 +77,7 @@ public final class Adam implements Optimizer {
     private float[] hostG = new float[0];
 
     /** Steps between sweeps: the faster-decaying moment keeps more than 1e-7 of its value over that many steps. */
-    private int sweepEvery() {
+    private static int sweepEvery(double beta1, double beta2) {
         double fastest = Math.min(beta1, beta2);
         return fastest <= 0 ? 1 : (int) Math.max(1, Math.min(1_000_000, Math.floor(Math.log(1e-7) / Math.log(fastest))));
     }
@@ -124,7 +121,7 @@ public final class Adam implements Optimizer {
             w[i] = w[i] - rate * mi / ((float) Math.sqrt(vi) + eps);
         }
         values.put(0, w, 0, n);
-        if (step % sweepEvery() == 0) {
+        if (step % sweepEvery == 0) {
             flushTiny(m);
             flushTiny(v);
         }

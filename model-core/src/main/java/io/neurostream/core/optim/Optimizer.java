@@ -21,7 +21,16 @@ public interface Optimizer {
      * Applies one update, {@code step} being its 1-based number, unless a gradient is not finite:
      * then it returns false and changes nothing (not the values, not its own state).
      */
-    boolean update(Params params, long step);
+    default boolean update(Params params, long step) {
+        if (!params.gradientsFinite()) {
+            return false;
+        }
+        apply(params, step);
+        return true;
+    }
+
+    /** Applies one update to finite gradients; {@code step} is its 1-based number. */
+    void apply(Params params, long step);
 
     /** The state arrays allocated so far, by name, in a fixed order (empty before the first update). */
     Map<String, INDArray> state();

@@ -17,7 +17,6 @@ public final class Sgd implements Optimizer {
     private final double momentum;
     private final WeightDecay weightDecay;
     private final FlatState state = new FlatState(VELOCITY);
-    private final FiniteCheck finite = new FiniteCheck();
 
     public Sgd(LearningRate learningRate, double momentum, double weightDecay) {
         this.learningRate = learningRate;
@@ -36,22 +35,18 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public boolean update(Params params, long step) {
-        if (!finite.allFinite(params.gradients())) {
-            return false;
-        }
+    public void apply(Params params, long step) {
         INDArray w = params.values();
         INDArray g = params.gradients();
         weightDecay.addTo(params);
         if (momentum == 0.0) {
             Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate.at(step), g, w);
-            return true;
+            return;
         }
         INDArray v = state.get(VELOCITY, w);
         v.muli(momentum);
         Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate.at(step), g, v);
         w.addi(v);
-        return true;
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class Params {
     private final INDArray gradients; // [P]
     private final INDArray state;     // [S]
     private INDArray decayMask;       // [P], 1 for weights, 0 otherwise; built on first use
+    private final FiniteCheck finite = new FiniteCheck();
 
     /** One parameter's place in a flat buffer. */
     public record Entry(ParamSpec spec, boolean isState, long offset) {}
@@ -105,6 +106,11 @@ public final class Params {
 
     public boolean has(String name) {
         return byName.containsKey(name);
+    }
+
+    /** Whether every gradient is finite (no NaN, no ±∞): a step on any other must not be taken. */
+    public boolean gradientsFinite() {
+        return finite.allFinite(gradients);
     }
 
     public void zeroGradients() {

@@ -1,5 +1,5 @@
 // Whether every gradient is finite, checked on the host before an optimizer changes anything.
-package io.neurostream.core.optim;
+package io.neurostream.core.params;
 
 import java.nio.ByteOrder;
 import org.nd4j.linalg.api.buffer.DataType;
