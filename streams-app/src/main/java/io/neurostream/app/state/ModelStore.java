@@ -5,6 +5,7 @@ import io.neurostream.core.codec.SnapshotChunks;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -53,13 +54,17 @@ public final class ModelStore {
      * (an older one of the ring: the journal ends before {@code seq}).
      */
     public JournalEntry journal(String model, long seq, int slots) {
-        byte[] b = kv.get(journalKey(model, seq, slots));
+        return journal(kv::get, model, seq, slots);
+    }
+
+    /** The same lookup over any view of the store's keys (tests read the changelog with it). */
+    public static JournalEntry journal(Function<String, byte[]> store, String model, long seq, int slots) {
+        byte[] b = store.apply(journalKey(model, seq, slots));
         JournalEntry e = b == null ? null : JournalEntry.decode(b);
         return e == null || e.seq() != seq ? null : e;
     }
 
-    /** The key of journal entry {@code seq} in a ring of {@code slots}. */
-    public static String journalKey(String model, long seq, int slots) {
+    private static String journalKey(String model, long seq, int slots) {
         return model + "/journal/" + Math.floorMod(seq, slots);
     }
 

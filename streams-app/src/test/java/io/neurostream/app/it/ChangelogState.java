@@ -2,7 +2,6 @@
 package io.neurostream.app.it;
 
 import io.neurostream.app.state.Head;
-import io.neurostream.app.state.JournalEntry;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.core.codec.SnapshotChunks;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +39,7 @@ final class ChangelogState {
     long journalLength(String model) {
         Head head = head(model);
         long seq = head.nextSeq();
-        for (byte[] b; (b = latest.get(ModelStore.journalKey(model, seq, head.journalSlots()))) != null && JournalEntry.decode(b).seq() == seq; ) {
+        while (ModelStore.journal(latest::get, model, seq, head.journalSlots()) != null) {
             seq++;
         }
         return seq - head.snapshotSeq();
