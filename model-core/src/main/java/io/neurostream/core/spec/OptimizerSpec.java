@@ -29,6 +29,9 @@ public record OptimizerSpec(String type, double learningRate, double learningRat
         if (anneal > 0 && decay > 0) {
             throw new SpecException(node.pathOf("anneal_steps"), "is an alternative to learning_rate_decay; set one (got " + anneal + " and " + decay + ")");
         }
+        if (anneal == 0 && node.has("final_learning_rate")) {
+            throw new SpecException(node.pathOf("final_learning_rate"), "is the floor of a cosine anneal; it needs anneal_steps");
+        }
         double floor = node.optDouble("final_learning_rate", lr / 100, 0.0, lr);
         double weightDecay = node.optDouble("weight_decay", 0.0, 0.0, 1.0);
         double momentum = 0.0;

@@ -33,7 +33,8 @@ class OptimizerSpecTest {
     @CsvSource(delimiter = '|', value = {
         "{\"type\": \"adam\", \"anneal_steps\": 100, \"learning_rate_decay\": 0.01} | optimizer.anneal_steps: is an alternative to learning_rate_decay; set one (got 100 and 0.01)",
         "{\"type\": \"adam\", \"anneal_steps\": -1}                                  | optimizer.anneal_steps: must be >= 0, got -1",
-        "{\"type\": \"adam\", \"anneal_steps\": 10, \"final_learning_rate\": 0.01}   | optimizer.final_learning_rate: must be in [0.0, 0.001], got 0.01"
+        "{\"type\": \"adam\", \"anneal_steps\": 10, \"final_learning_rate\": 0.01}   | optimizer.final_learning_rate: must be in [0.0, 0.001], got 0.01",
+        "{\"type\": \"adam\", \"final_learning_rate\": 0.0001}                        | optimizer.final_learning_rate: is the floor of a cosine anneal; it needs anneal_steps"
     })
     void badSchedulesAreNamed(String optimizer, String message) {
         SpecException e = assertThrows(SpecException.class, () -> spec(optimizer));
