@@ -26,6 +26,11 @@ public final class ActivationLayer implements Layer {
         return activation;
     }
 
+    /** The slope of leaky ReLU for z < 0. */
+    public double alpha() {
+        return alpha;
+    }
+
     /** The input z of the last forward pass (the logits, for a loss that fuses with this activation). */
     public INDArray lastInput() {
         return z;

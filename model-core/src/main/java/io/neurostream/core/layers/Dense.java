@@ -38,6 +38,20 @@ public final class Dense implements Layer {
         this.buffers = new Buffers(dataType);
     }
 
+    /** Inputs per sample (after flattening). */
+    public int inputs() {
+        return in;
+    }
+
+    public int units() {
+        return out;
+    }
+
+    /** Whether the bias is held fixed (never updated). */
+    public boolean fixedBias() {
+        return fixedBias;
+    }
+
     @Override
     public String describe() {
         return "dense(" + in + "->" + out + ")";

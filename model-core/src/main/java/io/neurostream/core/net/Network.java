@@ -49,8 +49,11 @@ public final class Network {
     private long skippedSteps;
     private final boolean trainingChangesForward; // some layer (dropout, batch norm) computes otherwise in training
     private INDArray lastOutput; // [B, ...out] of the last forward pass; belongs to the last layer
+    private final HostDenseNet heap; // computes instead of the ND4J layers (a small dense float32 network), else null
+    private boolean heapBehind = true; // the values in params may differ from the heap copies
+    private boolean paramsBehind;      // the heap copies hold newer values and gradients than params
 
-    private Network(ModelSpec spec, List<Layer> layers, Params params, Loss loss, Optimizer optimizer, Rng rng) {
+    private Network(ModelSpec spec, List<Layer> layers, Params params, Loss loss, Optimizer optimizer, Rng rng, boolean allowHeap) {
         this.spec = spec;
         this.layers = Collections.unmodifiableList(layers);
         this.params = params;
@@ -66,10 +69,19 @@ public final class Network {
         }
         this.lowestTrainableLayer = lowest;
         this.trainingChangesForward = layers.stream().anyMatch(Layer::trainingChangesForward);
+        this.heap = allowHeap && HostDenseNet.supports(layers, loss, spec.dataType(), spec.batchSize()) ? new HostDenseNet(layers, loss, params) : null;
     }
 
     /** A new network with weights drawn from the spec's seed. */
     public static Network create(ModelSpec spec) {
+        return create(spec, true);
+    }
+
+    /**
+     * A new network that computes on the heap when it can ({@link #computesOnHeap()}) or, with
+     * {@code allowHeap} false, always with the ND4J layers (to compare the two).
+     */
+    public static Network create(ModelSpec spec, boolean allowHeap) {
         Nd4jRuntime.ensureConfigured();
         BuildContext context = spec.buildContext();
         List<Layer> layers = new ArrayList<>();
@@ -96,7 +108,7 @@ public final class Network {
         params.initialize(rng);
         layers.forEach(Layer::initializeParams);
         Loss loss = Losses.create(spec.loss(), spec.dataType());
-        return new Network(spec, layers, params, loss, spec.optimizer().create(), rng);
+        return new Network(spec, layers, params, loss, spec.optimizer().create(), rng, allowHeap);
     }
 
     public ModelSpec spec() {
@@ -107,8 +119,29 @@ public final class Network {
         return layers;
     }
 
+    /**
+     * The parameters, up to date; the caller may change them. (A network computing on the heap
+     * copies them across here, and again before its next pass.)
+     */
     public Params params() {
+        if (heap != null) {
+            if (paramsBehind) {
+                heap.params().storeValues(params);
+                heap.params().storeGradients(params);
+                paramsBehind = false;
+            }
+            heapBehind = true;
+        }
         return params;
+    }
+
+    /**
+     * Whether this network computes with loops over Java arrays instead of ND4J ops: a float32
+     * stack of dense layers and element-wise activations at a batch size of at most 64, where that
+     * is several times faster. Its results then differ from the ND4J path's in the last bits.
+     */
+    public boolean computesOnHeap() {
+        return heap != null;
     }
 
     public Optimizer optimizer() {
@@ -204,7 +237,7 @@ public final class Network {
     /** Applies the optimizer to the gradients of a batch of {@code batch} samples unless the loss or a gradient is not finite. */
     private StepResult step(long batch, double meanLoss) {
         samplesTrained += batch;
-        if (!Double.isFinite(meanLoss) || !optimizer.update(params, steps + 1)) {
+        if (!Double.isFinite(meanLoss) || !(heap == null ? optimizer.update(params, steps + 1) : optimizer.update(heap.params(), steps + 1))) {
             skippedSteps++;
             return new StepResult(meanLoss, false);
         }
@@ -215,6 +248,9 @@ public final class Network {
     /** Forward pass and per-row losses into the "perRow" buffer; the output stays in {@link #lastOutput}. Returns the mean loss. */
     private double forwardLoss(INDArray input, INDArray targets, boolean training) {
         lastOutput = forward(input, training);
+        if (heap != null) {
+            return heap.loss(targets, buffers.get("perRow", rows(lastOutput)));
+        }
         return loss.forward(logitsOrNull(), as2d(lastOutput), as2d(targets), buffers.get("perRow", rows(lastOutput)));
     }
 
@@ -232,6 +268,11 @@ public final class Network {
 
     /** Back-propagates the loss of the last (training-mode) forward pass into the zeroed gradients. */
     private void backward(INDArray targets) {
+        if (heap != null) {
+            heap.backward(targets);
+            paramsBehind = true;
+            return;
+        }
         params.zeroGradients();
         INDArray out2d = as2d(lastOutput);
         INDArray logits = logitsOrNull();
@@ -250,8 +291,15 @@ public final class Network {
     }
 
     private INDArray forward(INDArray input, boolean training) {
-        Nd4jRuntime.ensureConfigured(); // OpenMP's bound is per thread: a stream thread may not be the creator
         checkInput(input);
+        if (heap != null) {
+            if (heapBehind) {
+                heap.params().loadValues(params);
+                heapBehind = false;
+            }
+            return heap.forward(input);
+        }
+        Nd4jRuntime.ensureConfigured(); // OpenMP's bound is per thread: a stream thread may not be the creator
         Pass pass = new Pass(training, rng);
         INDArray x = input;
         for (Layer layer : layers) {

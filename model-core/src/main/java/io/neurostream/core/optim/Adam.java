@@ -1,17 +1,17 @@
 // Adam (Kingma & Ba 2015, Algorithm 1, in the paper's efficient form of §2) with optional L2 weight decay.
 package io.neurostream.core.optim;
 
+import io.neurostream.core.params.HostParams;
 import io.neurostream.core.params.Params;
 import java.nio.DoubleBuffer;
-import java.nio.FloatBuffer;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; w ← w − η_t m / (√v + ε̂) with
- * η_t = η √(1−β2^t) / (1−β1^t): one loop over the flat buffers on the host, element by element in the model's data
- * type (for float32 with the moments kept in Java arrays between steps).
+ * η_t = η √(1−β2^t) / (1−β1^t): one loop on the host, element by element in the model's data type (float32 over Java
+ * arrays, with the moments kept on the heap between steps).
  */
 public final class Adam implements Optimizer {
     static final String FIRST_MOMENT = "m";
@@ -47,16 +47,20 @@ public final class Adam implements Optimizer {
     @Override
     public void apply(Params params, long step) {
         INDArray w = params.values();
-        double t = step;
-        double rate = learningRate.at(step) * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
         if (w.dataType() == DataType.FLOAT) {
-            updateFloats(params, (int) w.length(), (float) rate, step);
+            if (copies == null) {
+                copies = HostParams.of(params, false);
+            }
+            copies.loadValues(params);
+            copies.loadGradients(params);
+            apply(copies, step);
+            copies.storeValues(params);
         } else {
             weightDecay.addTo(params);
             INDArray m = state.get(FIRST_MOMENT, w);
             INDArray v = state.get(SECOND_MOMENT, w);
             updateDoubles(w.data().asNioDouble(), params.gradients().data().asNioDouble(), m.data().asNioDouble(), v.data().asNioDouble(),
-                    (int) w.length(), rate);
+                    (int) w.length(), rate(step));
         }
     }
 
@@ -70,11 +74,7 @@ public final class Adam implements Optimizer {
      */
     private static final float FLOAT_TINY_MOMENT = 1e-30f;
 
-    private float[] hostM; // the moments live on the Java heap between steps; state() copies them out
-    private float[] hostV;
-    private boolean stateStale; // the INDArrays of `state` are older than hostM/hostV
-    private float[] hostW = new float[0];
-    private float[] hostG = new float[0];
+    private HostParams copies; // a float32 network's values and gradients copied to the heap for each update
 
     /** Steps between sweeps: the faster-decaying moment keeps more than 1e-7 of its value over that many steps. */
     private static int sweepEvery(double beta1, double beta2) {
@@ -82,56 +82,53 @@ public final class Adam implements Optimizer {
         return fastest <= 0 ? 1 : (int) Math.max(1, Math.min(1_000_000, Math.floor(Math.log(1e-7) / Math.log(fastest))));
     }
 
+    private double rate(long step) {
+        double t = step;
+        return learningRate.at(step) * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
+    }
+
     /*
-     * On the host, over Java arrays: ND4J's AdamUpdater op and element-wise ops cost 40 us and more each on mnist-mlp's
+     * On the heap, chunk by chunk: ND4J's AdamUpdater op and element-wise ops cost 40 us and more each on mnist-mlp's
      * 101,770 parameters, and a loop over the direct buffers ~240 us because the JIT does not vectorise it. Over arrays
-     * that all use the same index (with different offsets it cannot rule out aliasing) it is vectorised: ~50 us, plus
-     * ~10 us for each bulk copy of values and gradients in and of values out.
+     * that all use the same index it is vectorised: ~50 us. The moments stay on the heap between steps.
      */
-    private void updateFloats(Params params, int n, float rate, long step) {
-        if (hostM == null) {
-            hostM = new float[n];
-            hostV = new float[n];
-            state.get(FIRST_MOMENT, params.values()).data().asNioFloat().get(0, hostM);
-            state.get(SECOND_MOMENT, params.values()).data().asNioFloat().get(0, hostV);
-        }
-        if (hostW.length != n) {
-            hostW = new float[n];
-            hostG = new float[n];
-        }
-        FloatBuffer values = params.values().data().asNioFloat();
-        values.get(0, hostW, 0, n);
-        params.gradients().data().asNioFloat().get(0, hostG, 0, n);
-        weightDecay.addTo(params, hostG, hostW);
+    @Override
+    public void apply(HostParams host, long step) {
+        weightDecay.addTo(host);
+        float rate = (float) rate(step);
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float oneMinusB1 = (float) (1 - beta1);
         float oneMinusB2 = (float) (1 - beta2);
         float eps = (float) epsilon;
-        float[] w = hostW;
-        float[] g = hostG;
-        float[] m = hostM;
-        float[] v = hostV;
-        for (int i = 0; i < n; i++) {
-            float gi = g[i];
-            float mi = b1 * m[i] + oneMinusB1 * gi;
-            float vi = b2 * v[i] + oneMinusB2 * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            w[i] = w[i] - rate * mi / ((float) Math.sqrt(vi) + eps);
+        float[][] ms = state.host(FIRST_MOMENT, host);
+        float[][] vs = state.host(SECOND_MOMENT, host);
+        for (int c = 0; c < host.chunks(); c++) {
+            float[] w = host.values()[c];
+            float[] g = host.gradients()[c];
+            float[] m = ms[c];
+            float[] v = vs[c];
+            for (int i = 0; i < w.length; i++) {
+                float gi = g[i];
+                float mi = b1 * m[i] + oneMinusB1 * gi;
+                float vi = b2 * v[i] + oneMinusB2 * gi * gi;
+                m[i] = mi;
+                v[i] = vi;
+                w[i] = w[i] - rate * mi / ((float) Math.sqrt(vi) + eps);
+            }
         }
-        values.put(0, w, 0, n);
         if (step % sweepEvery == 0) {
-            flushTiny(m);
-            flushTiny(v);
+            flushTiny(ms);
+            flushTiny(vs);
         }
-        stateStale = true;
     }
 
-    private static void flushTiny(float[] a) {
-        for (int i = 0; i < a.length; i++) {
-            if (Math.abs(a[i]) < FLOAT_TINY_MOMENT) {
-                a[i] = 0;
+    private static void flushTiny(float[][] chunks) {
+        for (float[] a : chunks) {
+            for (int i = 0; i < a.length; i++) {
+                if (Math.abs(a[i]) < FLOAT_TINY_MOMENT) {
+                    a[i] = 0;
+                }
             }
         }
     }
@@ -149,20 +146,11 @@ public final class Adam implements Optimizer {
 
     @Override
     public Map<String, INDArray> state() {
-        if (stateStale) {
-            state.all().get(FIRST_MOMENT).data().asNioFloat().put(0, hostM);
-            state.all().get(SECOND_MOMENT).data().asNioFloat().put(0, hostV);
-            stateStale = false;
-        }
         return state.all();
     }
 
     @Override
     public void restoreState(String name, INDArray flat) {
-        state(); // the moments not restored keep their latest values
         state.restore(specName(), name, flat);
-        hostM = null; // reloaded from the restored arrays at the next update
-        hostV = null;
-        stateStale = false;
     }
 }

@@ -1,6 +1,7 @@
 // Updates the flat parameter buffer from the flat gradient buffer; knows nothing of layers.
 package io.neurostream.core.optim;
 
+import io.neurostream.core.params.HostParams;
 import io.neurostream.core.params.Params;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,6 +32,21 @@ public interface Optimizer {
 
     /** Applies one update to finite gradients; {@code step} is its 1-based number. */
     void apply(Params params, long step);
+
+    /**
+     * The same on a float32 network's host copies (a network that computes on the heap): the
+     * values change in {@code host} only.
+     */
+    default boolean update(HostParams host, long step) {
+        if (!host.gradientsFinite()) {
+            return false;
+        }
+        apply(host, step);
+        return true;
+    }
+
+    /** Applies one update to finite gradients held on the heap. */
+    void apply(HostParams host, long step);
 
     /** The state arrays allocated so far, by name, in a fixed order (empty before the first update). */
     Map<String, INDArray> state();

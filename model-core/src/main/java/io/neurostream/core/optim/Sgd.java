@@ -1,6 +1,7 @@
 // Stochastic gradient descent with optional classical momentum and L2 weight decay.
 package io.neurostream.core.optim;
 
+import io.neurostream.core.params.HostParams;
 import io.neurostream.core.params.Params;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -47,6 +48,30 @@ public final class Sgd implements Optimizer {
         v.muli(momentum);
         Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate.at(step), g, v);
         w.addi(v);
+    }
+
+    @Override
+    public void apply(HostParams host, long step) {
+        weightDecay.addTo(host);
+        float rate = (float) learningRate.at(step);
+        float mu = (float) momentum;
+        float[][] velocity = momentum == 0.0 ? null : state.host(VELOCITY, host);
+        for (int c = 0; c < host.chunks(); c++) {
+            float[] w = host.values()[c];
+            float[] g = host.gradients()[c];
+            if (velocity == null) {
+                for (int i = 0; i < w.length; i++) {
+                    w[i] = w[i] - rate * g[i];
+                }
+            } else {
+                float[] v = velocity[c];
+                for (int i = 0; i < w.length; i++) {
+                    float vi = mu * v[i] - rate * g[i];
+                    v[i] = vi;
+                    w[i] = w[i] + vi;
+                }
+            }
+        }
     }
 
     @Override

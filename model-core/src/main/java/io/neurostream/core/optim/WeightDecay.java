@@ -1,6 +1,7 @@
 // L2 weight decay as a gradient term: g ← g + λ w on weights (biases are not decayed).
 package io.neurostream.core.optim;
 
+import io.neurostream.core.params.HostParams;
 import io.neurostream.core.params.Params;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -8,7 +9,6 @@ import org.nd4j.linalg.factory.Nd4j;
 final class WeightDecay {
     private final double lambda;
     private INDArray decayed; // [P] scratch: mask * w
-    private float[] hostMask; // [P] 1 for weights, 0 for biases
 
     WeightDecay(double lambda) {
         if (lambda < 0 || !Double.isFinite(lambda)) {
@@ -30,18 +30,20 @@ final class WeightDecay {
         Nd4j.getBlasWrapper().level1().axpy(w.length(), lambda, decayed, params.gradients());
     }
 
-    /** The same on host copies of a float32 model's gradients and values. */
-    void addTo(Params params, float[] g, float[] w) {
+    /** The same on a float32 model's host copies, chunk by chunk (a chunk holds weights or biases, never both). */
+    void addTo(HostParams host) {
         if (lambda == 0.0) {
             return;
         }
-        if (hostMask == null) {
-            hostMask = params.decayMask().toFloatVector();
-        }
         float l = (float) lambda;
-        float[] mask = hostMask;
-        for (int i = 0; i < mask.length; i++) {
-            g[i] = g[i] + l * mask[i] * w[i];
+        for (int c = 0; c < host.chunks(); c++) {
+            if (host.decays(c)) {
+                float[] g = host.gradients()[c];
+                float[] w = host.values()[c];
+                for (int i = 0; i < g.length; i++) {
+                    g[i] = g[i] + l * w[i];
+                }
+            }
         }
     }
 }

@@ -6,9 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurostream.core.params.HostParams;
 import io.neurostream.core.params.Init;
 import io.neurostream.core.params.ParamSpec;
 import io.neurostream.core.params.Params;
+import io.neurostream.core.rng.Rng;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -172,9 +175,7 @@ class OptimizerReferenceTest {
     void aNonFiniteGradientChangesNothing() {
         for (DataType type : List.of(DataType.FLOAT, DataType.DOUBLE)) {
             for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
-                List<Optimizer> optimizers = List.of(new Adam(new LearningRate(0.01, 0), 0.9, 0.999, 1e-8, 0.01),
-                        new Sgd(new LearningRate(0.1, 0), 0.9, 0.01), new Sgd(new LearningRate(0.1, 0), 0, 0));
-                for (Optimizer optimizer : optimizers) {
+                for (Optimizer optimizer : optimizersWithState()) {
                     String what = optimizer.specName() + " " + type + " with " + bad;
                     Params p = new Params(List.of(ParamSpec.weight("W", Init.XAVIER, 100, 50, 100, 50), ParamSpec.bias("b", 50)), type);
                     p.values().assign(0.25);
@@ -193,6 +194,74 @@ class OptimizerReferenceTest {
                 }
             }
         }
+    }
+
+    private static List<Optimizer> optimizersWithState() {
+        return List.of(new Adam(new LearningRate(0.01, 0), 0.9, 0.999, 1e-8, 0.01), new Sgd(new LearningRate(0.1, 0), 0.9, 0.01),
+                new Sgd(new LearningRate(0.1, 0), 0, 0));
+    }
+
+    private static float[][] deepCopy(float[][] chunks) {
+        float[][] copy = new float[chunks.length][];
+        for (int c = 0; c < chunks.length; c++) {
+            copy[c] = chunks[c].clone();
+        }
+        return copy;
+    }
+
+    @Test
+    void aNonFiniteGradientOnTheHeapChangesNothing() {
+        for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY}) {
+            for (Optimizer optimizer : optimizersWithState()) {
+                String what = optimizer.specName() + " on the heap with " + bad;
+                Params p = new Params(List.of(ParamSpec.weight("W", Init.XAVIER, 100, 50, 100, 50), ParamSpec.bias("b", 50)), DataType.FLOAT);
+                p.values().assign(0.25);
+                HostParams host = HostParams.of(p, true);
+                assertEquals(101, host.chunks(), "100 weight rows and the bias");
+                host.loadValues(p);
+                for (float[] g : host.gradients()) {
+                    Arrays.fill(g, 0.5f);
+                }
+                host.gradients()[0][3] = Float.MAX_VALUE; // large and tiny values are finite
+                host.gradients()[100][4] = -Float.MIN_VALUE;
+                assertTrue(optimizer.update(host, 1), what + ": finite gradients are applied");
+                float[][] values = deepCopy(host.values());
+                Map<String, double[]> state = new java.util.HashMap<>();
+                optimizer.state().forEach((name, array) -> state.put(name, array.toDoubleVector()));
+                for (float[] g : host.gradients()) {
+                    Arrays.fill(g, 0.5f);
+                }
+                host.gradients()[43][21] = bad;
+                assertFalse(optimizer.update(host, 2), what + ": refused");
+                assertArrayEquals(values, host.values(), what + ": values unchanged");
+                optimizer.state().forEach((name, array) -> assertArrayEquals(state.get(name), array.toDoubleVector(), what + ": " + name));
+            }
+        }
+    }
+
+    @Test
+    void adamOnWeightRowsIsAdamOnTheFlatBufferBitForBit() {
+        List<ParamSpec> specs = List.of(ParamSpec.weight("W", Init.XAVIER, 30, 20, 30, 20), ParamSpec.bias("b", 20));
+        Params flat = new Params(specs, DataType.FLOAT);
+        Params rows = new Params(specs, DataType.FLOAT);
+        flat.initialize(new Rng(1));
+        rows.initialize(new Rng(1));
+        Optimizer onFlat = new Adam(new LearningRate(0.01, 0), 0.9, 0.999, 1e-8, 0.01);
+        Optimizer onRows = new Adam(new LearningRate(0.01, 0), 0.9, 0.999, 1e-8, 0.01);
+        HostParams host = HostParams.of(rows, true);
+        host.loadValues(rows);
+        Rng rng = new Rng(2);
+        for (int step = 1; step <= 300; step++) {
+            for (int i = 0; i < flat.gradients().length(); i++) {
+                flat.gradients().putScalar(i, rng.nextDouble() - 0.5);
+            }
+            host.load(flat.gradients().data().asNioFloat(), host.gradients());
+            onFlat.update(flat, step);
+            onRows.update(host, step);
+        }
+        host.storeValues(rows);
+        assertEquals(flat.values(), rows.values());
+        assertEquals(onFlat.state(), onRows.state());
     }
 
     @Test

@@ -1,0 +1,171 @@
+// A float32 network's trainable values and gradients as Java arrays, for loops the JIT vectorises.
+package io.neurostream.core.params;
+
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Copies of {@link Params#values()} and {@link Params#gradients()} on the Java heap, cut into
+ * chunks: one per parameter, or one per row of its last axis (a dense layer's weight matrix
+ * [in, out] as {@code in} rows of {@code out}). The JIT vectorises a loop only when every array in
+ * it is read at the same index (with different offsets it cannot rule out that two are the same
+ * array), so the kernels and the optimizers loop over chunks, each starting at index 0. Chunks
+ * follow the flat buffer's order, so copying across is one bulk copy per chunk. A chunk never
+ * mixes weights and biases: weight decay applies chunk by chunk.
+ */
+public final class HostParams {
+    private final float[][] values;
+    private final float[][] gradients;
+    private final int[] offsets;      // chunk -> offset in the flat buffer
+    private final boolean[] decays;   // chunk -> holds weights (weight decay applies)
+    private final Map<String, int[]> byName = new HashMap<>(); // name -> {first chunk, chunk count}
+    private final int length;
+    private final float[] finiteScratch; // as long as the longest chunk
+
+    private HostParams(List<int[]> chunks, List<Boolean> decay, int length) {
+        this.values = new float[chunks.size()][];
+        this.gradients = new float[chunks.size()][];
+        this.offsets = new int[chunks.size()];
+        this.decays = new boolean[chunks.size()];
+        for (int c = 0; c < chunks.size(); c++) {
+            offsets[c] = chunks.get(c)[0];
+            values[c] = new float[chunks.get(c)[1]];
+            gradients[c] = new float[chunks.get(c)[1]];
+            decays[c] = decay.get(c);
+        }
+        this.length = length;
+        this.finiteScratch = new float[Arrays.stream(values).mapToInt(v -> v.length).max().orElse(0)];
+    }
+
+    /**
+     * The layout of a float32 network's trainable parameters: with {@code rows}, each parameter
+     * of rank 2 or more is cut into rows of its last axis; otherwise each parameter is one chunk.
+     */
+    public static HostParams of(Params params, boolean rows) {
+        if (params.dataType() != DataType.FLOAT) {
+            throw new IllegalArgumentException("host copies are float32 only, not " + params.dataType());
+        }
+        List<int[]> chunks = new ArrayList<>();
+        List<Boolean> decay = new ArrayList<>();
+        Map<String, int[]> names = new HashMap<>();
+        for (Params.Entry e : params.entries()) {
+            if (e.isState()) {
+                continue;
+            }
+            long[] shape = e.spec().shape();
+            int total = Math.toIntExact(e.spec().length());
+            int row = rows && shape.length >= 2 ? Math.toIntExact(shape[shape.length - 1]) : total;
+            names.put(e.spec().name(), new int[] {chunks.size(), total / Math.max(row, 1)});
+            for (int at = 0; at < total; at += row) {
+                chunks.add(new int[] {Math.toIntExact(e.offset()) + at, row});
+                decay.add(e.spec().role() == ParamSpec.Role.WEIGHT);
+            }
+        }
+        HostParams host = new HostParams(chunks, decay, Math.toIntExact(params.trainableCount()));
+        host.byName.putAll(names);
+        return host;
+    }
+
+    public int chunks() {
+        return values.length;
+    }
+
+    /** Number of trainable values in all chunks. */
+    public int length() {
+        return length;
+    }
+
+    public float[][] values() {
+        return values;
+    }
+
+    public float[][] gradients() {
+        return gradients;
+    }
+
+    /** Whether chunk {@code c} holds weights (decayed) rather than biases. */
+    public boolean decays(int c) {
+        return decays[c];
+    }
+
+    /** The chunks of one parameter, e.g. a weight matrix's rows: {first chunk, count}. */
+    public int[] chunksOf(String name) {
+        int[] range = byName.get(name);
+        if (range == null) {
+            throw new IllegalArgumentException("no trainable parameter named " + name + "; known: " + byName.keySet());
+        }
+        return range.clone();
+    }
+
+    /** New zeroed chunks of this layout (an optimizer's state). */
+    public float[][] zerosLike() {
+        float[][] z = new float[values.length][];
+        for (int c = 0; c < z.length; c++) {
+            z[c] = new float[values[c].length];
+        }
+        return z;
+    }
+
+    public void loadValues(Params params) {
+        load(params.values().data().asNioFloat(), values);
+    }
+
+    public void loadGradients(Params params) {
+        load(params.gradients().data().asNioFloat(), gradients);
+    }
+
+    public void storeValues(Params params) {
+        store(values, params.values().data().asNioFloat());
+    }
+
+    public void storeGradients(Params params) {
+        store(gradients, params.gradients().data().asNioFloat());
+    }
+
+    /** Copies a flat buffer of this layout into chunks. */
+    public void load(FloatBuffer flat, float[][] into) {
+        for (int c = 0; c < into.length; c++) {
+            flat.get(offsets[c], into[c]);
+        }
+    }
+
+    /** Copies chunks of this layout into a flat buffer. */
+    public void store(float[][] from, FloatBuffer flat) {
+        for (int c = 0; c < from.length; c++) {
+            flat.put(offsets[c], from[c]);
+        }
+    }
+
+    public void zeroGradients() {
+        for (float[] g : gradients) {
+            Arrays.fill(g, 0f);
+        }
+    }
+
+    /**
+     * Whether every gradient is finite. g − g is 0 for a finite g and NaN for NaN or ±∞; summed
+     * element-wise into one scratch row (a loop the JIT vectorises, ~5 µs for 100,000 values, where
+     * reading the bits is not vectorised and takes ~35 µs), every entry stays 0 exactly when all are
+     * finite.
+     */
+    public boolean gradientsFinite() {
+        float[] acc = finiteScratch;
+        Arrays.fill(acc, 0f);
+        for (float[] g : gradients) {
+            for (int j = 0; j < g.length; j++) {
+                acc[j] += g[j] - g[j];
+            }
+        }
+        for (float a : acc) {
+            if (a != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+}
