@@ -22,8 +22,9 @@ public final class ModelBench {
     /**
      * @param rates samples/s of each timed round, in order
      * @param samplesPerSecond the median round
+     * @param onHeap whether the network computed on the heap ({@link Network#computesOnHeap()})
      */
-    public record Result(String model, int batch, int threads, long parameters, double samplesPerSecond, double[] rates) {}
+    public record Result(String model, int batch, int threads, long parameters, double samplesPerSecond, double[] rates, boolean onHeap) {}
 
     private final double warmupSeconds;
     private final double roundSeconds;
@@ -36,7 +37,12 @@ public final class ModelBench {
     }
 
     public Result run(ModelSpec spec, int batch) {
-        Network net = Network.create(spec.with(Map.of("batch_size", batch)));
+        return run(spec, batch, true);
+    }
+
+    /** The same, with {@code allowHeap} false on the ND4J layers even where the network could compute on the heap. */
+    public Result run(ModelSpec spec, int batch, boolean allowHeap) {
+        Network net = Network.create(spec.with(Map.of("batch_size", batch)), allowHeap);
         INDArray[] inputs = new INDArray[DISTINCT_BATCHES];
         INDArray[] targets = new INDArray[DISTINCT_BATCHES];
         Rng rng = new Rng(spec.seed() + 1);
@@ -51,7 +57,8 @@ public final class ModelBench {
         }
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
-        return new Result(spec.name(), batch, Nd4jRuntime.threads(), net.params().trainableCount(), sorted[rounds / 2], rates);
+        return new Result(spec.name(), batch, Nd4jRuntime.threads(), net.params().trainableCount(), sorted[rounds / 2], rates,
+                net.computesOnHeap());
     }
 
     /** Steps per second over about {@code seconds}. */

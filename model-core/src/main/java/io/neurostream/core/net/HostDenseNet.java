@@ -34,7 +34,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class HostDenseNet {
     /** Largest spec batch size computed on the heap: above it, ND4J's BLAS is faster (see the README's figures). */
-    static final int MAX_BATCH = 64;
+    static final int MAX_BATCH = 32;
 
     private final List<Stage> stages = new ArrayList<>();
     private final LossKind lossKind;

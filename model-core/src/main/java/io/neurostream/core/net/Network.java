@@ -137,7 +137,7 @@ public final class Network {
 
     /**
      * Whether this network computes with loops over Java arrays instead of ND4J ops: a float32
-     * stack of dense layers and element-wise activations at a batch size of at most 64, where that
+     * stack of dense layers and element-wise activations at a batch size of at most 32, where that
      * is several times faster. Its results then differ from the ND4J path's in the last bits.
      */
     public boolean computesOnHeap() {

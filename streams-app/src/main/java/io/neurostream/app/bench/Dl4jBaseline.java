@@ -75,7 +75,7 @@ public final class Dl4jBaseline {
         }
         double[] sorted = rates.clone();
         Arrays.sort(sorted);
-        return new ModelBench.Result("dl4j:" + spec.name(), batch, 0, net.numParams(), sorted[rounds / 2], rates);
+        return new ModelBench.Result("dl4j:" + spec.name(), batch, 0, net.numParams(), sorted[rounds / 2], rates, false);
     }
 
     private static double runFor(MultiLayerNetwork net, DataSet[] data, double seconds) {

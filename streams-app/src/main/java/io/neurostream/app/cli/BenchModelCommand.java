@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = {"Training-step throughput (samples/s): median of timed rounds after a warm-up, on random data.",
-                "With --compare dl4j, the same network, batch and data are trained by Deeplearning4j's MultiLayerNetwork in the same run."})
+                "With --compare dl4j, the same network, batch and data are trained by Deeplearning4j's MultiLayerNetwork in the same run;",
+                "with --compare nd4j, a network that computes on the heap is also measured on neurostream's ND4J layers."})
 final class BenchModelCommand implements Callable<Integer> {
     @Spec
     CommandSpec command;
@@ -41,16 +42,22 @@ final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "ND4J (OpenMP/BLAS) threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--compare", paramLabel = "dl4j", description = "Also measure the baseline: dl4j.")
-    String compare;
+    @Option(names = "--compare", split = ",", paramLabel = "dl4j|nd4j", description = "Also measure baselines: dl4j, nd4j or both.")
+    List<String> compare = new ArrayList<>();
 
     @Option(names = "--json", description = "End with one JSON line holding every result.")
     boolean json;
 
     @Override
-    public Integer call() {
-        if (compare != null && !compare.equals("dl4j")) {
-            throw new IllegalArgumentException("--compare " + compare + ": the only baseline is dl4j");
+    public Integer call() throws Exception {
+        return ExitCodes.run(command, this::measure);
+    }
+
+    private Integer measure() {
+        for (String baseline : compare) {
+            if (!baseline.equals("dl4j") && !baseline.equals("nd4j")) {
+                throw new IllegalArgumentException("--compare " + baseline + ": the baselines are dl4j and nd4j");
+            }
         }
         Nd4jRuntime.configureThreads(threads);
         ModelSpec spec = SpecArgument.resolve(model);
@@ -66,18 +73,19 @@ final class BenchModelCommand implements Callable<Integer> {
             row.put("parameters", ours.parameters());
             row.put("samples_per_second", ours.samplesPerSecond());
             row.put("rounds", ours.rates());
-            String line = String.format("%s batch %d: %,.0f samples/s (rounds %s)", spec.name(), batch, ours.samplesPerSecond(), rounded(ours.rates()));
+            row.put("on_heap", ours.onHeap());
+            String line = String.format("%s batch %d: %,.0f samples/s%s (rounds %s)", spec.name(), batch, ours.samplesPerSecond(),
+                    ours.onHeap() ? " on the heap" : "", rounded(ours.rates()));
             if (spec.input().isTokens()) {
                 double tokensPerSecond = ours.samplesPerSecond() * spec.input().shape().size();
                 row.put("tokens_per_second", tokensPerSecond);
                 line += String.format(" = %,.0f tokens/s (%d per sample)", tokensPerSecond, spec.input().shape().size());
             }
-            if (compare != null) {
-                ModelBench.Result dl4j = Dl4jBaseline.measure(spec, batch, warmupSeconds, roundSeconds, rounds);
-                row.put("dl4j_samples_per_second", dl4j.samplesPerSecond());
-                row.put("dl4j_rounds", dl4j.rates());
-                row.put("ratio_vs_dl4j", ours.samplesPerSecond() / dl4j.samplesPerSecond());
-                line += String.format("; dl4j %,.0f samples/s; ratio %.2fx", dl4j.samplesPerSecond(), ours.samplesPerSecond() / dl4j.samplesPerSecond());
+            if (compare.contains("nd4j") && ours.onHeap()) {
+                line += baseline(row, "nd4j", "nd4j layers", ours, bench.run(spec, batch, false));
+            }
+            if (compare.contains("dl4j")) {
+                line += baseline(row, "dl4j", "dl4j", ours, Dl4jBaseline.measure(spec, batch, warmupSeconds, roundSeconds, rounds));
             }
             out.println(line);
             out.flush();
@@ -88,6 +96,15 @@ final class BenchModelCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Adds a baseline's figures to the JSON row under {@code key}; returns them for the printed line. */
+    private static String baseline(Map<String, Object> row, String key, String label, ModelBench.Result ours, ModelBench.Result base) {
+        double ratio = ours.samplesPerSecond() / base.samplesPerSecond();
+        row.put(key + "_samples_per_second", base.samplesPerSecond());
+        row.put(key + "_rounds", base.rates());
+        row.put("ratio_vs_" + key, ratio);
+        return String.format("; %s %,.0f samples/s; ratio %.2fx", label, base.samplesPerSecond(), ratio);
     }
 
     private static String rounded(double[] rates) {
