@@ -49,7 +49,16 @@ final class HostDenseNet {
     private float[] perRow = new float[0];
     private int batch;
 
-    private enum LossKind { SOFTMAX_CROSS_ENTROPY, SIGMOID_BINARY_CROSS_ENTROPY, HALF_SQUARED_ERROR, MEAN_SQUARED_ERROR }
+    private enum LossKind {
+        SOFTMAX_CROSS_ENTROPY(true), SIGMOID_BINARY_CROSS_ENTROPY(true), HALF_SQUARED_ERROR(false), MEAN_SQUARED_ERROR(false);
+
+        /** Whether the loss takes over the final activation: computed from its input, the logits. */
+        final boolean fused;
+
+        LossKind(boolean fused) {
+            this.fused = fused;
+        }
+    }
 
     /** Whether these layers and loss, in this data type and at this batch size, compute on the heap. */
     static boolean supports(List<Layer> layers, Loss loss, DataType dataType, int batchSize) {
@@ -80,11 +89,10 @@ final class HostDenseNet {
     HostDenseNet(List<Layer> layers, Loss loss, Params flat) {
         this.lossKind = lossKind(layers, loss);
         this.params = HostParams.of(flat, true);
-        boolean fused = lossKind == LossKind.SOFTMAX_CROSS_ENTROPY || lossKind == LossKind.SIGMOID_BINARY_CROSS_ENTROPY;
         int chunk = 0;
         int width = ((Dense) layers.get(0)).inputs();
         this.inputs = width;
-        for (int i = 0; i < layers.size() - (fused ? 1 : 0); i++) {
+        for (int i = 0; i < layers.size() - (lossKind.fused ? 1 : 0); i++) {
             if (layers.get(i) instanceof Dense d) {
                 stages.add(new DenseStage(d, chunk, stages.isEmpty()));
                 chunk += d.inputs() + 1;
@@ -127,7 +135,7 @@ final class HostDenseNet {
         }
         logits = null;
         output = x;
-        if (lossKind == LossKind.SOFTMAX_CROSS_ENTROPY || lossKind == LossKind.SIGMOID_BINARY_CROSS_ENTROPY) {
+        if (lossKind.fused) {
             logits = x;
             output = buffer("probabilities", batch, outputs);
             for (int b = 0; b < batch; b++) {
