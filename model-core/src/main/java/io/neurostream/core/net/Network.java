@@ -115,6 +115,7 @@ public final class Network {
         return spec;
     }
 
+    /** The layers, to describe them; read and change parameters through {@link #params()}, which is always up to date. */
     public List<Layer> layers() {
         return layers;
     }
