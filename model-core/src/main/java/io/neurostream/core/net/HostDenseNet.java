@@ -120,7 +120,7 @@ final class HostDenseNet {
         INDArray in = given.dataType() == DataType.FLOAT && given.ordering() == 'c' && given.elementWiseStride() == 1
                 ? given : given.castTo(DataType.FLOAT).dup('c');
         batch = Math.toIntExact(in.size(0));
-        if (input.length != batch) {
+        if (input.length < batch) {
             input = rows(batch, inputs);
             perRow = new float[batch];
         }
@@ -226,10 +226,13 @@ final class HostDenseNet {
         return d;
     }
 
-    /** A reusable [rows][width] scratch array under a name. */
+    /**
+     * A reusable scratch array under a name with at least {@code rows} rows of {@code width}: arrays
+     * only grow, so a stream that alternates single predictions and full batches allocates nothing.
+     */
     private float[][] buffer(String name, int rows, int width) {
         float[][] a = scratch.get(name);
-        if (a == null || a.length != rows || a[0].length != width) {
+        if (a == null || a.length < rows || a[0].length != width) {
             a = rows(rows, width);
             scratch.put(name, a);
         }
@@ -298,7 +301,7 @@ final class HostDenseNet {
         @Override
         public float[][] forward(float[][] input, int batch) {
             x = input;
-            if (y.length != batch) {
+            if (y.length < batch) {
                 y = rows(batch, out);
                 dx = first ? null : rows(batch, in);
             }
@@ -387,7 +390,7 @@ final class HostDenseNet {
         @Override
         public float[][] forward(float[][] x, int batch) {
             z = x;
-            if (y.length != batch) {
+            if (y.length < batch) {
                 y = rows(batch, width);
                 dz = rows(batch, width);
             }

@@ -16,6 +16,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The ND4J layers are checked against central differences in float64 (gradcheck); the heap
@@ -110,6 +111,22 @@ class HostDenseNetTest {
         assertEquals(20, heap.counters().steps());
         assertClose(nd4j.params().values(), heap.params().values(), 1e-4, "weights after 20 steps");
         assertTrue(before.distance2(heap.params().values()) > 1e-2, "the weights moved");
+    }
+
+    @Test
+    void batchesOfEverySizeInAnyOrderComputeAsTheNd4jLayers() {
+        ModelSpec spec = spec("relu", "softmax", "cross_entropy", 4, "{\"type\": \"adam\"}");
+        Network heap = Network.create(spec);
+        Network nd4j = Network.create(spec, false);
+        INDArray x = input(11);
+        INDArray y = targets(12, "cross_entropy", 4);
+        for (int rows : new int[] {5, 1, 3, 5, 2, 1, 5}) { // buffers sized for 5 hold a batch of 1 after it: rows past it must not count
+            INDArray xs = x.get(NDArrayIndex.interval(0, rows)).dup();
+            INDArray ys = y.get(NDArrayIndex.interval(0, rows)).dup();
+            assertClose(nd4j.predict(xs), heap.predict(xs), 1e-6, "prediction of " + rows);
+            assertEquals(nd4j.computeGradients(xs, ys), heap.computeGradients(xs, ys), 1e-6, "loss of " + rows);
+            assertClose(nd4j.params().gradients(), heap.params().gradients(), 1e-5, "gradients of " + rows);
+        }
     }
 
     @Test
