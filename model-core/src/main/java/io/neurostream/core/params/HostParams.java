@@ -4,9 +4,7 @@ package io.neurostream.core.params;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -23,7 +21,6 @@ public final class HostParams {
     private final float[][] gradients;
     private final int[] offsets;      // chunk -> offset in the flat buffer
     private final boolean[] decays;   // chunk -> holds weights (weight decay applies)
-    private final Map<String, int[]> byName = new HashMap<>(); // name -> {first chunk, chunk count}
     private final int length;
     private final float[] finiteScratch; // as long as the longest chunk
 
@@ -52,7 +49,6 @@ public final class HostParams {
         }
         List<int[]> chunks = new ArrayList<>();
         List<Boolean> decay = new ArrayList<>();
-        Map<String, int[]> names = new HashMap<>();
         for (Params.Entry e : params.entries()) {
             if (e.isState()) {
                 continue;
@@ -60,15 +56,12 @@ public final class HostParams {
             long[] shape = e.spec().shape();
             int total = Math.toIntExact(e.spec().length());
             int row = rows && shape.length >= 2 ? Math.toIntExact(shape[shape.length - 1]) : total;
-            names.put(e.spec().name(), new int[] {chunks.size(), total / Math.max(row, 1)});
             for (int at = 0; at < total; at += row) {
                 chunks.add(new int[] {Math.toIntExact(e.offset()) + at, row});
                 decay.add(e.spec().role() == ParamSpec.Role.WEIGHT);
             }
         }
-        HostParams host = new HostParams(chunks, decay, Math.toIntExact(params.trainableCount()));
-        host.byName.putAll(names);
-        return host;
+        return new HostParams(chunks, decay, Math.toIntExact(params.trainableCount()));
     }
 
     public int chunks() {
@@ -91,15 +84,6 @@ public final class HostParams {
     /** Whether chunk {@code c} holds weights (decayed) rather than biases. */
     public boolean decays(int c) {
         return decays[c];
-    }
-
-    /** The chunks of one parameter, e.g. a weight matrix's rows: {first chunk, count}. */
-    public int[] chunksOf(String name) {
-        int[] range = byName.get(name);
-        if (range == null) {
-            throw new IllegalArgumentException("no trainable parameter named " + name + "; known: " + byName.keySet());
-        }
-        return range.clone();
     }
 
     /** New zeroed chunks of this layout (an optimizer's state). */
