@@ -47,6 +47,9 @@ final class HostDenseNet {
     private float[][] output;  // [B][outputs]: the network's output (probabilities after a fused softmax)
     private float[][] logits;  // [B][outputs]: input of a fused final activation, else null
     private float[] perRow = new float[0];
+    private float[] rowMax = new float[0];    // a fused softmax's max logit per row, and the log of its normaliser:
+    private float[] rowLogSum = new float[0]; // the loss takes log p = z - max - logSum from them
+    private float[][] targets;                // [B][outputs]: the targets of the last loss, which backward uses
     private int batch;
 
     private enum LossKind {
@@ -116,19 +119,15 @@ final class HostDenseNet {
     }
 
     /** Forward pass of a [B, ...] float32 input; returns the output [B, K] as an array the network owns. */
-    INDArray forward(INDArray given) {
-        INDArray in = given.dataType() == DataType.FLOAT && given.ordering() == 'c' && given.elementWiseStride() == 1
-                ? given : given.castTo(DataType.FLOAT).dup('c');
+    INDArray forward(INDArray in) {
         batch = Math.toIntExact(in.size(0));
         if (input.length < batch) {
             input = rows(batch, inputs);
             perRow = new float[batch];
+            rowMax = new float[batch];
+            rowLogSum = new float[batch];
         }
-        FloatBuffer data = in.data().asNioFloat();
-        long offset = in.offset();
-        for (int b = 0; b < batch; b++) {
-            data.get(Math.toIntExact(offset + (long) b * inputs), input[b]);
-        }
+        copyRows(in, inputs, input, batch);
         float[][] x = input;
         for (Stage stage : stages) {
             x = stage.forward(x, batch);
@@ -140,7 +139,7 @@ final class HostDenseNet {
             output = buffer("probabilities", batch, outputs);
             for (int b = 0; b < batch; b++) {
                 if (lossKind == LossKind.SOFTMAX_CROSS_ENTROPY) {
-                    softmax(logits[b], output[b]);
+                    softmax(b);
                 } else {
                     Kernels.apply(Activation.SIGMOID, 0f, logits[b], output[b]);
                 }
@@ -155,8 +154,10 @@ final class HostDenseNet {
     }
 
     /** Per-sample losses of the last forward pass against [B, K] targets into {@code perRowOut} [B]; returns their mean. */
-    double loss(INDArray targets, INDArray perRowOut) {
-        float[][] d = targetRows(targets);
+    double loss(INDArray given, INDArray perRowOut) {
+        targets = buffer("targets", batch, outputs);
+        copyRows(given, outputs, targets, batch);
+        float[][] d = targets;
         double sum = 0;
         for (int b = 0; b < batch; b++) {
             float[] t = d[b];
@@ -164,10 +165,8 @@ final class HostDenseNet {
             switch (lossKind) {
                 case SOFTMAX_CROSS_ENTROPY -> {
                     float[] z = logits[b];
-                    float max = max(z);
-                    float logSum = (float) Math.log(sumExp(z, max));
                     for (int k = 0; k < outputs; k++) {
-                        l -= t[k] * (z[k] - max - logSum);
+                        l -= t[k] * (z[k] - rowMax[b] - rowLogSum[b]);
                     }
                 }
                 case SIGMOID_BINARY_CROSS_ENTROPY -> {
@@ -192,10 +191,10 @@ final class HostDenseNet {
         return sum / batch;
     }
 
-    /** Back-propagates the mean loss of the last forward pass into the zeroed heap gradients. */
-    void backward(INDArray targets) {
+    /** Back-propagates the mean loss of the last forward pass and {@link #loss} into the zeroed heap gradients. */
+    void backward() {
         params.zeroGradients();
-        float[][] d = targetRows(targets);
+        float[][] d = targets;
         float[][] grad = buffer("dOut", batch, outputs);
         float scale = switch (lossKind) {
             case MEAN_SQUARED_ERROR -> 2f / outputs / batch;
@@ -214,16 +213,15 @@ final class HostDenseNet {
         }
     }
 
-    private float[][] targetRows(INDArray given) {
-        INDArray targets = given.dataType() == DataType.FLOAT && given.ordering() == 'c' && given.elementWiseStride() == 1
+    /** Copies the first {@code batch} samples of a [B, ...] array of {@code width} values each into rows. */
+    private static void copyRows(INDArray given, int width, float[][] into, int batch) {
+        INDArray a = given.dataType() == DataType.FLOAT && given.ordering() == 'c' && given.elementWiseStride() == 1
                 ? given : given.castTo(DataType.FLOAT).dup('c');
-        float[][] d = buffer("targets", batch, outputs);
-        FloatBuffer data = targets.data().asNioFloat();
-        long offset = targets.offset();
+        FloatBuffer data = a.data().asNioFloat();
+        long offset = a.offset();
         for (int b = 0; b < batch; b++) {
-            data.get(Math.toIntExact(offset + (long) b * outputs), d[b]);
+            data.get(Math.toIntExact(offset + (long) b * width), into[b]);
         }
-        return d;
     }
 
     /**
@@ -251,15 +249,10 @@ final class HostDenseNet {
         return max;
     }
 
-    private static float sumExp(float[] z, float max) {
-        float sum = 0;
-        for (float v : z) {
-            sum += (float) Math.exp(v - max);
-        }
-        return sum;
-    }
-
-    private static void softmax(float[] z, float[] p) {
+    /** Softmax of row b's logits into its output, keeping the max and log-normaliser for the loss. */
+    private void softmax(int b) {
+        float[] z = logits[b];
+        float[] p = output[b];
         float max = max(z);
         float sum = 0;
         for (int k = 0; k < z.length; k++) {
@@ -269,6 +262,8 @@ final class HostDenseNet {
         for (int k = 0; k < z.length; k++) {
             p[k] = p[k] / sum;
         }
+        rowMax[b] = max;
+        rowLogSum[b] = (float) Math.log(sum);
     }
 
     /** One step of the stack: forward from its input rows, backward from the gradient of its output rows. */

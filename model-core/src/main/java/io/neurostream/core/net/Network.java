@@ -270,7 +270,7 @@ public final class Network {
     /** Back-propagates the loss of the last (training-mode) forward pass into the zeroed gradients. */
     private void backward(INDArray targets) {
         if (heap != null) {
-            heap.backward(targets);
+            heap.backward(); // against the targets of the loss just computed
             paramsBehind = true;
             return;
         }
