@@ -6,6 +6,7 @@ import io.neurostream.app.topology.Topics;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -50,8 +51,12 @@ public final class TopicSetup {
      * leader, and the admin client retries until it is there.
      */
     public static void awaitWritable(Admin client, Collection<String> topics) throws ExecutionException, InterruptedException {
+        awaitLeaders(client, describe(client, List.copyOf(topics)).values());
+    }
+
+    private static void awaitLeaders(Admin client, Collection<TopicDescription> topics) throws ExecutionException, InterruptedException {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        for (TopicDescription topic : describe(client, List.copyOf(topics)).values()) {
+        for (TopicDescription topic : topics) {
             topic.partitions().forEach(p -> latest.put(new TopicPartition(topic.name(), p.partition()), OffsetSpec.latest()));
         }
         client.listOffsets(latest).all().get();
@@ -82,9 +87,13 @@ public final class TopicSetup {
                         throw e;
                     }
                 }
-                awaitWritable(client, missing.stream().map(NewTopic::name).toList());
             }
-            Map<String, TopicDescription> described = describe(client, List.of(topics.samples(), topics.models()));
+            Set<String> toDescribe = new LinkedHashSet<>(List.of(topics.samples(), topics.models()));
+            missing.forEach(t -> toDescribe.add(t.name()));
+            Map<String, TopicDescription> described = describe(client, List.copyOf(toDescribe));
+            if (!missing.isEmpty()) {
+                awaitLeaders(client, missing.stream().map(t -> described.get(t.name())).toList());
+            }
             int samples = described.get(topics.samples()).partitions().size();
             int models = described.get(topics.models()).partitions().size();
             if (samples != models) {
