@@ -1,16 +1,21 @@
-// What recurrent nets can learn: an LSTM remembers over 20+ steps where a simple RNN does not; a bidirectional net sees the future.
+// What recurrent nets can learn: an LSTM remembers over 30 steps (its forget gate carries the gradient that a simple RNN loses); a bidirectional net sees the future.
 package io.neurostream.core.net;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurostream.core.layers.Layer;
+import io.neurostream.core.layers.Pass;
 import io.neurostream.core.rng.Rng;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.tensor.HostCopy;
 import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 class RecurrentLearningTest {
     private static final int BATCH = 32;
@@ -52,15 +57,15 @@ class RecurrentLearningTest {
     }
 
     /** Trains on fresh batches and returns the accuracy on new ones (per label). */
-    private static double trainAndScore(String layers, String optimizer, int steps, int vocabulary, int classes, boolean perStep,
+    private static double trainAndScore(int seed, String layers, String optimizer, int steps, int vocabulary, int classes, boolean perStep,
                                         Task task, int trainingSteps) {
         Network net = Network.create(ModelSpec.parse("""
-                {"name": "task", "input": {"shape": [%d], "vocabulary": %d}, "seed": 1,
+                {"name": "task", "input": {"shape": [%d], "vocabulary": %d}, "seed": %d,
                  "layers": [{"type": "one_hot"}, %s], "loss": "cross_entropy",
                  "optimizer": %s}
-                """.formatted(steps, vocabulary, layers, optimizer)));
+                """.formatted(steps, vocabulary, seed, layers, optimizer)));
         int rows = perStep ? steps : 1;
-        Rng rng = new Rng(99);
+        Rng rng = new Rng(98 + seed);
         float[] tokens = new float[BATCH * steps];
         int[] labels = new int[BATCH * rows];
         float[] targets = new float[BATCH * rows * classes];
@@ -90,25 +95,75 @@ class RecurrentLearningTest {
     }
 
     /**
-     * Gradient descent with momentum, as in the course: the simple RNN's gradient from the last
-     * step back to the first vanishes over 30 tanh steps, while the LSTM's cell state (forget gate
-     * opened at init) carries it. (With Adam, whose per-weight scaling magnifies tiny gradients, a
-     * simple RNN of this size does learn to latch this signal: the contrast is about plain BPTT.)
+     * Recall over 30 steps, learnt with Adam from three seeds: each seed reached 100% after 150
+     * training steps under every OpenBLAS core type tried (Haswell, SkylakeX, Zen, Prescott, auto),
+     * so 300 steps leave a twofold margin. (Momentum SGD for 100 steps sat on the edge of learning
+     * it at all: 100% under one kernel, chance under another.)
      */
-    @Test
-    void lstmRecallsTheFirstTokenAfterManyStepsWhereASimpleRnnCannot() {
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void lstmLearnsToRecallTheFirstTokenAfterThirtySteps(int seed) {
         int steps = 30;
         int vocabulary = 10;
-        int trainingSteps = 100;
-        String sgd = "{\"type\": \"sgd\", \"learning_rate\": 0.1, \"momentum\": 0.9}";
-        String out = ", {\"type\": \"dense\", \"units\": 2, \"activation\": \"softmax\"}";
-        double lstm = trainAndScore("{\"type\": \"lstm\", \"units\": 16}" + out, sgd,
-                steps, vocabulary, 2, false, recall(steps, vocabulary), trainingSteps);
-        double rnn = trainAndScore("{\"type\": \"simple_rnn\", \"units\": 16}" + out, sgd,
-                steps, vocabulary, 2, false, recall(steps, vocabulary), trainingSteps);
-        System.out.printf("recall after %d steps: lstm %.3f, simple_rnn %.3f%n", steps, lstm, rnn);
-        assertTrue(lstm > 0.95, "lstm accuracy " + lstm);
-        assertTrue(rnn < 0.75, "simple_rnn accuracy " + rnn);
+        double lstm = trainAndScore(seed, "{\"type\": \"lstm\", \"units\": 16}, {\"type\": \"dense\", \"units\": 2, \"activation\": \"softmax\"}",
+                "{\"type\": \"adam\", \"learning_rate\": 0.01}", steps, vocabulary, 2, false, recall(steps, vocabulary), 300);
+        System.out.printf("recall after %d steps, seed %d: lstm %.3f%n", steps, seed, lstm);
+        assertTrue(lstm >= 0.95, "lstm recall accuracy " + lstm + " (seed " + seed + ")");
+    }
+
+    /**
+     * Why an LSTM can learn that recall and plain back-propagation through a simple RNN hardly
+     * can: the share of the gradient at the last step that reaches the first, |dL/dx_1| / |dL/dx_T|
+     * over T = 30 steps at initialisation. Through the LSTM's cell state it is carried by the
+     * forget gate, f ⊙ dc at every step: with the gate open (bias 5, f ≈ 0.99) it survives, with the
+     * gate shut (bias -5) it vanishes; through a simple RNN it is multiplied by (1 - h²) Wh^T at
+     * every step and vanishes too. The ratios are orders of magnitude apart, so they do not depend
+     * on the BLAS kernel that computes them.
+     */
+    @Test
+    void theGradientReachesTheFirstStepThroughAnOpenForgetGateAndVanishesInASimpleRnn() {
+        double open = gradientReachingFirstStep("lstm", 5.0);
+        double shut = gradientReachingFirstStep("lstm", -5.0);
+        double rnn = gradientReachingFirstStep("simple_rnn", Double.NaN);
+        System.out.printf("|dL/dx_1| / |dL/dx_30|: lstm forget gate open %.3g, shut %.3g; simple_rnn %.3g%n", open, shut, rnn);
+        assertTrue(open >= 0.3, "lstm (forget gate open) ratio " + open);
+        assertTrue(shut <= 0.05, "lstm (forget gate shut) ratio " + shut);
+        assertTrue(rnn <= 0.05, "simple_rnn ratio " + rnn);
+    }
+
+    /**
+     * Runs one recurrent layer of 16 units over 30 steps of 8 random features (a batch of 32),
+     * back-propagates a random dL/dh_T from the last step only, and returns |dL/dx_1| / |dL/dx_T|
+     * (Frobenius norms over the batch). {@code forgetBias}: the LSTM's forget-gate bias (gate
+     * block 1 of 4: i, f, o, g).
+     */
+    private static double gradientReachingFirstStep(String type, double forgetBias) {
+        int steps = 30;
+        int features = 8;
+        int units = 16;
+        Network net = Network.create(ModelSpec.parse("""
+                {"name": "gradient", "input": {"shape": [%d, %d]}, "seed": 1,
+                 "layers": [{"type": "%s", "units": %d}], "loss": "half_squared_error", "optimizer": {"type": "sgd"}}
+                """.formatted(steps, features, type, units)));
+        if (!Double.isNaN(forgetBias)) {
+            net.params().value("0.b").get(NDArrayIndex.interval(units, 2L * units)).assign(forgetBias);
+        }
+        Layer layer = net.layers().get(0);
+        Rng rng = new Rng(7);
+        INDArray x = normal(rng, BATCH, steps, features);
+        layer.forward(x, new Pass(true, net.rng()));
+        INDArray dIn = layer.backward(normal(rng, BATCH, units), true); // [B, T, D]
+        double first = dIn.get(NDArrayIndex.all(), NDArrayIndex.point(0), NDArrayIndex.all()).norm2Number().doubleValue();
+        double last = dIn.get(NDArrayIndex.all(), NDArrayIndex.point(steps - 1), NDArrayIndex.all()).norm2Number().doubleValue();
+        return first / last;
+    }
+
+    private static INDArray normal(Rng rng, long... shape) {
+        INDArray a = Nd4j.create(DataType.FLOAT, shape);
+        for (long i = 0; i < a.length(); i++) {
+            a.putScalar(i, rng.nextGaussian());
+        }
+        return a;
     }
 
     @Test
@@ -118,10 +173,10 @@ class RecurrentLearningTest {
         int trainingSteps = 250;
         String adam = "{\"type\": \"adam\", \"learning_rate\": 0.01}";
         String out = ", {\"type\": \"time_distributed\", \"activation\": \"softmax\"}";
-        double bidirectional = trainAndScore(
+        double bidirectional = trainAndScore(1,
                 "{\"type\": \"bidirectional\", \"layer\": {\"type\": \"lstm\", \"units\": 12, \"return_sequences\": true}}" + out, adam,
                 steps, vocabulary, vocabulary, true, nextToken(steps, vocabulary), trainingSteps);
-        double forward = trainAndScore("{\"type\": \"lstm\", \"units\": 24, \"return_sequences\": true}" + out, adam,
+        double forward = trainAndScore(1, "{\"type\": \"lstm\", \"units\": 24, \"return_sequences\": true}" + out, adam,
                 steps, vocabulary, vocabulary, true, nextToken(steps, vocabulary), trainingSteps);
         System.out.printf("next token: bidirectional %.3f, forward %.3f%n", bidirectional, forward);
         assertTrue(bidirectional > 0.95, "bidirectional accuracy " + bidirectional);
