@@ -166,20 +166,28 @@ class RecurrentLearningTest {
         return a;
     }
 
-    @Test
-    void bidirectionalNetPredictsTheFollowingTokenWhereAForwardNetCannot() {
+    /**
+     * Next-token labels: only a net that reads the sequence backwards sees the token it must name.
+     * From each of three seeds the bidirectional LSTM learns it (>= 95%; 100% under every kernel
+     * tried) and a forward LSTM with as many units stays below 35%: the best it can do is 28% (the
+     * last step's label is always 0, the other nine are chance, 1 in 5), eight standard deviations
+     * of the 2,560 scored labels below the bound.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(ints = {1, 2, 3})
+    void bidirectionalNetPredictsTheFollowingTokenWhereAForwardNetCannot(int seed) {
         int steps = 10;
         int vocabulary = 5;
         int trainingSteps = 250;
         String adam = "{\"type\": \"adam\", \"learning_rate\": 0.01}";
         String out = ", {\"type\": \"time_distributed\", \"activation\": \"softmax\"}";
-        double bidirectional = trainAndScore(1,
+        double bidirectional = trainAndScore(seed,
                 "{\"type\": \"bidirectional\", \"layer\": {\"type\": \"lstm\", \"units\": 12, \"return_sequences\": true}}" + out, adam,
                 steps, vocabulary, vocabulary, true, nextToken(steps, vocabulary), trainingSteps);
-        double forward = trainAndScore(1, "{\"type\": \"lstm\", \"units\": 24, \"return_sequences\": true}" + out, adam,
+        double forward = trainAndScore(seed, "{\"type\": \"lstm\", \"units\": 24, \"return_sequences\": true}" + out, adam,
                 steps, vocabulary, vocabulary, true, nextToken(steps, vocabulary), trainingSteps);
-        System.out.printf("next token: bidirectional %.3f, forward %.3f%n", bidirectional, forward);
-        assertTrue(bidirectional > 0.95, "bidirectional accuracy " + bidirectional);
-        assertTrue(forward < 0.35, "forward accuracy " + forward);
+        System.out.printf("next token, seed %d: bidirectional %.3f, forward %.3f%n", seed, bidirectional, forward);
+        assertTrue(bidirectional >= 0.95, "bidirectional accuracy " + bidirectional + " (seed " + seed + ")");
+        assertTrue(forward < 0.35, "forward accuracy " + forward + " (seed " + seed + ")");
     }
 }
