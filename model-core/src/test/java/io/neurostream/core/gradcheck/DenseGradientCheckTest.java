@@ -3,11 +3,13 @@ package io.neurostream.core.gradcheck;
 
 import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.ModelSpec;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
+@Tag("numerics")
 class DenseGradientCheckTest {
 
     /** dense(5) -> activation under test -> dense(K) -> output activation, with the given loss. */

@@ -4,12 +4,14 @@ package io.neurostream.core.gradcheck;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.rng.Rng;
 import io.neurostream.core.spec.ModelSpec;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+@Tag("numerics")
 class RecurrentGradientCheckTest {
     private static final int BATCH = 3;
     private static final int STEPS = 6;     // T

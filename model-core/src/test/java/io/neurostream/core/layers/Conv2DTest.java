@@ -9,12 +9,14 @@ import io.neurostream.core.params.Init;
 import io.neurostream.core.params.Params;
 import io.neurostream.core.rng.Rng;
 import io.neurostream.core.tensor.Shape;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+@Tag("numerics")
 class Conv2DTest {
 
     /** A layer bound to its own float64 parameters under the prefix "0", drawn from the seed. */

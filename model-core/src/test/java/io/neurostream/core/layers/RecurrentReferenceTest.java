@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.neurostream.core.gradcheck.GradientCheck;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.ModelSpec;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+@Tag("numerics")
 class RecurrentReferenceTest {
     private static final int B = 2;
     private static final int T = 5;

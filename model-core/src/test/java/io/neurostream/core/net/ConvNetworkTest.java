@@ -17,10 +17,12 @@ import io.neurostream.core.tensor.Shape;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+@Tag("numerics")
 class ConvNetworkTest {
     private static final String SMALL_CONV_NET = """
             {"name": "small-conv", "input": {"shape": [1, 12, 12]}, "seed": 9,

@@ -7,6 +7,7 @@ import io.neurostream.core.layers.Layer;
 import io.neurostream.core.layers.Pass;
 import io.neurostream.core.spec.ModelSpec;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -18,6 +19,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * to unit j, so w1 (i1→h1), w2 (i2→h1), w3 (i1→h2), w4 (i2→h2); w5 (h1→o1), w6 (h2→o1),
  * w7 (h1→o2), w8 (h2→o2).
  */
+@Tag("numerics")
 class CourseBackpropExampleTest {
     private static final String SPEC = """
             {"name": "course-2-2-2", "input": {"shape": [2]},

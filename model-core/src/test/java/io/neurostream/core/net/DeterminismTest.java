@@ -9,10 +9,12 @@ import io.neurostream.core.gradcheck.GradientCheck;
 import io.neurostream.core.spec.Presets;
 import java.util.Arrays;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+@Tag("numerics")
 class DeterminismTest {
 
     private static byte[] trainAndSnapshot(long seed, int steps) {

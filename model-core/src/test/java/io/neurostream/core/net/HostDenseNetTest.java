@@ -11,6 +11,7 @@ import io.neurostream.core.gradcheck.GradientCheck;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -23,6 +24,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * path, float32 only, is checked against them: outputs, losses and gradients to float32
  * rounding, and weights after several optimizer steps.
  */
+@Tag("numerics")
 class HostDenseNetTest {
     private static final int BATCH = 5;   // not a multiple of 4: the blocked loops' remainders run too
     private static final int INPUTS = 13;

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+@Tag("numerics")
 class LogicNetworksTest {
     private static final INDArray INPUTS = Nd4j.create(new float[][] {{0, 0}, {0, 1}, {1, 0}, {1, 1}});
     private static final float[] AND = {0, 0, 0, 1};

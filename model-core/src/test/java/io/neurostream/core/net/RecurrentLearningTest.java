@@ -9,6 +9,7 @@ import io.neurostream.core.rng.Rng;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.tensor.HostCopy;
 import java.nio.FloatBuffer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,6 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+@Tag("numerics")
 class RecurrentLearningTest {
     private static final int BATCH = 32;
 

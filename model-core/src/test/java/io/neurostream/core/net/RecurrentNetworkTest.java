@@ -14,12 +14,14 @@ import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.util.Arrays;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+@Tag("numerics")
 class RecurrentNetworkTest {
     private static final int STEPS = 12;
     private static final int VOCABULARY = 7;

@@ -10,8 +10,10 @@ import io.neurostream.core.spec.Presets;
 import io.neurostream.core.train.DatasetBatches;
 import io.neurostream.core.train.Evaluator;
 import io.neurostream.core.train.Trainer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("numerics")
 class SyntheticNetworksTest {
 
     /** Trains the preset on a training set and scores it on a held-out set drawn with another seed. */
