@@ -1,6 +1,7 @@
 // Versioned binary snapshot of a network: spec, weights, state, optimizer moments, RNG state and counters, with a CRC-32C.
 package io.neurostream.core.codec;
 
+import io.neurostream.core.NativeKernels;
 import io.neurostream.core.net.Counters;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.params.Params;
@@ -13,15 +14,19 @@ import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.CRC32C;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Layout, little-endian (version 1):
+ * Layout, little-endian (version 2):
  * <pre>
- * magic "NSNP" | u16 version | u32 n + spec JSON (UTF-8) | u8 dtype (1 float32, 2 float64)
+ * magic "NSNP" | u16 version | u16 n + kernels (UTF-8, {@link NativeKernels#id()})
+ * | u32 n + spec JSON (UTF-8) | u8 dtype (1 float32, 2 float64)
  * | i64 steps | i64 samplesTrained | i64 skippedSteps | 4 x i64 rng state
  * | u32 layout entries, each: u16 n + name | u8 role | u8 rank | rank x i64 dims
  * | i64 n + n values | i64 n + n state values
@@ -31,9 +36,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * Decoding rebuilds the network from the spec and checks that its parameter layout is the one
  * recorded, so a snapshot is never silently loaded into a different architecture. Round trips
  * are bit-exact: values are copied as raw IEEE-754 bits.
+ *
+ * <p>The kernels are those of the process that wrote the snapshot. A network that computes with
+ * ND4J and is restored under other kernels continues with other rounding, so training from there
+ * is no longer bit-identical to an uninterrupted run: decoding logs a warning (README
+ * "Determinism"). Version 1 (no kernels) is still read.
  */
 public final class SnapshotCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    private static final int OLDEST_READABLE = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(SnapshotCodec.class);
     private static final byte[] MAGIC = {'N', 'S', 'N', 'P'};
     private static final int CHECKSUM_BYTES = 4;
 
@@ -45,6 +57,7 @@ public final class SnapshotCodec {
         Sink out = new Sink();
         out.bytes(MAGIC);
         out.u16(VERSION);
+        out.string16(NativeKernels.current().id());
         out.string32(net.spec().json());
         out.u8(net.dataType() == DataType.DOUBLE ? 2 : 1);
         out.i64(counters.steps());
@@ -86,8 +99,9 @@ public final class SnapshotCodec {
         ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
         in.position(MAGIC.length);
         int version = Short.toUnsignedInt(in.getShort());
-        if (version != VERSION) {
-            throw new SnapshotException("snapshot format version " + version + " is not supported (this build reads version " + VERSION + ")");
+        if (version < OLDEST_READABLE || version > VERSION) {
+            throw new SnapshotException("snapshot format version " + version + " is not supported (this build reads versions "
+                    + OLDEST_READABLE + " to " + VERSION + ")");
         }
         CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length - CHECKSUM_BYTES);
@@ -104,6 +118,7 @@ public final class SnapshotCodec {
     }
 
     private static Network read(ByteBuffer in, int version) {
+        String kernels = version >= 2 ? string(in, Short.toUnsignedInt(in.getShort())) : null;
         String json = string(in, in.getInt());
         ModelSpec spec;
         try {
@@ -146,7 +161,23 @@ public final class SnapshotCodec {
             net.optimizer().restoreState(name, array);
         }
         net.restore(counters, rng);
+        kernelWarning(spec.name(), kernels, NativeKernels.current().id(), net.computesOnHeap()).ifPresent(LOG::warn);
         return net;
+    }
+
+    /**
+     * The warning for a snapshot written under {@code recorded} kernels (null: a version 1
+     * snapshot, which does not say) and restored under {@code current} ones, if they differ and the
+     * network computes with them (not on the heap, whose Java arithmetic is the same everywhere).
+     */
+    static Optional<String> kernelWarning(String model, String recorded, String current, boolean onHeap) {
+        if (onHeap || current.equals(recorded)) {
+            return Optional.empty();
+        }
+        String written = recorded == null ? "by a build that did not record its kernels (snapshot version 1)" : "under kernels " + recorded;
+        return Optional.of("model " + model + ": snapshot written " + written + ", restored under " + current
+                + ": training continues with other rounding, not bit-identical to a run that stayed on the writer's kernels"
+                + " (README \"Determinism\")");
     }
 
     private static void readInto(ByteBuffer in, INDArray target, String what) {

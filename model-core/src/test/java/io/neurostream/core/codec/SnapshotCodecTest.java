@@ -1,4 +1,4 @@
-// Snapshot round trips are bit-exact; foreign, corrupted or mismatched snapshots are clear errors.
+// Snapshot round trips are bit-exact and record the kernels; version 1 still decodes; foreign, corrupted or mismatched snapshots are clear errors.
 package io.neurostream.core.codec;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -6,12 +6,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurostream.core.NativeKernels;
 import io.neurostream.core.gradcheck.GradientCheck;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.Presets;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -77,6 +83,44 @@ class SnapshotCodecTest {
         bytes[4] = 9;
         SnapshotException e = assertThrows(SnapshotException.class, () -> SnapshotCodec.decode(bytes));
         assertTrue(e.getMessage().contains("version 9"), e.getMessage());
+    }
+
+    @Test
+    void theWritersKernelsAreRecordedAfterTheVersion() {
+        byte[] bytes = SnapshotCodec.encode(trained("adam", 1));
+        ByteBuffer in = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+        in.position(4);
+        assertEquals(SnapshotCodec.VERSION, in.getShort());
+        byte[] kernels = new byte[in.getShort()];
+        in.get(kernels);
+        assertEquals(NativeKernels.current().id(), new String(kernels, StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aRestoreUnderOtherKernelsIsWarnedUnlessTheNetworkComputesOnTheHeap() {
+        String here = "openblas=Haswell dnnl=ALL cpu=avx512";
+        String there = "openblas=SkylakeX dnnl=ALL cpu=avx512";
+        assertEquals(Optional.empty(), SnapshotCodec.kernelWarning("m", here, here, false));
+        assertEquals(Optional.empty(), SnapshotCodec.kernelWarning("m", there, here, true));
+        String warning = SnapshotCodec.kernelWarning("m", there, here, false).orElseThrow();
+        assertTrue(warning.startsWith("model m: snapshot written under kernels " + there + ", restored under " + here), warning);
+        assertTrue(SnapshotCodec.kernelWarning("m", null, here, false).orElseThrow().contains("snapshot version 1"));
+    }
+
+    /** A version 1 snapshot (before kernels were recorded), written by trained("adam", 5), which computes on the heap. */
+    @Test
+    void aVersion1SnapshotStillDecodes() throws IOException {
+        byte[] v1;
+        try (InputStream in = SnapshotCodecTest.class.getResourceAsStream("/snapshots/circle-adam-5-steps-v1.nsnp")) {
+            v1 = in.readAllBytes();
+        }
+        assertEquals(1, v1[4]);
+        Network restored = SnapshotCodec.decode(v1);
+        Network original = trained("adam", 5);
+        assertEquals(original.counters(), restored.counters());
+        assertArrayEquals(original.rng().state(), restored.rng().state());
+        assertEquals(original.params().values(), restored.params().values());
+        assertArrayEquals(SnapshotCodec.encode(original), SnapshotCodec.encode(restored));
     }
 
     @Test
