@@ -152,6 +152,7 @@ final class ProduceCommand implements Callable<Integer> {
         checkOptions();
         NeurostreamConfig config = kafka.load();
         SampleSource samples = openSource();
+        kafka.probe(config, command);
         int[] order = SampleProducer.order(samples.size(), limit, source.synthetic == null ? seed : null);
         String target = topic != null ? topic : new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).samples();
         String bootstrap = config.streamsProperties().getProperty("bootstrap.servers");

@@ -2,18 +2,18 @@
 package io.neurostream.app.produce;
 
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.runtime.ClientSettings;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The config's Kafka settings that a producer knows (bootstrap.servers, security.protocol, ssl.*,
- * sasl.*, linger.ms, ...) are passed on; Kafka Streams-only ones (application.id, state.dir) are
- * not. acks=all and idempotence are always on: a retried send is written once.
+ * The producer settings of {@link ClientSettings#producer} (the config's plain producer keys, then
+ * its {@code producer.}-prefixed ones), with linger.ms 10 unless set; acks=all and idempotence are
+ * always on: a retried send is written once.
  */
 public final class Producers {
     private static final String DEFAULT_LINGER_MS = "10";
@@ -22,15 +22,9 @@ public final class Producers {
 
     /** The producer settings: the config's producer keys, keys as UTF-8 strings, idempotent. */
     public static Map<String, Object> settings(NeurostreamConfig config, String clientId) {
-        Set<String> known = ProducerConfig.configNames();
         Map<String, Object> settings = new HashMap<>();
         settings.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
-        config.streamsProperties().forEach((k, v) -> {
-            if (known.contains((String) k)) {
-                settings.put((String) k, v);
-            }
-        });
-        settings.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        settings.putAll(ClientSettings.producer(config, clientId));
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         return settings;
