@@ -3,6 +3,7 @@ package io.neurostream.app.produce;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.runtime.ClientSettings;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -17,6 +18,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  */
 public final class Producers {
     private static final String DEFAULT_LINGER_MS = "10";
+    private static final long DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
     private Producers() {}
 
@@ -30,7 +32,29 @@ public final class Producers {
         return settings;
     }
 
+    /**
+     * The settings of {@link #settings(NeurostreamConfig, String)} for a producer that keeps retrying
+     * a send for up to {@code retryFor} while the broker is away (delivery.timeout.ms), and blocks a
+     * send at most that long while its buffer is full or the topic's leader unknown (max.block.ms).
+     */
+    public static Map<String, Object> settings(NeurostreamConfig config, String clientId, Duration retryFor) {
+        Map<String, Object> settings = settings(config, clientId);
+        long retryMs = retryFor.toMillis();
+        Object configured = settings.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
+        long requestMs = Math.min(configured == null ? DEFAULT_REQUEST_TIMEOUT_MS : Long.parseLong(String.valueOf(configured)), Math.max(1, retryMs / 2));
+        long lingerMs = Long.parseLong(String.valueOf(settings.get(ProducerConfig.LINGER_MS_CONFIG)));
+        settings.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, String.valueOf(requestMs));
+        settings.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, String.valueOf(Math.max(retryMs, requestMs + lingerMs)));
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, String.valueOf(retryMs));
+        return settings;
+    }
+
     public static <V> KafkaProducer<String, V> create(NeurostreamConfig config, String clientId, Serializer<V> values) {
         return new KafkaProducer<>(settings(config, clientId), new StringSerializer(), values);
+    }
+
+    /** A producer that retries a send for up to {@code retryFor} (see {@link #settings(NeurostreamConfig, String, Duration)}). */
+    public static <V> KafkaProducer<String, V> create(NeurostreamConfig config, String clientId, Serializer<V> values, Duration retryFor) {
+        return new KafkaProducer<>(settings(config, clientId, retryFor), new StringSerializer(), values);
     }
 }
