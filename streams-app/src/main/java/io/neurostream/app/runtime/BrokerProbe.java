@@ -48,7 +48,8 @@ public final class BrokerProbe {
 
     /**
      * Returns once a broker answers with these admin client settings; else throws a one-line
-     * {@link UnreachableException}.
+     * {@link UnreachableException}, or an IllegalArgumentException when no client can be made
+     * with these settings (e.g. SASL without a JAAS configuration).
      *
      * @param waitFor how long to keep trying while nothing accepts connections (zero: one try)
      * @param notice  told once, in one line, when it starts waiting
@@ -80,7 +81,13 @@ public final class BrokerProbe {
         settings.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutMs);
         settings.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs);
         settings.put(CommonClientConfigs.CLIENT_ID_CONFIG, settings.get(CommonClientConfigs.CLIENT_ID_CONFIG) + "-probe");
-        try (Admin admin = Admin.create(settings)) {
+        Admin created;
+        try {
+            created = Admin.create(settings);
+        } catch (KafkaException e) {
+            throw new IllegalArgumentException("cannot create a Kafka client with these settings: " + rootMessage(e), e);
+        }
+        try (Admin admin = created) {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(timeoutMs)).clusterId().get(timeoutMs + 1_000L, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
@@ -143,6 +150,14 @@ public final class BrokerProbe {
             }
         }
         return false;
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return oneLine(root.getMessage() == null ? root.toString() : root.getMessage());
     }
 
     private static String oneLine(String message) {

@@ -49,6 +49,20 @@ public class BrokerProbeTest {
     }
 
     @Test
+    void shouldNameSettingsNoClientCanBeMadeWith() throws Exception {
+        try (ServerSocket listening = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Map<String, Object> settings = Map.of("bootstrap.servers", "127.0.0.1:" + listening.getLocalPort(), "client.id", "t",
+                    "security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN");
+
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BrokerProbe.check(settings, Duration.ZERO, s -> {}));
+
+            assertTrue(e.getMessage().startsWith("cannot create a Kafka client with these settings: "), e.getMessage());
+            assertTrue(e.getMessage().contains("JAAS configuration"), e.getMessage());
+            assertEquals(1, e.getMessage().lines().count());
+        }
+    }
+
+    @Test
     void shouldNameAMalformedAddress() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BrokerProbe.addresses("localhost"));
         assertEquals("bootstrap.servers: \"localhost\" is not HOST:PORT", e.getMessage());
