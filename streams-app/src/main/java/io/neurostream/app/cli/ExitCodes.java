@@ -35,6 +35,12 @@ final class ExitCodes {
         }
     }
 
+    /** Whether an exception escaping a command means bad input (exit code 2) rather than a failure on the way (1). */
+    static boolean isBadInput(Throwable e) {
+        return e instanceof SourceException || e instanceof SpecException || e instanceof DatasetException || e instanceof ConfigException
+                || e instanceof IllegalArgumentException;
+    }
+
     /** Prints {@code <command>: <message>} on stderr and returns 2. */
     static int badInput(CommandSpec command, String message) {
         command.commandLine().getErr().println(command.qualifiedName() + ": " + message);

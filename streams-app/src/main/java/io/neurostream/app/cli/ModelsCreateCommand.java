@@ -51,6 +51,7 @@ final class ModelsCreateCommand implements Callable<Integer> {
             parsed = parsed.with(Map.of("name", name));
         }
         SpecArgument.build(parsed);
+        kafka.probe(config, command);
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
         RecordMetadata written = ModelSpecPublisher.publish(config, parsed, "neurostream models create (" + System.getProperty("user.name") + ")");
         PrintWriter out = command.commandLine().getOut();

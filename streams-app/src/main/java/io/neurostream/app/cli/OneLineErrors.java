@@ -7,7 +7,8 @@ import picocli.CommandLine.ParseResult;
 
 /**
  * Users see {@code neurostream train: <what is wrong>}, not a stack trace; set
- * {@code NEUROSTREAM_DEBUG=1} to get the trace as well. Exit code 1 (picocli uses 2 for bad flags).
+ * {@code NEUROSTREAM_DEBUG=1} to get the trace as well. Exit code 2 for bad input (a bad flag value,
+ * spec, file or setting: {@link ExitCodes#isBadInput}), as picocli uses for bad flags; 1 otherwise.
  */
 final class OneLineErrors implements IExecutionExceptionHandler {
     static final int FAILURE = 1;
@@ -19,6 +20,6 @@ final class OneLineErrors implements IExecutionExceptionHandler {
         if (System.getenv("NEUROSTREAM_DEBUG") != null) {
             e.printStackTrace(command.getErr());
         }
-        return FAILURE;
+        return ExitCodes.isBadInput(e) ? ExitCodes.BAD_INPUT : FAILURE;
     }
 }

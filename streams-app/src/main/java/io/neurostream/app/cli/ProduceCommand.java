@@ -4,6 +4,7 @@ package io.neurostream.app.cli;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.produce.CsvSource;
 import io.neurostream.app.produce.MnistSource;
+import io.neurostream.app.produce.Outage;
 import io.neurostream.app.produce.Pacer;
 import io.neurostream.app.produce.Producers;
 import io.neurostream.app.produce.Progress;
@@ -19,6 +20,7 @@ import io.neurostream.core.data.TextCorpus;
 import io.neurostream.schemas.Sample;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
 import picocli.CommandLine.ArgGroup;
@@ -107,6 +109,11 @@ final class ProduceCommand implements Callable<Integer> {
                     + "Otherwise: send in an order shuffled with this seed (ids stay those of the file order); default: file order.")
     Long seed;
 
+    @Option(names = "--retry-for", paramLabel = "TIME", converter = DemoCommand.DurationConverter.class, defaultValue = "2m",
+            description = "When the broker stops answering mid-run, keep retrying each send for up to this long, saying so on stderr "
+                    + "(default: ${DEFAULT-VALUE}); the producer is idempotent, so a retried sample is written once.")
+    Duration retryFor;
+
     @Mixin
     KafkaOptions kafka;
 
@@ -152,6 +159,7 @@ final class ProduceCommand implements Callable<Integer> {
         checkOptions();
         NeurostreamConfig config = kafka.load();
         SampleSource samples = openSource();
+        kafka.probe(config, command);
         int[] order = SampleProducer.order(samples.size(), limit, source.synthetic == null ? seed : null);
         String target = topic != null ? topic : new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).samples();
         String bootstrap = config.streamsProperties().getProperty("bootstrap.servers");
@@ -164,10 +172,12 @@ final class ProduceCommand implements Callable<Integer> {
         Pacer pacer = rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM);
         Progress progress = new Progress(command.commandLine().getErr(), command.qualifiedName() + ": ", Progress.isTerminal(),
                 order.length, System::nanoTime);
-        Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", NeurostreamSerdes.sample().serializer());
+        Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", NeurostreamSerdes.sample().serializer(), retryFor);
         SampleProducer sender = new SampleProducer(producer, target, model, pacer, System::currentTimeMillis, System::nanoTime);
         // on Ctrl-C or SIGTERM the sender stops; it flushes what it sent and the summary is printed
-        try (StopOnSignal signal = new StopOnSignal("neurostream-produce-stop", STOP_WAIT_SECONDS, sender::stop)) {
+        try (StopOnSignal signal = new StopOnSignal("neurostream-produce-stop", STOP_WAIT_SECONDS, sender::stop);
+             Outage outage = new Outage(command.commandLine().getErr(), command.qualifiedName() + ": ", bootstrap, retryFor,
+                     sender::sent, sender::acknowledged, System::nanoTime).start()) {
             SampleProducer.Result result;
             try {
                 result = sender.produce(samples, order, progress);

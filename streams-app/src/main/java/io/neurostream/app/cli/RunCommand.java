@@ -21,8 +21,9 @@ final class RunCommand implements Callable<Integer> {
     KafkaOptions kafka;
 
     @Override
-    public Integer call() {
+    public Integer call() throws InterruptedException {
         NeurostreamConfig config = kafka.load();
+        kafka.probe(config, command);
         NeurostreamApp app = NeurostreamApp.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(app::close, "neurostream-shutdown"));
         command.commandLine().getOut().printf("neurostream running against %s (application.id %s); Ctrl-C stops it%n",

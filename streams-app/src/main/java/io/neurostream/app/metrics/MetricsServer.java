@@ -22,8 +22,12 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.KafkaStreams;
 
 /**
- * A JDK {@link HttpServer} with two daemon threads for requests and one that samples the model
- * meters into a bounded history. Endpoints (GET only):
+ * A JDK {@link HttpServer} with {@value #WORKERS} daemon threads for requests and one that samples
+ * the model meters into a bounded history. A client that stalls holds one worker at most
+ * {@value #REQUEST_SECONDS} s while it sends its request and {@value #RESPONSE_SECONDS} s while it
+ * reads the answer: the JDK server closes such connections ({@code sun.net.httpserver.maxReqTime}
+ * and {@code maxRspTime}, set here unless given on the command line; the JDK reads them once per
+ * JVM, when its first HttpServer is created). Endpoints (GET and HEAD only):
  * <ul>
  * <li>{@code /metrics} — the Prometheus text format of every meter
  * <li>{@code /health} — 200 while Kafka Streams is RUNNING or REBALANCING, 503 otherwise; {@code {"status":"UP","state":"RUNNING"}}
@@ -37,6 +41,25 @@ public final class MetricsServer implements AutoCloseable {
     /** Points kept per model: 15 minutes at one per second. */
     public static final int HISTORY_POINTS = 900;
 
+    /** Threads answering requests: stalled connections each hold one until their timeout, the others keep answering. */
+    public static final int WORKERS = 100;
+    /** Longest time a client may take to send its request line and headers. */
+    public static final int REQUEST_SECONDS = 10;
+    /** Longest time a client may take to read a response. */
+    public static final int RESPONSE_SECONDS = 30;
+    static final String MAX_REQUEST_TIME = "sun.net.httpserver.maxReqTime";
+    static final String MAX_RESPONSE_TIME = "sun.net.httpserver.maxRspTime";
+
+    static {
+        if (System.getProperty(MAX_REQUEST_TIME) == null) {
+            System.setProperty(MAX_REQUEST_TIME, String.valueOf(REQUEST_SECONDS));
+        }
+        if (System.getProperty(MAX_RESPONSE_TIME) == null) {
+            System.setProperty(MAX_RESPONSE_TIME, String.valueOf(RESPONSE_SECONDS));
+        }
+    }
+
+    private static final int BACKLOG = 128;
     private static final String RESOURCES = "/io/neurostream/app/metrics/";
     private static final Map<String, String> STATIC = Map.of(
             "/", "live.html",
@@ -62,7 +85,7 @@ public final class MetricsServer implements AutoCloseable {
                                       Supplier<KafkaStreams.State> state) {
         HttpServer server;
         try {
-            server = HttpServer.create(new InetSocketAddress(host, port), 16);
+            server = HttpServer.create(new InetSocketAddress(host, port), BACKLOG);
         } catch (BindException e) {
             throw new IllegalStateException("cannot serve /metrics on " + host + ":" + port + ": " + e.getMessage()
                     + " (set neurostream.http.port to a free port, 0 for any, or -1 for none)", e);
@@ -71,7 +94,7 @@ public final class MetricsServer implements AutoCloseable {
         }
         SeriesHistory history = new SeriesHistory(metrics, HISTORY_POINTS);
         server.createContext("/", exchange -> handle(exchange, registry, history, state));
-        ExecutorService handlers = Executors.newFixedThreadPool(2, daemon("neurostream-http"));
+        ExecutorService handlers = Executors.newFixedThreadPool(WORKERS, daemon("neurostream-http"));
         server.setExecutor(handlers);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(daemon("neurostream-series"));
         long every = SAMPLE_INTERVAL.toMillis();
@@ -103,7 +126,7 @@ public final class MetricsServer implements AutoCloseable {
                 String file = STATIC.get(path);
                 send(exchange, 200, contentType(file), resource(file));
             } else {
-                send(exchange, 404, "text/plain; charset=utf-8", "no such page: " + path + " (try /, /metrics, /health, /api/series)\n");
+                send(exchange, 404, "text/plain; charset=utf-8", "no such page (try /, /metrics, /health, /api/series)\n");
             }
         }
     }

@@ -3,6 +3,7 @@ package io.neurostream.app.produce;
 
 import io.neurostream.core.data.Shuffle;
 import io.neurostream.schemas.Sample;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -35,6 +36,7 @@ public final class SampleProducer {
     private final LongSupplier nanoTime;
     private volatile boolean stopRequested;
     private volatile long sentTotal; // written by the producing thread only
+    private final AtomicLong acknowledgedTotal = new AtomicLong();
 
     /**
      * @param clockMillis gives each sample's event time (the wall clock when it is sent)
@@ -88,6 +90,8 @@ public final class SampleProducer {
             producer.send(new ProducerRecord<>(topic, key, sample), (metadata, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, new KafkaException("cannot write sample " + id + " to topic " + topic + ": " + e.getMessage(), e));
+                } else {
+                    acknowledgedTotal.incrementAndGet();
                 }
             });
             sent++;
@@ -103,6 +107,11 @@ public final class SampleProducer {
     /** Samples handed to the Kafka producer so far, over every {@link #produce} call (readable from any thread). */
     public long sent() {
         return sentTotal;
+    }
+
+    /** Samples the broker acknowledged so far (readable from any thread). */
+    public long acknowledged() {
+        return acknowledgedTotal.get();
     }
 
     /** Asks a running {@link #produce} to send nothing more; it still flushes what it sent and returns. */

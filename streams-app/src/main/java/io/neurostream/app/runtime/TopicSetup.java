@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
@@ -66,7 +65,7 @@ public final class TopicSetup {
         Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
         int partitions = config.intValue(NeurostreamConfig.TOPIC_PARTITIONS);
         short replication = (short) config.intValue(NeurostreamConfig.TOPIC_REPLICATION);
-        Properties admin = config.streamsProperties();
+        Map<String, Object> admin = ClientSettings.admin(config, "neurostream-topic-setup");
         try (Admin client = Admin.create(admin)) {
             Set<String> existing = client.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
@@ -101,7 +100,7 @@ public final class TopicSetup {
                         + models + ") must have the same number of partitions: a model's samples and its spec are read by the same task");
             }
         } catch (ExecutionException e) {
-            throw new IllegalStateException("cannot create or describe topics on " + admin.getProperty("bootstrap.servers") + ": "
+            throw new IllegalStateException("cannot create or describe topics on " + ClientSettings.bootstrapServers(admin) + ": "
                     + e.getCause().getMessage(), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

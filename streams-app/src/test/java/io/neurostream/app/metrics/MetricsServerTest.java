@@ -121,9 +121,10 @@ class MetricsServerTest {
 
     @Test
     void shouldAnswer404ForAnyOtherPathAnd405ForOtherMethods() throws Exception {
-        HttpResponse<String> missing = get("/nothing-here");
+        HttpResponse<String> missing = get("/nothing-here%3Cscript%3Ealert(1)%3C/script%3E");
         assertEquals(404, missing.statusCode());
-        assertTrue(missing.body().contains("/nothing-here"));
+        assertTrue(missing.body().startsWith("no such page"), missing.body());
+        assertTrue(!missing.body().contains("nothing-here") && !missing.body().contains("<script>"), "the path is not echoed: " + missing.body());
         HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/metrics"))
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(405, post.statusCode());

@@ -31,9 +31,22 @@ class ComposeTest {
         assertTrue(services.path("app").path("image").asText().startsWith("eclipse-temurin:17"));
         assertTrue(services.path("prometheus").path("image").asText().startsWith("prom/prometheus:"));
         assertTrue(services.path("grafana").path("image").asText().startsWith("grafana/grafana:"));
-        assertTrue(texts(services.path("app").path("ports")).contains("9464:9464"));
-        assertTrue(texts(services.path("prometheus").path("ports")).contains("9090:9090"));
-        assertTrue(texts(services.path("grafana").path("ports")).contains("3000:3000"));
+        assertTrue(texts(services.path("app").path("ports")).contains("127.0.0.1:9464:9464"));
+        assertTrue(texts(services.path("prometheus").path("ports")).contains("127.0.0.1:9090:9090"));
+        assertTrue(texts(services.path("grafana").path("ports")).contains("127.0.0.1:3000:3000"));
+    }
+
+    @Test
+    void shouldPublishEveryPortOnTheLoopbackInterfaceOnly() {
+        int published = 0;
+        for (JsonNode service : services) {
+            for (String port : texts(service.path("ports"))) {
+                assertTrue(port.startsWith("127.0.0.1:"), "published beyond the host's loopback interface: " + port);
+                published++;
+            }
+        }
+        assertEquals(4, published, "Kafka's external listener, the app's HTTP server, Prometheus and Grafana");
+        assertTrue(texts(services.path("kafka").path("ports")).contains("127.0.0.1:9094:9094"));
     }
 
     @Test
