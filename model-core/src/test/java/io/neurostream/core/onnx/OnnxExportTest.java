@@ -16,9 +16,9 @@ import io.neurostream.core.spec.Presets;
 import io.neurostream.core.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -124,7 +124,7 @@ class OnnxExportTest {
         INDArray expected = net.predict(input).dup();
         INDArray actual = OrtRunner.run(OnnxExport.export(net), input, spec.input().isTokens());
         assertArrayEquals(expected.shape(), actual.shape(), spec.name());
-        double diff = Transforms.maxAbsDiff(expected, actual);
+        double diff = expected.castTo(DataType.DOUBLE).sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
         System.out.printf("onnx export %s: max |onnxruntime - neurostream| = %.3g over %d inputs%n", spec.name(), diff, SAMPLES);
         assertTrue(diff <= TOLERANCE, spec.name() + ": max difference " + diff);
         return diff;
@@ -156,11 +156,5 @@ class OnnxExportTest {
             Nd4j.exec(new org.nd4j.linalg.api.ops.impl.transforms.same.Floor(x, x));
         }
         return x;
-    }
-
-    private static final class Transforms {
-        static double maxAbsDiff(INDArray a, INDArray b) {
-            return a.castTo(DataType.DOUBLE).sub(b.castTo(DataType.DOUBLE)).amaxNumber().doubleValue();
-        }
     }
 }

@@ -38,9 +38,9 @@ class OnnxImportTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"xor", "mnist-mlp", "lenet5", "mnist-cnn"})
+    @ValueSource(strings = {"xor", "mnist-mlp", "lenet5", "mnist-cnn", "graph-zoo"})
     void shouldMapTheGraphOfMlpsAndCnnsOpByOpOntoTheSameLayers(String preset) {
-        Network net = Network.create(Presets.load(preset));
+        Network net = Network.create(preset.equals("graph-zoo") ? graphZoo() : Presets.load(preset));
         OnnxExportTest.perturb(net, 12);
         Model model = ProtoReader.model(OnnxExport.export(net));
         OnnxImport mapped = OnnxImport.fromGraph(model); // ignores the spec in the metadata
@@ -102,6 +102,22 @@ class OnnxImportTest {
     void shouldRejectBytesThatAreNotAnOnnxModel() {
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxImport.read(new byte[] {0x0a, 0x7f, 1}));
         assertTrue(e.getMessage().startsWith("not an ONNX model"), e.getMessage());
+    }
+
+    /** The layer types the op-by-op mapping knows, with strided "same" convolutions on odd sizes. */
+    static ModelSpec graphZoo() {
+        return ModelSpec.parse("""
+                {"name": "graph-zoo", "input": {"shape": [2, 9, 7]}, "layers": [
+                  {"type": "conv2d", "filters": 3, "kernel": 3, "stride": 2, "padding": "same", "activation": "leaky_relu", "alpha": 0.25},
+                  {"type": "batch_norm", "momentum": 0.5, "epsilon": 0.001},
+                  {"type": "max_pool2d", "window": 2, "stride": 1},
+                  {"type": "conv2d", "filters": 2, "kernel": 2, "padding": "same"},
+                  {"type": "activation", "activation": "tanh"},
+                  {"type": "flatten"},
+                  {"type": "dense", "units": 6, "activation": "sigmoid"},
+                  {"type": "batch_norm"},
+                  {"type": "dense", "units": 3, "activation": "softmax"}],
+                 "loss": "cross_entropy", "optimizer": {"type": "sgd", "learning_rate": 0.1}, "seed": 8}""");
     }
 
     /** Every layer type with parameters or statistics. */
