@@ -26,7 +26,7 @@ final class TrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--data", paramLabel = "DIR|SET",
-            description = "IDX directory (MNIST layout), a text file (for a token model such as char-lstm: 90% train, 10% held out)"
+            description = "IDX directory (MNIST layout), a text file (for a token model such as char-lstm: 90%% train, 10%% held out)"
                     + " or a synthetic set: linear, and, or, xor, circle. Default: bundled MNIST for 784-input models.")
     String data;
 
