@@ -31,7 +31,8 @@ class QuickStartXorTest {
     /** Step 4 of the README's quick start: the preset it copies, the count it produces, the accuracies it quotes. */
     private static QuickStart readme() throws IOException {
         String readme = Files.readString(OpsFiles.root().resolve("README.md"));
-        String step = readme.substring(readme.indexOf("## Quick start"), readme.indexOf("\n## ", readme.indexOf("## Quick start") + 1));
+        String step = readme.substring(readme.indexOf("## Quick start"), readme.indexOf("\n## ", readme.indexOf("## Quick start") + 1))
+                .replaceAll("\\s+", " ");
         Matcher preset = Pattern.compile("models show (\\S+) > my-xor\\.json").matcher(step);
         Matcher count = Pattern.compile("--model my-xor --synthetic xor --count (\\d+)").matcher(step);
         Matcher quoted = Pattern.compile("prequential accuracy (\\d+\\.\\d+)% over the last 1,000 samples and (\\d+\\.\\d+)% fading").matcher(step);
