@@ -36,14 +36,16 @@ import picocli.CommandLine.Spec;
                 + "{\"key\", \"partition\", \"offset\", \"timestamp\", \"value\"}; a value that does not decode gets \"error\" instead.",
                 "Reads committed records only (the app writes in transactions), with no consumer group: nothing is committed."},
         footer = {"",
-                "Keys: the model name on samples, models, predictions and metrics; a dead letter keeps the rejected",
-                "record's key (null when it had none). Bytes (pixels, a dead letter's key and value) are base64.",
+                "Keys: the model name on samples, models, predictions and metrics; a dead letter keeps the rejected "
+                        + "record's key (null when it had none). Bytes (pixels, a dead letter's key and value) are base64.",
                 "",
                 "Exit codes: 0 done, 1 Kafka failure, 2 bad flag or setting, 130 interrupted.",
                 "",
                 "Examples:",
-                "  neurostream consume predictions --bootstrap-servers 127.0.0.1:9092 --from-beginning --limit 3",
-                "  neurostream consume metrics --bootstrap-servers 127.0.0.1:9092 --model my-xor --follow"})
+                "  neurostream consume predictions --bootstrap-servers 127.0.0.1:9092 \\",
+                "      --from-beginning --limit 3",
+                "  neurostream consume metrics --bootstrap-servers 127.0.0.1:9092 \\",
+                "      --model my-xor --follow"})
 final class ConsumeCommand implements Callable<Integer> {
     static final String CLIENT_ID = "neurostream-consume";
     static final Duration POLL = Duration.ofMillis(200);
