@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.neurostream.app.ops.OpsFiles;
 import io.neurostream.app.produce.SyntheticSource;
 import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.Presets;
 import io.neurostream.schemas.TrainingMetrics;
 import java.io.IOException;
@@ -26,7 +27,7 @@ class QuickStartXorTest {
     @TempDir
     Path stateDir;
 
-    private record QuickStart(String preset, int count, double windowAccuracy, double fadingAccuracy) {}
+    private record QuickStart(String preset, int count, double windowAccuracy, double fadingAccuracy, int parameters) {}
 
     /** Step 4 of the README's quick start: the preset it copies, the count it produces, the accuracies it quotes. */
     private static QuickStart readme() throws IOException {
@@ -36,9 +37,11 @@ class QuickStartXorTest {
         Matcher preset = Pattern.compile("models show (\\S+) > my-xor\\.json").matcher(step);
         Matcher count = Pattern.compile("--model my-xor --synthetic xor --count (\\d+)").matcher(step);
         Matcher quoted = Pattern.compile("prequential accuracy (\\d+\\.\\d+)% over the last 1,000 samples and (\\d+\\.\\d+)% fading").matcher(step);
-        assertTrue(preset.find() && count.find() && quoted.find(), "the quick start's step 4 names the preset, the count and the accuracies");
+        Matcher parameters = Pattern.compile("OK: my-xor\\.json, model my-xor \\((\\d+) trainable parameters\\)").matcher(step);
+        assertTrue(preset.find() && count.find() && quoted.find() && parameters.find(),
+                "the quick start's step 4 names the preset, the count, the accuracies and the parameters");
         return new QuickStart(preset.group(1), Integer.parseInt(count.group(1)), Double.parseDouble(quoted.group(1)) / 100,
-                Double.parseDouble(quoted.group(2)) / 100);
+                Double.parseDouble(quoted.group(2)) / 100, Integer.parseInt(parameters.group(1)));
     }
 
     /** The last metrics record after streaming {@code count} noisy XOR points drawn with {@code seed} to a copy of the preset. */
@@ -64,6 +67,14 @@ class QuickStartXorTest {
         assertEquals(quickStart.count(), last.getSamplesTrained(), "every point trained, one per step");
         assertEquals(quickStart.windowAccuracy(), last.getPrequentialAccuracyWindow(), 0.005, "the README's window figure, produce's default seed 1");
         assertEquals(quickStart.fadingAccuracy(), last.getPrequentialAccuracyFading(), 0.005, "the README's fading figure, produce's default seed 1");
+    }
+
+    @Test
+    void shouldShowTheParameterCountOfThePresetItCopies() throws IOException {
+        QuickStart quickStart = readme();
+
+        assertEquals(quickStart.parameters(), Network.create(Presets.load(quickStart.preset())).params().trainableCount(),
+                "what `models validate` prints for the copy of " + quickStart.preset());
     }
 
     @Test
