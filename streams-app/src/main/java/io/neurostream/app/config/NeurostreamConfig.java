@@ -59,7 +59,10 @@ public final class NeurostreamConfig {
             StreamsConfig.APPLICATION_ID_CONFIG, "neurostream",
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
             StreamsConfig.STATE_DIR_CONFIG, "state",
-            "processing.exception.handler.global.enabled", "true");
+            "processing.exception.handler.global.enabled", "true",
+            // Kafka Streams builds a second StreamsConfig from the main consumer's settings (its partition assignor's), which
+            // warns on every start unless the setting reaches the consumer too
+            StreamsConfig.MAIN_CONSUMER_PREFIX + "processing.exception.handler.global.enabled", "true");
 
     private final Map<String, String> values;
 
