@@ -4,6 +4,7 @@ package io.neurostream.app.cli;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.runtime.ClientSettings;
 import io.neurostream.app.serde.DecodeResult;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.serde.RecordDecoder;
@@ -12,10 +13,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -81,7 +80,7 @@ final class ConsumeCommand implements Callable<Integer> {
         return ExitCodes.run(command, this::consume);
     }
 
-    private int consume() {
+    private int consume() throws InterruptedException {
         if (!TOPICS.contains(topic)) {
             throw new IllegalArgumentException("unknown topic \"" + topic + "\"; topics: " + String.join(", ", TOPICS));
         }
@@ -89,6 +88,7 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
         }
         NeurostreamConfig config = kafka.load();
+        kafka.probe(config, command);
         String name = config.string(NeurostreamConfig.TOPIC_PREFIX) + topic;
         RecordDecoder<? extends SpecificRecord> decoder = decoder(topic);
         boolean untilEnd = fromBeginning && !follow;
@@ -171,16 +171,10 @@ final class ConsumeCommand implements Callable<Integer> {
         };
     }
 
-    /** The config's consumer settings (bootstrap, security, ...), committed records only, no group. */
+    /** The config's consumer settings (bootstrap, security, consumer.-prefixed keys), committed records only, no group. */
     private static Map<String, Object> settings(NeurostreamConfig config) {
-        Set<String> known = ConsumerConfig.configNames();
-        Map<String, Object> settings = new HashMap<>();
-        config.streamsProperties().forEach((k, v) -> {
-            if (known.contains((String) k) && !k.equals(ConsumerConfig.GROUP_ID_CONFIG)) {
-                settings.put((String) k, v);
-            }
-        });
-        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
+        Map<String, Object> settings = ClientSettings.consumer(config, CLIENT_ID);
+        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         return settings;
