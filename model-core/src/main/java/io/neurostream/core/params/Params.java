@@ -69,11 +69,6 @@ public final class Params {
         return entries.stream().filter(e -> !e.isState()).mapToLong(e -> e.spec().length()).sum();
     }
 
-    /** Number of non-trained state values. */
-    public long stateCount() {
-        return entries.stream().filter(Entry::isState).mapToLong(e -> e.spec().length()).sum();
-    }
-
     /** Flat trainable values, [P] (one spare element when the network has none). */
     public INDArray values() {
         return values;

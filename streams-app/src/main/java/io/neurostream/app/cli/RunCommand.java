@@ -14,6 +14,9 @@ import picocli.CommandLine.Spec;
         description = {"Run the training topology against a Kafka cluster until stopped (Ctrl-C or SIGTERM shut it down cleanly).",
                 "Topics are created when absent. Settings: flags > --config file > defaults; see the README's configuration table."})
 final class RunCommand implements Callable<Integer> {
+    /** How long a signal waits for the app to close: its Kafka Streams close timeout (60 s) and some margin. */
+    static final long STOP_WAIT_SECONDS = 75;
+
     @Spec
     CommandSpec command;
 
@@ -25,13 +28,15 @@ final class RunCommand implements Callable<Integer> {
         NeurostreamConfig config = kafka.load();
         kafka.probe(config, command);
         NeurostreamApp app = NeurostreamApp.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "neurostream-shutdown"));
-        command.commandLine().getOut().printf("neurostream running against %s (application.id %s); Ctrl-C stops it%n",
-                config.streamsProperties().getProperty("bootstrap.servers"), config.streamsProperties().getProperty("application.id"));
-        command.commandLine().getOut().flush();
-        KafkaStreams.State end = app.stopped().join();
-        if (end == KafkaStreams.State.ERROR) {
-            throw new IllegalStateException("Kafka Streams stopped with an error (see the log above)");
+        try (StopOnSignal signal = new StopOnSignal("neurostream-shutdown", STOP_WAIT_SECONDS, app::close)) {
+            command.commandLine().getOut().printf("neurostream running against %s (application.id %s); Ctrl-C stops it%n",
+                    config.streamsProperties().getProperty("bootstrap.servers"), config.streamsProperties().getProperty("application.id"));
+            command.commandLine().getOut().flush();
+            KafkaStreams.State end = app.stopped().join();
+            if (end == KafkaStreams.State.ERROR && !signal.signalled()) {
+                app.close();
+                throw new IllegalStateException("Kafka Streams stopped with an error (see the log above)");
+            }
         }
         return 0;
     }
