@@ -9,7 +9,7 @@ import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keys are "MODEL/spec", "MODEL/head", "MODEL/manifest", "MODEL/snapshot/I", "MODEL/stats" and
+ * Keys are "MODEL/spec", "MODEL/rejected", "MODEL/head", "MODEL/manifest", "MODEL/snapshot/I", "MODEL/stats" and
  * "MODEL/journal/SLOT" (DESIGN.md §4). Model names cannot contain '/', so keys of different
  * models never collide; the model name is a prefix, not the whole key, which leaves room for
  * per-replica state later (§9). Everything is written in the task's Kafka transaction.
@@ -34,6 +34,20 @@ public final class ModelStore {
 
     public void deleteSpec(String model) {
         kv.delete(model + "/spec");
+    }
+
+    /** Why the last spec for a model that has none was rejected, or null: its samples are dead-lettered with this reason. */
+    public String rejected(String model) {
+        byte[] b = kv.get(model + "/rejected");
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    public void putRejected(String model, String reason) {
+        kv.put(model + "/rejected", reason.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void deleteRejected(String model) {
+        kv.delete(model + "/rejected");
     }
 
     public Head head(String model) {

@@ -36,6 +36,8 @@ public enum DeadLetterReason {
     TARGET_SIZE_MISMATCH,
     /** The key names no model known to this application. */
     UNKNOWN_MODEL,
-    /** A model spec on the models topic cannot be parsed or built. */
-    INVALID_MODEL_SPEC
+    /** A model spec on the models topic cannot be parsed or built, or is over the model limits. */
+    INVALID_MODEL_SPEC,
+    /** The key names a quarantined model: its spec was rejected or its state cannot be restored (the message says which). */
+    MODEL_UNAVAILABLE
 }

@@ -25,7 +25,10 @@ import io.neurostream.schemas.TrainingMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -45,12 +48,18 @@ import org.slf4j.LoggerFactory;
 final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
     static final Duration PUNCTUATE_EVERY = Duration.ofMillis(100);
+    private static final int MAX_LOGGED_UNKNOWN_NAMES = 100;
+    private static final String RECOVERY = "; write its spec again (neurostream models create) to start it afresh, or a tombstone to delete it";
 
     private final ProcessorSettings settings;
     private final NeurostreamMetrics metrics;
     private final RecordDecoder<Sample> sampleDecoder = NeurostreamSerdes.sample().decoder();
     private final RecordDecoder<ModelSpecRecord> specDecoder = NeurostreamSerdes.modelSpec().decoder();
     private final Map<String, ModelSlot> models = new HashMap<>();
+    /** Models that cannot be used, with the one-line reason their samples are dead-lettered with. */
+    private final Map<String, String> quarantined = new HashMap<>();
+    /** Unknown model names already logged (bounded: the names come from sample keys). */
+    private final Set<String> unknownNames = new HashSet<>();
     private final Output output = new Forwarding();
     private ProcessorContext<byte[], byte[]> context;
     private ModelStore store;
@@ -109,7 +118,17 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         Sample sample = ((DecodeResult.Decoded<Sample>) decoded).record();
         if (model == null) {
-            deadLetter(record, source, null, DeadLetterReason.UNKNOWN_MODEL, "sample " + sample.getId() + ": no model named " + modelName
+            String unavailable = quarantined.get(modelName);
+            if (unavailable != null) {
+                deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, "sample " + sample.getId() + ": " + unavailable);
+                return;
+            }
+            if (unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES && unknownNames.add(modelName)) {
+                LOG.warn("samples keyed {} are dead-lettered as UNKNOWN_MODEL: no model of that name{}", modelName,
+                        unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES ? " (logged once per name)"
+                                : " (logged once per name; this is the last name logged, see the dead-letters topic for more)");
+            }
+            deadLetter(record, source, null, modelName, DeadLetterReason.UNKNOWN_MODEL, "sample " + sample.getId() + ": no model named " + modelName
                     + " (create it on the " + settings.topics().models() + " topic" + (settings.presetsEnabled() ? " or use a preset: "
                     + String.join(", ", Presets.names()) : "") + ")");
             return;
@@ -156,28 +175,68 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         metrics.model(model.name).snapshot(snapshot.length, System.nanoTime() - start);
     }
 
-    /** The model of this name: in memory, restored from the store, new from a preset, or null if unknown. */
+    /**
+     * The model of this name: in memory, restored from the store, new from a preset; or null if
+     * unknown or quarantined (then {@link #quarantined} holds why). A model that cannot be
+     * restored is quarantined instead of failing the task: only errors of Kafka itself (the
+     * transaction, the changelog) go on up.
+     */
     private ModelSlot load(String name) {
         ModelSlot loaded = models.get(name);
-        if (loaded != null) {
+        if (loaded != null || quarantined.containsKey(name)) {
             return loaded;
         }
         String json = store.spec(name);
         if (json == null) {
+            String rejected = store.rejected(name);
+            if (rejected != null) {
+                quarantine(name, rejected);
+                return null;
+            }
             if (!settings.presetsEnabled() || !Presets.exists(name)) {
                 return null;
             }
             json = Presets.json(name);
             store.putSpec(name, json);
         }
-        ModelSlot model = restore(name, json);
+        ModelSlot model;
+        try {
+            model = restore(name, json);
+        } catch (KafkaException e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            quarantine(name, "model " + name + " cannot be restored: " + oneLine(e) + RECOVERY);
+            return null;
+        }
         models.put(name, model);
         return model;
+    }
+
+    /** Marks a model unavailable: its samples are dead-lettered as MODEL_UNAVAILABLE with this reason until a new spec or a tombstone. */
+    private void quarantine(String name, String reason) {
+        quarantined.put(name, reason);
+        metrics.model(name).quarantined(true);
+        LOG.warn("model {} quarantined: {}", name, reason);
+    }
+
+    private void endQuarantine(String name) {
+        if (quarantined.remove(name) != null) {
+            metrics.model(name).quarantined(false);
+            LOG.info("model {}: quarantine ended", name);
+        }
+        store.deleteRejected(name);
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
     }
 
     private ModelSlot restore(String name, String json) {
         long start = System.nanoTime();
         ModelSpec spec = ModelSpec.parse(json);
+        settings.limits().check(spec);
         Head head = store.head(name);
         int slots = settings.journalSlots(spec.batchSize());
         if (head == null) {
@@ -255,20 +314,28 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         String json = ((DecodeResult.Decoded<ModelSpecRecord>) decoded).record().getSpecJson();
-        ModelSpec spec;
+        String problem;
         try {
-            spec = ModelSpec.parse(json);
+            ModelSpec spec = ModelSpec.parse(json);
+            settings.limits().check(spec);
+            problem = spec.name().equals(name) ? null : "model spec keyed " + name + " names model " + spec.name();
         } catch (SpecException e) {
-            deadLetter(record, source, null, DeadLetterReason.INVALID_MODEL_SPEC, "model spec " + name + ": " + e.getMessage());
-            return;
-        }
-        if (!spec.name().equals(name)) {
-            deadLetter(record, source, null, DeadLetterReason.INVALID_MODEL_SPEC, "model spec keyed " + name + " names model " + spec.name());
-            return;
+            problem = "model spec " + name + ": " + e.getMessage();
         }
         String previous = store.spec(name);
-        if (json.equals(previous)) {
+        if (problem != null) {
+            deadLetter(record, source, null, name, DeadLetterReason.INVALID_MODEL_SPEC, problem);
+            if (previous == null && !(settings.presetsEnabled() && Presets.exists(name))) {
+                String reason = "model " + name + " is unavailable: its spec at " + source.topic() + " offset " + source.offset() + " was rejected ("
+                        + problem + "); write a corrected spec or a tombstone";
+                store.putRejected(name, reason);
+                quarantined.remove(name);
+                quarantine(name, reason);
+            }
             return;
+        }
+        if (json.equals(previous) && load(name) != null) {
+            return; // unchanged; the same spec again for a quarantined model starts it afresh
         }
         replace(name, json);
         if (previous == null) {
@@ -284,7 +351,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * are discarded and the next sample starts the new model from its spec.
      */
     private void replace(String name, String json) {
-        ModelSlot old = load(name);
+        ModelSlot old = quarantined.containsKey(name) ? null : load(name);
+        endQuarantine(name);
         if (old != null) {
             old.runtime.trainPending(output);
             models.remove(name);
@@ -303,14 +371,24 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, ModelSlot model, DeadLetterReason reason, String message) {
         String modelName = model == null ? null : model.name;
-        byte[] value = DeadLetters.encode(source, reason, message, modelName, record.key(), record.value(), record.timestamp());
-        context.forward(new Record<>(record.key(), value, record.timestamp()), NeurostreamTopology.DEAD_LETTERS_SINK);
-        metrics.model(modelName).deadLettered(reason.name());
+        deadLetter(record, source, modelName, modelName, reason, message);
         if (model != null) {
             model.runtime.countDeadLetter();
             store.putHead(model.name, model.head());
         }
     }
+
+    /**
+     * @param meterModel the model whose meters count it (null: "unknown"); a name from a spec or preset, never a raw key, so tags stay bounded
+     * @param named      the model the record names, kept in the dead letter's model field
+     */
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String meterModel, String named, DeadLetterReason reason,
+                            String message) {
+        byte[] value = DeadLetters.encode(source, reason, message, named, record.key(), record.value(), record.timestamp());
+        context.forward(new Record<>(record.key(), value, record.timestamp()), NeurostreamTopology.DEAD_LETTERS_SINK);
+        metrics.model(meterModel).deadLettered(reason.name());
+    }
+
 
     /** Sends predictions and metrics to their sinks, keyed by model name. */
     private final class Forwarding implements Output {

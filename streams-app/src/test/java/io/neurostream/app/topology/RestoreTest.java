@@ -6,20 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurostream.app.config.NeurostreamConfig;
-import io.neurostream.app.metrics.NeurostreamMetrics;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.core.rng.Rng;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 class RestoreTest {
@@ -30,47 +24,33 @@ class RestoreTest {
 
     /** One processor on a store, driven record by record as a task would. */
     private static final class Task {
-        final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        final ProcessorTask task;
         final TrainingProcessor processor;
-        long offset;
 
         Task(KeyValueStore<String, byte[]> store, long firstOffset) {
             this(store, firstOffset, SETTINGS);
         }
 
         Task(KeyValueStore<String, byte[]> store, long firstOffset, Map<String, String> settings) {
-            this.offset = firstOffset;
-            if (!store.isOpen()) {
-                store.init(context.getStateStoreContext(), store);
-            }
-            context.addStateStore(store);
-            NeurostreamConfig config = NeurostreamConfig.load(null, settings);
-            processor = new TrainingProcessor(ProcessorSettings.from(config), new NeurostreamMetrics(new SimpleMeterRegistry()));
-            processor.init(context);
+            task = new ProcessorTask(store, firstOffset, settings);
+            processor = task.processor;
         }
 
         void send(byte[] value) {
-            context.setCurrentSystemTimeMs(offset);
-            context.setRecordMetadata("samples", 0, offset++);
-            processor.process(new Record<>(MODEL.getBytes(StandardCharsets.UTF_8), value, offset));
+            task.send(MODEL, value);
         }
 
-        /** Runs the wall-clock punctuator, as Kafka Streams does between records. */
         void punctuate() {
-            context.scheduledPunctuators().get(0).getPunctuator().punctuate(offset);
+            task.punctuate();
         }
 
         List<Record<byte[], byte[]>> outputs() {
-            List<Record<byte[], byte[]>> out = new ArrayList<>();
-            context.forwarded().forEach(f -> out.add(new Record<>(f.record().key(), f.record().value(), f.record().timestamp())));
-            context.resetForwards();
-            return out;
+            return task.outputs();
         }
     }
 
     private static KeyValueStore<String, byte[]> newStore() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ModelStore.NAME), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
+        return ProcessorTask.newStore();
     }
 
     /** Labelled MNIST-shaped samples with random pixels; every 7th gets a flush punctuation after it. */
