@@ -42,8 +42,9 @@ public final class NeurostreamConfig {
             "Fading factor alpha of the prequential loss and accuracy (Gama et al. 2013).");
     public static final ConfigKey WINDOW_SIZE = new ConfigKey("neurostream.prequential.window.size", "1000",
             "Samples in the sliding window of the windowed prequential loss and accuracy.");
-    public static final ConfigKey RECORD_MAX_BYTES = new ConfigKey("neurostream.record.max.bytes", "1048576",
-            "Input records larger than this are dead-lettered as RECORD_TOO_LARGE.");
+    public static final ConfigKey RECORD_MAX_BYTES = new ConfigKey("neurostream.record.max.bytes", "900000",
+            "Input values larger than this are dead-lettered as RECORD_TOO_LARGE (and a dead letter keeps at most this much of a value); "
+                    + "with room for a dead letter's other fields it must stay below the producer's max.request.size.");
     public static final ConfigKey MODEL_MAX_PARAMETERS = new ConfigKey("neurostream.model.max.parameters", "10000000",
             "A model spec with more parameter values than this is rejected (INVALID_MODEL_SPEC) before anything is allocated.");
     public static final ConfigKey MODEL_MAX_ACTIVATION_BYTES = new ConfigKey("neurostream.model.max.activation.bytes", "268435456",

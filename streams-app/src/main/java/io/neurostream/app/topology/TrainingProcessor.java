@@ -49,6 +49,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
     static final Duration PUNCTUATE_EVERY = Duration.ofMillis(100);
     private static final int MAX_LOGGED_UNKNOWN_NAMES = 100;
+    static final int MAX_ID_CHARS = 1024;
     private static final String RECOVERY = "; write its spec again (neurostream models create) to start it afresh, or a tombstone to delete it";
 
     private final ProcessorSettings settings;
@@ -100,6 +101,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             deadLetter(record, source, null, DeadLetterReason.MISSING_KEY, "record at offset " + source.offset() + " has no key; the key names the model");
             return;
         }
+        if (key.length > DeadLetters.MAX_KEY_BYTES) {
+            deadLetter(record, source, null, DeadLetterReason.KEY_TOO_LONG, "record at offset " + source.offset() + " has a key of " + key.length
+                    + " bytes, more than " + DeadLetters.MAX_KEY_BYTES + "; the key names the model");
+            return;
+        }
         String modelName = new String(key, StandardCharsets.UTF_8);
         ModelSlot model = load(modelName);
         if (value == null || value.length == 0) {
@@ -117,6 +123,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         Sample sample = ((DecodeResult.Decoded<Sample>) decoded).record();
+        if (sample.getId().length() > MAX_ID_CHARS) {
+            deadLetter(record, source, model, DeadLetterReason.ID_TOO_LONG, "record at offset " + source.offset() + ": the sample id has "
+                    + sample.getId().length() + " characters, more than " + MAX_ID_CHARS + " (predictions carry it)");
+            return;
+        }
         if (model == null) {
             String unavailable = quarantined.get(modelName);
             if (unavailable != null) {
@@ -303,9 +314,19 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             deadLetter(record, source, null, DeadLetterReason.MISSING_KEY, "model spec at offset " + source.offset() + " has no key; the key names the model");
             return;
         }
+        if (record.key().length > DeadLetters.MAX_KEY_BYTES) {
+            deadLetter(record, source, null, DeadLetterReason.KEY_TOO_LONG, "model spec at offset " + source.offset() + " has a key of "
+                    + record.key().length + " bytes, more than " + DeadLetters.MAX_KEY_BYTES + "; the key names the model");
+            return;
+        }
         if (record.value() == null) {
             replace(name, null);
             LOG.info("model {}: deleted (tombstone on {})", name, source.topic());
+            return;
+        }
+        if (record.value().length > settings.recordMaxBytes()) {
+            deadLetter(record, source, null, name, DeadLetterReason.RECORD_TOO_LARGE, "model spec " + name + " at offset " + source.offset()
+                    + " has " + record.value().length + " bytes, more than " + settings.recordMaxBytes());
             return;
         }
         DecodeResult<ModelSpecRecord> decoded = specDecoder.decode(record.value());
@@ -384,8 +405,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      */
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String meterModel, String named, DeadLetterReason reason,
                             String message) {
-        byte[] value = DeadLetters.encode(source, reason, message, named, record.key(), record.value(), record.timestamp());
-        context.forward(new Record<>(record.key(), value, record.timestamp()), NeurostreamTopology.DEAD_LETTERS_SINK);
+        byte[] value = DeadLetters.encode(source, reason, message, named, record.key(), record.value(), record.timestamp(), settings.recordMaxBytes());
+        context.forward(new Record<>(DeadLetters.key(record.key()), value, record.timestamp()), NeurostreamTopology.DEAD_LETTERS_SINK);
         metrics.model(meterModel).deadLettered(reason.name());
     }
 
