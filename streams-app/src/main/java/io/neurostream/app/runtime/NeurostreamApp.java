@@ -69,6 +69,7 @@ public final class NeurostreamApp implements AutoCloseable {
         NeurostreamMetrics metrics = new NeurostreamMetrics(registry);
         Topology topology = NeurostreamTopology.build(config, metrics);
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(System::currentTimeMillis));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();

@@ -11,7 +11,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 /**
  * A dead letter keeps the original key and value unchanged up to their bounds (a key of
  * {@value #MAX_KEY_BYTES} bytes, a value of {@code neurostream.record.max.bytes}); longer ones are
- * cut and the message says so. The message is cut at {@value #MAX_MESSAGE_CHARS} characters. So a
+ * cut and the message says so. The message is cut at {@value #MAX_MESSAGE_CHARS} characters, with its
+ * control characters escaped so that it is one line. So a
  * dead letter is never larger than {@link #maxBytes(int)}, which start-up checks against the producer's
  * {@code max.request.size}.
  */
@@ -26,6 +27,26 @@ final class DeadLetters {
     /** The largest dead letter (with its record key and headers) for values cut at maxValueBytes. */
     static long maxBytes(int maxValueBytes) {
         return (long) maxValueBytes + OVERHEAD_BYTES;
+    }
+
+    /**
+     * The text with control characters (line breaks included) written as \\uXXXX: keys and ids
+     * come from producers, and a message or log line stays one line whatever they hold.
+     */
+    static String printable(String text) {
+        StringBuilder out = null;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                if (out == null) {
+                    out = new StringBuilder(text.length() + 16).append(text, 0, i);
+                }
+                out.append(String.format("\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? text : out.toString();
     }
 
     /** The output record's key: the input's, cut to {@value #MAX_KEY_BYTES} bytes. */
@@ -47,7 +68,7 @@ final class DeadLetters {
         if (value != null && value.length > maxValueBytes) {
             cut += "; value cut to its first " + maxValueBytes + " of " + value.length + " bytes";
         }
-        String text = message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message;
+        String text = printable(message.length() > MAX_MESSAGE_CHARS ? message.substring(0, MAX_MESSAGE_CHARS) + "..." : message);
         return DeadLetter.newBuilder()
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())

@@ -135,7 +135,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
                 return;
             }
             if (unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES && unknownNames.add(modelName)) {
-                LOG.warn("samples keyed {} are dead-lettered as UNKNOWN_MODEL: no model of that name{}", modelName,
+                LOG.warn("samples keyed \"{}\" are dead-lettered as UNKNOWN_MODEL: no model of that name{}", DeadLetters.printable(modelName),
                         unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES ? " (logged once per name)"
                                 : " (logged once per name; this is the last name logged, see the dead-letters topic for more)");
             }
@@ -224,7 +224,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /** Marks a model unavailable: its samples are dead-lettered as MODEL_UNAVAILABLE with this reason until a new spec or a tombstone. */
-    private void quarantine(String name, String reason) {
+    private void quarantine(String name, String problem) {
+        String reason = DeadLetters.printable(problem);
         quarantined.put(name, reason);
         metrics.model(name).quarantined(true);
         LOG.warn("model {} quarantined: {}", name, reason);
