@@ -9,7 +9,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * @param limits                  the largest model accepted, checked before a spec is stored or built
- * @param snapshotIntervalBatches batches between snapshots (K); the journal holds at most K batches of samples and as many flushes
+ * @param snapshotIntervalBatches batches between snapshots (K); the journal holds at most 2K batches of samples and as many flushes
  */
 record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotIntervalBatches, int recordMaxBytes, ModelLimits limits,
                          RuntimeSettings runtime) {
@@ -40,8 +40,11 @@ record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotInte
                 c.intValue(NeurostreamConfig.SNAPSHOT_INTERVAL), c.intValue(NeurostreamConfig.RECORD_MAX_BYTES), c.modelLimits(), runtime);
     }
 
-    /** Journal ring size for a batch size: room for K batches of samples plus one flush per sample. */
+    /**
+     * Journal ring size for a batch size: room for two snapshot intervals (the journal since the
+     * older of the two snapshot generations kept) of K batches of samples plus one flush per sample.
+     */
     int journalSlots(int batchSize) {
-        return Math.toIntExact(2L * snapshotIntervalBatches * batchSize);
+        return Math.toIntExact(4L * snapshotIntervalBatches * batchSize);
     }
 }

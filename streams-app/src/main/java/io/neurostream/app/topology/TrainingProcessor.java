@@ -178,9 +178,14 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         long start = System.nanoTime();
         byte[] snapshot = SnapshotCodec.encode(model.runtime.network());
-        store.putSnapshot(model.name, snapshot, model.runtime.stats().encode());
+        int generation = 1 - model.generation; // the newest becomes the one before it
+        int slots = settings.journalSlots(model.runtime.network().spec().batchSize());
+        store.putSnapshot(model.name, generation, snapshot, model.runtime.stats().encode());
+        // a resized ring no longer holds the entries since the older generation at their places
+        model.previousSnapshotSeq = model.journalSlots == slots ? model.snapshotSeq : Head.NONE;
         model.snapshotSeq = model.nextSeq;
-        model.journalSlots = settings.journalSlots(model.runtime.network().spec().batchSize());
+        model.generation = generation;
+        model.journalSlots = slots;
         model.runtime.snapshotTaken();
         store.putHead(model.name, model.head());
         metrics.model(model.name).snapshot(snapshot.length, System.nanoTime() - start);
@@ -245,6 +250,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         return end < 0 ? message : message.substring(0, end);
     }
 
+    /**
+     * Restores a model from its newest snapshot generation and the journal since; when that does not
+     * restore (a corrupt chunk), from the generation before it and the journal since that one,
+     * which gives the same model bit for bit. Throws when neither does.
+     */
     private ModelSlot restore(String name, String json) {
         long start = System.nanoTime();
         ModelSpec spec = ModelSpec.parse(json);
@@ -255,28 +265,53 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             head = Head.fresh(slots);
             store.putHead(name, head); // the ring size its first journal entries are written with
         }
-        byte[] snapshot = store.snapshot(name);
+        ModelSlot model;
+        try {
+            model = restoreGeneration(spec, head, head.generation(), head.snapshotSeq());
+        } catch (KafkaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (head.previousSnapshotSeq() == Head.NONE) {
+                throw e;
+            }
+            int older = 1 - head.generation();
+            LOG.warn("model {}: the newest snapshot does not restore ({}); restoring from the one before it and the journal since", name, oneLine(e));
+            model = restoreGeneration(spec, head, older, head.previousSnapshotSeq());
+            model.generation = older; // the next snapshot overwrites the unreadable one
+            model.previousSnapshotSeq = Head.NONE;
+            store.putHead(name, model.head());
+        }
+        if (model.nextSeq == model.snapshotSeq && model.journalSlots != slots) {
+            model.journalSlots = slots; // the ring can change size (a new snapshot interval) while it is empty
+            model.previousSnapshotSeq = Head.NONE;
+            store.putHead(name, model.head());
+        }
+        long nanos = System.nanoTime() - start;
+        Network net = model.runtime.network();
+        metrics.model(name).restored(nanos, net.counters().steps());
+        if (model.nextSeq > 0) {
+            LOG.info("model {}: restored at step {} from snapshot generation {} and {} journal entries in {} ms", name, net.counters().steps(),
+                    model.generation, model.nextSeq - model.snapshotSeq, nanos / 1_000_000);
+        }
+        return model;
+    }
+
+    /** The model from one snapshot generation (or the spec, when that generation has no snapshot) and the journal from fromSeq on. */
+    private ModelSlot restoreGeneration(ModelSpec spec, Head head, int generation, long fromSeq) {
+        String name = spec.name();
+        byte[] snapshot = store.snapshot(name, generation);
         Network net = snapshot == null ? Network.create(spec) : SnapshotCodec.decode(snapshot);
-        if (!net.spec().json().equals(json)) {
+        if (!net.spec().json().equals(spec.json())) {
             throw new IllegalStateException("model " + name + ": the stored snapshot was made from another spec than the stored one");
         }
-        byte[] savedStats = store.stats(name);
+        byte[] savedStats = store.stats(name, generation);
         PrequentialStats stats = savedStats == null
                 ? new PrequentialStats(settings.runtime().fadingFactor(), settings.runtime().window())
                 : PrequentialStats.decode(savedStats, settings.runtime().fadingFactor(), settings.runtime().window());
         ModelRuntime runtime = new ModelRuntime(net, stats, head.predicted(), head.deadLettered(), settings.runtime(), metrics.model(name));
-        ModelSlot model = new ModelSlot(name, json, runtime, head);
+        ModelSlot model = new ModelSlot(name, spec.json(), runtime, head);
+        model.snapshotSeq = fromSeq;
         replayJournal(model, head.nextSeq());
-        if (model.nextSeq == model.snapshotSeq && model.journalSlots != slots) {
-            model.journalSlots = slots; // the ring can change size (a new snapshot interval) while it is empty
-            store.putHead(name, model.head());
-        }
-        long nanos = System.nanoTime() - start;
-        metrics.model(name).restored(nanos, net.counters().steps());
-        if (model.nextSeq > 0) {
-            LOG.info("model {}: restored at step {} from {} and {} journal entries in {} ms", name, net.counters().steps(),
-                    snapshot == null ? "its spec" : "a " + snapshot.length + "-byte snapshot", model.nextSeq - model.snapshotSeq, nanos / 1_000_000);
-        }
         return model;
     }
 
@@ -387,7 +422,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             store.putSpec(name, json);
         }
         if (previous != null) {
-            store.putHead(name, new Head(previous.nextSeq(), previous.nextSeq(), previous.journalSlots(), previous.predicted(), previous.deadLettered()));
+            store.putHead(name, new Head(previous.nextSeq(), previous.nextSeq(), previous.journalSlots(), previous.predicted(), previous.deadLettered(),
+                    Head.NONE, 0));
         }
     }
 
