@@ -49,6 +49,8 @@ public final class NeurostreamConfig {
             "A model spec with more parameter values than this is rejected (INVALID_MODEL_SPEC) before anything is allocated.");
     public static final ConfigKey MODEL_MAX_ACTIVATION_BYTES = new ConfigKey("neurostream.model.max.activation.bytes", "268435456",
             "A model spec whose mini-batch needs more bytes of activations and their gradients than this is rejected.");
+    public static final ConfigKey MODELS_MAX_LOADED = new ConfigKey("neurostream.models.max.loaded", "64",
+            "Models kept in memory per task; the least recently used beyond this is evicted and restored from the store on its next sample.");
     public static final ConfigKey ND4J_THREADS = new ConfigKey("neurostream.nd4j.threads", "1",
             "OpenMP and BLAS threads of ND4J per JVM; 1 suits one stream thread per core.");
     public static final ConfigKey HTTP_HOST = new ConfigKey("neurostream.http.host", "127.0.0.1",
@@ -58,7 +60,7 @@ public final class NeurostreamConfig {
 
     public static final List<ConfigKey> KEYS = List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, PRESETS_ENABLED,
             SNAPSHOT_INTERVAL, PREDICTION_MAX_DELAY, TOP_K, METRICS_INTERVAL, FADING_FACTOR, WINDOW_SIZE, RECORD_MAX_BYTES,
-            MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
+            MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
 
     /** Kafka Streams settings neurostream changes from Kafka's defaults (a file or flag may override them). */
     static final Map<String, String> STREAMS_DEFAULTS = Map.of(
@@ -112,6 +114,7 @@ public final class NeurostreamConfig {
         positive(RECORD_MAX_BYTES);
         positive(MODEL_MAX_PARAMETERS);
         positive(MODEL_MAX_ACTIVATION_BYTES);
+        positive(MODELS_MAX_LOADED);
         positive(ND4J_THREADS);
         longValue(PREDICTION_MAX_DELAY);
         intValue(HTTP_PORT);

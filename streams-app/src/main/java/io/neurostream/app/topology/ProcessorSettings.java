@@ -9,10 +9,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * @param limits                  the largest model accepted, checked before a spec is stored or built
+ * @param maxLoadedModels         models kept in memory per task (least recently used evicted beyond)
  * @param snapshotIntervalBatches batches between snapshots (K); the journal holds at most 2K batches of samples and as many flushes
  */
 record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotIntervalBatches, int recordMaxBytes, ModelLimits limits,
-                         RuntimeSettings runtime) {
+                         int maxLoadedModels, RuntimeSettings runtime) {
     /** The producer's default max.request.size (1 MiB). */
     static final int DEFAULT_MAX_REQUEST_SIZE = 1 << 20;
 
@@ -37,7 +38,8 @@ record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotInte
                 c.doubleValue(NeurostreamConfig.FADING_FACTOR), c.intValue(NeurostreamConfig.WINDOW_SIZE),
                 c.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY));
         return new ProcessorSettings(new Topics(c.string(NeurostreamConfig.TOPIC_PREFIX)), c.booleanValue(NeurostreamConfig.PRESETS_ENABLED),
-                c.intValue(NeurostreamConfig.SNAPSHOT_INTERVAL), c.intValue(NeurostreamConfig.RECORD_MAX_BYTES), c.modelLimits(), runtime);
+                c.intValue(NeurostreamConfig.SNAPSHOT_INTERVAL), c.intValue(NeurostreamConfig.RECORD_MAX_BYTES), c.modelLimits(),
+                c.intValue(NeurostreamConfig.MODELS_MAX_LOADED), runtime);
     }
 
     /**

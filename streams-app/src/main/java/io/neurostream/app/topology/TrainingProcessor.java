@@ -26,6 +26,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.KafkaException;
@@ -56,7 +58,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private final NeurostreamMetrics metrics;
     private final RecordDecoder<Sample> sampleDecoder = NeurostreamSerdes.sample().decoder();
     private final RecordDecoder<ModelSpecRecord> specDecoder = NeurostreamSerdes.modelSpec().decoder();
-    private final Map<String, ModelSlot> models = new HashMap<>();
+    /** The models in memory, least recently used first (at most settings.maxLoadedModels()). */
+    private final Map<String, ModelSlot> models = new LinkedHashMap<>(16, 0.75f, true);
     /** Models that cannot be used, with the one-line reason their samples are dead-lettered with. */
     private final Map<String, String> quarantined = new HashMap<>();
     /** Unknown model names already logged (bounded: the names come from sample keys). */
@@ -70,12 +73,36 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         this.metrics = metrics;
     }
 
+    /**
+     * Also called again on the same processor after {@link #close()}, when Kafka Streams
+     * re-initialises a task (after an aborted transaction the store is rolled back to the last
+     * commit): nothing in memory is kept, so every model is restored from the store and never runs
+     * ahead of what was committed.
+     */
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
+        forget();
         this.context = context;
         KeyValueStore<String, byte[]> kv = context.getStateStore(ModelStore.NAME);
         this.store = new ModelStore(kv);
         context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::flushDuePredictions);
+    }
+
+    /** Releases the models, the quarantine marks and the store (they are restored from the store on the next init). */
+    @Override
+    public void close() {
+        forget();
+        store = null;
+        context = null;
+    }
+
+    private void forget() {
+        models.clear();
+        for (String name : quarantined.keySet()) {
+            metrics.model(name).quarantined(false);
+        }
+        quarantined.clear();
+        unknownNames.clear();
     }
 
     /** The current model as snapshot bytes, or null if it is not loaded (for tests and tools). */
@@ -225,7 +252,27 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return null;
         }
         models.put(name, model);
+        evictBeyondBudget();
         return model;
+    }
+
+    /**
+     * Keeps at most {@code neurostream.models.max.loaded} models in memory: the least recently used
+     * go (the most recent stays). Nothing is lost: its pending predictions are flushed first (and
+     * the flush journaled), and the store's snapshot and journal restore it bit for bit on its next
+     * sample, as after a restart.
+     */
+    private void evictBeyondBudget() {
+        for (Iterator<ModelSlot> it = models.values().iterator(); models.size() > settings.maxLoadedModels() && it.hasNext(); ) {
+            ModelSlot model = it.next();
+            if (model.runtime.hasUnemitted()) {
+                model.runtime.flush(output);
+                store.putJournal(model.name, model.journalSlots, JournalEntry.flush(model.nextSeq++, context.currentSystemTimeMs()));
+            }
+            store.putHead(model.name, model.head());
+            it.remove();
+            LOG.debug("model {}: evicted from memory ({} models loaded at most)", model.name, settings.maxLoadedModels());
+        }
     }
 
     /** Marks a model unavailable: its samples are dead-lettered as MODEL_UNAVAILABLE with this reason until a new spec or a tombstone. */

@@ -36,6 +36,28 @@ final class ProcessorTask {
         processor.init(context);
     }
 
+    /** What a task does after an aborted transaction: close the processor, roll the store back to the last commit, init again. */
+    void abortAndReinit(KeyValueStore<String, byte[]> store, Map<String, byte[]> committed) {
+        processor.close();
+        List<String> keys = new ArrayList<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(kv -> keys.add(kv.key));
+        }
+        keys.forEach(store::delete);
+        committed.forEach(store::put);
+        context.resetForwards();
+        processor.init(context);
+    }
+
+    /** The store's contents, as a commit leaves them. */
+    static Map<String, byte[]> commit(KeyValueStore<String, byte[]> store) {
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        try (var all = store.all()) {
+            all.forEachRemaining(kv -> out.put(kv.key, kv.value));
+        }
+        return out;
+    }
+
     static KeyValueStore<String, byte[]> newStore() {
         return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ModelStore.NAME), Serdes.String(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
