@@ -44,6 +44,11 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         layers = List.copyOf(layers);
     }
 
+    /** Whether a name is a valid model name: 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     /** Parses and validates a spec; every problem is a {@link SpecException} naming its field. */
     public static ModelSpec parse(String json) {
         JsonNode root;

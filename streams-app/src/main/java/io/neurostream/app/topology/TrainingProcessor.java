@@ -429,7 +429,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         String previous = store.spec(name);
         if (problem != null) {
             deadLetter(record, source, null, name, DeadLetterReason.INVALID_MODEL_SPEC, problem);
-            if (previous == null && !(settings.presetsEnabled() && Presets.exists(name))) {
+            // only a valid name is marked (it becomes a metric tag); samples for any other key are unknown models
+            if (previous == null && ModelSpec.isValidName(name) && !(settings.presetsEnabled() && Presets.exists(name))) {
                 String reason = "model " + name + " is unavailable: its spec at " + source.topic() + " offset " + source.offset() + " was rejected ("
                         + problem + "); write a corrected spec or a tombstone";
                 store.putRejected(name, reason);
