@@ -69,6 +69,11 @@ public final class Params {
         return entries.stream().filter(e -> !e.isState()).mapToLong(e -> e.spec().length()).sum();
     }
 
+    /** Number of non-trained state values (e.g. batch norm's running statistics). */
+    public long stateCount() {
+        return entries.stream().filter(Entry::isState).mapToLong(e -> e.spec().length()).sum();
+    }
+
     /** Flat trainable values, [P] (one spare element when the network has none). */
     public INDArray values() {
         return values;

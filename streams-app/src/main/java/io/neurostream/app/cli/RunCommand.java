@@ -3,6 +3,7 @@ package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.runtime.NeurostreamApp;
+import io.neurostream.app.topology.NeurostreamTopology;
 import org.apache.kafka.streams.KafkaStreams;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,6 +27,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         NeurostreamConfig config = kafka.load();
+        NeurostreamTopology.checkSettings(config); // a setting the app cannot honour is refused before any connection
         kafka.probe(config, command);
         NeurostreamApp app = NeurostreamApp.start(config);
         try (StopOnSignal signal = new StopOnSignal("neurostream-shutdown", STOP_WAIT_SECONDS, app::close)) {
