@@ -13,8 +13,10 @@ import java.util.List;
  *   m_T = alpha m_{T-1} + (x_T - mean_T - delta)       (an increase; a decrease uses + delta and a maximum)
  * </pre>
  * and fires when m_T - min_{t<=T} m_t exceeds {@code threshold} (lambda), once {@code min_instances} values have
- * been seen; then it starts afresh. The last step where m_t reached its minimum estimates the change point: the values up to
- * it give {@link DriftStatistic#meanBefore()}, the values after it {@link DriftStatistic#meanAfter()}.
+ * been seen; then it starts afresh. The change point is estimated, for the report only, by the unfaded one-sided CUSUM
+ * g_T = max(0, g_{T-1} + x_T - mean_T - delta) (Page 1954): its last zero before the detection. The values up to it give
+ * {@link DriftStatistic#meanBefore()}, those after it {@link DriftStatistic#meanAfter()}. With alpha = 1 that is the
+ * last step where m_t reached its minimum; with fading it stays close to the change (m_t's minimum may lie far back).
  * <p>
  * Defaults are River's (river.drift.PageHinkley, 0.21): min_instances 30, delta 0.005, threshold 50,
  * alpha 1 - 0.0001. One default differs: River watches both directions ({@code mode="both"}); here the default is
@@ -76,12 +78,14 @@ public final class PageHinkley implements DriftDetector {
     private double sum;
     private double sumIncrease;     // m_T for an increase
     private double minIncrease;     // its minimum so far
-    private long nAtMinIncrease;    // n and sum when it was reached: the estimated change point
-    private double sumAtMinIncrease;
     private double sumDecrease;     // the same for a decrease, with a maximum
     private double maxDecrease;
-    private long nAtMaxDecrease;
-    private double sumAtMaxDecrease;
+    private double cusumIncrease;   // g_T for an increase, for the change point
+    private long nAtIncreaseStart;  // n and sum at its last zero: the estimated change point
+    private double sumAtIncreaseStart;
+    private double cusumDecrease;   // the same for a decrease
+    private long nAtDecreaseStart;
+    private double sumAtDecreaseStart;
 
     private long updates;
     private long detections;
@@ -138,15 +142,17 @@ public final class PageHinkley implements DriftDetector {
         double deviation = x - mean;
         sumIncrease = alpha * sumIncrease + deviation - delta;
         sumDecrease = alpha * sumDecrease + deviation + delta;
-        if (sumIncrease <= minIncrease) {
-            minIncrease = sumIncrease;
-            nAtMinIncrease = n;
-            sumAtMinIncrease = sum;
+        minIncrease = Math.min(minIncrease, sumIncrease);
+        maxDecrease = Math.max(maxDecrease, sumDecrease);
+        cusumIncrease = Math.max(0.0, cusumIncrease + deviation - delta);
+        if (cusumIncrease == 0.0) {
+            nAtIncreaseStart = n;
+            sumAtIncreaseStart = sum;
         }
-        if (sumDecrease >= maxDecrease) {
-            maxDecrease = sumDecrease;
-            nAtMaxDecrease = n;
-            sumAtMaxDecrease = sum;
+        cusumDecrease = Math.max(0.0, cusumDecrease - deviation - delta);
+        if (cusumDecrease == 0.0) {
+            nAtDecreaseStart = n;
+            sumAtDecreaseStart = sum;
         }
         if (n < minInstances) {
             return false;
@@ -156,10 +162,13 @@ public final class PageHinkley implements DriftDetector {
         if (!(up > threshold || down > threshold)) {
             return false;
         }
-        // The statistic is > 0, so the extremum was reached before this value: both sides are non-empty.
         boolean increase = up >= down;
-        long nBefore = increase ? nAtMinIncrease : nAtMaxDecrease;
-        double sumBefore = increase ? sumAtMinIncrease : sumAtMaxDecrease;
+        long nBefore = increase ? nAtIncreaseStart : nAtDecreaseStart; // >= 1: g_1 = max(0, -delta) = 0
+        double sumBefore = increase ? sumAtIncreaseStart : sumAtDecreaseStart;
+        if (nBefore == n) { // the CUSUM is at zero now: place the change at this value
+            nBefore = n - 1;
+            sumBefore = sum - x;
+        }
         detections++;
         last = new DriftStatistic(NAME, updates, increase ? up : down, threshold, sumBefore / nBefore, (sum - sumBefore) / (n - nBefore));
         restart();
@@ -172,12 +181,14 @@ public final class PageHinkley implements DriftDetector {
         sum = 0;
         sumIncrease = 0;
         minIncrease = Double.POSITIVE_INFINITY;
-        nAtMinIncrease = 0;
-        sumAtMinIncrease = 0;
         sumDecrease = 0;
         maxDecrease = Double.NEGATIVE_INFINITY;
-        nAtMaxDecrease = 0;
-        sumAtMaxDecrease = 0;
+        cusumIncrease = 0;
+        nAtIncreaseStart = 0;
+        sumAtIncreaseStart = 0;
+        cusumDecrease = 0;
+        nAtDecreaseStart = 0;
+        sumAtDecreaseStart = 0;
     }
 
     @Override
@@ -216,12 +227,14 @@ public final class PageHinkley implements DriftDetector {
         out.writeDouble(sum);
         out.writeDouble(sumIncrease);
         out.writeDouble(minIncrease);
-        out.writeLong(nAtMinIncrease);
-        out.writeDouble(sumAtMinIncrease);
         out.writeDouble(sumDecrease);
         out.writeDouble(maxDecrease);
-        out.writeLong(nAtMaxDecrease);
-        out.writeDouble(sumAtMaxDecrease);
+        out.writeDouble(cusumIncrease);
+        out.writeLong(nAtIncreaseStart);
+        out.writeDouble(sumAtIncreaseStart);
+        out.writeDouble(cusumDecrease);
+        out.writeLong(nAtDecreaseStart);
+        out.writeDouble(sumAtDecreaseStart);
         StatisticIo.write(out, last);
     }
 
@@ -248,14 +261,16 @@ public final class PageHinkley implements DriftDetector {
         p.sum = in.readDouble();
         p.sumIncrease = in.readDouble();
         p.minIncrease = in.readDouble();
-        p.nAtMinIncrease = in.readLong();
-        p.sumAtMinIncrease = in.readDouble();
         p.sumDecrease = in.readDouble();
         p.maxDecrease = in.readDouble();
-        p.nAtMaxDecrease = in.readLong();
-        p.sumAtMaxDecrease = in.readDouble();
+        p.cusumIncrease = in.readDouble();
+        p.nAtIncreaseStart = in.readLong();
+        p.sumAtIncreaseStart = in.readDouble();
+        p.cusumDecrease = in.readDouble();
+        p.nAtDecreaseStart = in.readLong();
+        p.sumAtDecreaseStart = in.readDouble();
         if (p.updates < 0 || p.detections < 0 || p.detections > p.updates || p.n < 0 || p.n > p.updates
-                || p.nAtMinIncrease < 0 || p.nAtMinIncrease > p.n || p.nAtMaxDecrease < 0 || p.nAtMaxDecrease > p.n) {
+                || p.nAtIncreaseStart < 0 || p.nAtIncreaseStart > p.n || p.nAtDecreaseStart < 0 || p.nAtDecreaseStart > p.n) {
             throw new IOException("page_hinkley state: inconsistent counters (updates " + p.updates + ", detections " + p.detections
                     + ", since restart " + p.n + ")");
         }
