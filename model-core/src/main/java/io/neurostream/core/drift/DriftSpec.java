@@ -140,6 +140,9 @@ public record DriftSpec(String detector, String reaction, double delta, int cloc
         Fields f = new Fields(node, path);
         String detector = f.choice("detector", DETECTORS);
         String reaction = f.has("reaction") ? f.choice("reaction", REACTIONS) : NONE;
+        if (detector.equals(OFF_NAME) && !reaction.equals(NONE)) {
+            throw new SpecException(f.pathOf("reaction"), "needs a detector; detector is off, got \"" + reaction + "\"");
+        }
         DriftSpec d = with(DEFAULT, detector, reaction);
         switch (detector) {
             case ADWIN -> d = new DriftSpec(ADWIN, reaction,
@@ -159,9 +162,7 @@ public record DriftSpec(String detector, String reaction, double delta, int cloc
                         minInstances, threshold, alpha, mode);
             }
             default -> {
-                if (!reaction.equals(NONE)) {
-                    throw new SpecException(f.pathOf("reaction"), "needs a detector; detector is off, got \"" + reaction + "\"");
-                }
+                // off: no parameters
             }
         }
         f.rejectUnknown();
