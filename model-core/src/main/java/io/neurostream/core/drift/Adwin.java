@@ -149,6 +149,22 @@ public final class Adwin implements DriftDetector {
         return delta;
     }
 
+    public int clock() {
+        return clock;
+    }
+
+    public int maxBuckets() {
+        return maxBuckets;
+    }
+
+    public int minWindowLength() {
+        return minWindowLength;
+    }
+
+    public int gracePeriod() {
+        return gracePeriod;
+    }
+
     /** Merges the two oldest buckets of every full row into the next row, from row 0 up. */
     private void compress() {
         for (int r = 0; r < rows && bucketCount[r] == maxBuckets + 1; r++) {
@@ -171,7 +187,8 @@ public final class Adwin implements DriftDetector {
         boolean again = true;
         while (again) {
             again = false;
-            double deltaPrime = Math.log(2 * Math.log(width) / delta);
+            // StrictMath: Math.log may differ by an ulp between JVMs and processors, and a detection must not
+            double deltaPrime = StrictMath.log(2 * StrictMath.log(width) / delta);
             double windowVariance = Math.max(0.0, variance / width);
             double n0 = 0;
             double n1 = width;

@@ -109,6 +109,20 @@ public record DriftSpec(String detector, String reaction, double delta, int cloc
     }
 
     /**
+     * Whether a detector (e.g. one restored from a snapshot) is what this spec asks for: same kind, same parameters.
+     * When the spec changed, the caller starts a fresh detector from {@link #create()} instead.
+     */
+    public boolean configures(DriftDetector d) {
+        if (d instanceof Adwin a) {
+            return detector.equals(ADWIN) && a.delta() == delta && a.clock() == clock && a.maxBuckets() == maxBuckets
+                    && a.minWindowLength() == minWindowLength && a.gracePeriod() == gracePeriod;
+        }
+        PageHinkley p = (PageHinkley) d;
+        return detector.equals(PAGE_HINKLEY) && p.minInstances() == minInstances && p.delta() == delta && p.threshold() == threshold
+                && p.alpha() == alpha && p.mode().specName().equals(mode);
+    }
+
+    /**
      * Parses a drift section: an object, or a detector name alone; null (no section) gives {@link #defaultFor}. Every
      * problem is a one-line {@link SpecException} naming the field under {@code path}, including ADWIN on a regression
      * model (it watches a classifier's 0/1 error).

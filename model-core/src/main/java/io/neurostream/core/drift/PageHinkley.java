@@ -206,6 +206,26 @@ public final class PageHinkley implements DriftDetector {
         return detections;
     }
 
+    public int minInstances() {
+        return minInstances;
+    }
+
+    public double delta() {
+        return delta;
+    }
+
+    public double threshold() {
+        return threshold;
+    }
+
+    public double alpha() {
+        return alpha;
+    }
+
+    public Mode mode() {
+        return mode;
+    }
+
     /** Mean of the values since the last detection. */
     public double mean() {
         return mean;

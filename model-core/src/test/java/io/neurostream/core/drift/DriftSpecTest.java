@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,6 +59,19 @@ class DriftSpecTest {
         assertInstanceOf(PageHinkley.class, ph.create());
         assertEquals(ph, DriftSpec.parse(json("{\"detector\": \"page_hinkley\", \"threshold\": 20, \"alpha\": 1, \"mode\": \"both\","
                 + " \"reaction\": \"reset_head\"}"), "drift", false), "page_hinkley suits a regression model too");
+    }
+
+    @Test
+    void shouldTellWhetherARestoredDetectorStillMatchesTheSpec() {
+        DriftSpec ph = parse("{\"detector\": \"page_hinkley\", \"threshold\": 20}");
+        assertTrue(DriftSpec.DEFAULT.configures(new Adwin()));
+        assertTrue(ph.configures(ph.create()));
+        assertFalse(ph.configures(DriftSpec.DEFAULT.create()), "another kind");
+        assertFalse(DriftSpec.DEFAULT.configures(ph.create()), "another kind");
+        assertFalse(parse("{\"detector\": \"page_hinkley\", \"threshold\": 30}").configures(ph.create()), "another threshold");
+        assertFalse(parse("{\"detector\": \"adwin\", \"delta\": 0.01}").configures(new Adwin()), "another delta");
+        assertFalse(DriftSpec.OFF.configures(new Adwin()));
+        assertTrue(parse("{\"detector\": \"adwin\", \"reaction\": \"reset_weights\"}").configures(new Adwin()), "the reaction is not the detector's");
     }
 
     @Test
