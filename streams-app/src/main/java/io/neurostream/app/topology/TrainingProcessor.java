@@ -13,6 +13,7 @@ import io.neurostream.app.training.Output;
 import io.neurostream.app.training.PrequentialStats;
 import io.neurostream.app.training.Rejection;
 import io.neurostream.app.training.SampleInput;
+import io.neurostream.app.versions.ModelPublisher;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.ModelSpec;
@@ -52,12 +53,14 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private final RecordDecoder<ModelSpecRecord> specDecoder = NeurostreamSerdes.modelSpec().decoder();
     private final Map<String, ModelSlot> models = new HashMap<>();
     private final Output output = new Forwarding();
+    private final ModelPublisher publisher;
     private ProcessorContext<byte[], byte[]> context;
     private ModelStore store;
 
     TrainingProcessor(ProcessorSettings settings, NeurostreamMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
+        this.publisher = new ModelPublisher(settings.publishIntervalBatches(), NeurostreamTopology.MODEL_VERSIONS_SINK);
     }
 
     @Override
@@ -117,10 +120,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         ModelRuntime runtime = model.runtime;
         Rejection rejection;
         if (SampleInput.isLabelled(sample, runtime.shape())) {
+            long stepsBefore = runtime.network().counters().steps();
             rejection = runtime.addLabelled(sample, record.timestamp(), context.currentSystemTimeMs(), output);
             if (rejection == null) {
                 store.putJournal(model.name, model.journalSlots, JournalEntry.sample(model.nextSeq++, record.timestamp(), value));
                 snapshotIfDue(model);
+                publisher.publishIfDue(model.name, runtime.network(), stepsBefore, record.timestamp(), context);
                 return;
             }
         } else {

@@ -1,0 +1,18 @@
+// One complete, checked version of a model from the model-versions topic.
+package io.neurostream.app.versions;
+
+import io.neurostream.core.net.Network;
+import java.time.Instant;
+
+/**
+ * @param version     optimizer steps applied to these weights (the modelStep of predictions made with them)
+ * @param sha256      hex SHA-256 of the payload, as the manifest gave it and the reader checked
+ * @param payload     the {@link WeightsCodec} bytes; not copied, do not change
+ */
+public record PublishedModel(String name, long version, String specJson, Instant publishedAt, String sha256, byte[] payload) {
+
+    /** A new network holding these weights (each call decodes a new, independent one). */
+    public Network network() {
+        return WeightsCodec.decode(payload);
+    }
+}
