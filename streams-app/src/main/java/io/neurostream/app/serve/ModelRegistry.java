@@ -18,11 +18,16 @@ public final class ModelRegistry {
     private final ConcurrentHashMap<String, ServedModel> models = new ConcurrentHashMap<>();
     private final Set<String> only;
     private final ServeMetrics metrics;
+    private final int copies;
 
-    /** @param only the models to serve; empty for all */
-    public ModelRegistry(Set<String> only, ServeMetrics metrics) {
+    /**
+     * @param only   the models to serve; empty for all
+     * @param copies network copies decoded per version before it is swapped in: the server's prediction slots
+     */
+    public ModelRegistry(Set<String> only, ServeMetrics metrics, int copies) {
         this.only = Set.copyOf(only);
         this.metrics = metrics;
+        this.copies = copies;
     }
 
     public boolean wants(String model) {
@@ -36,7 +41,7 @@ public final class ModelRegistry {
         }
         ServedModel model;
         try {
-            model = new ServedModel(published);
+            model = new ServedModel(published, copies);
         } catch (RuntimeException e) {
             metrics.rejected();
             LOG.warn("model {} version {}: not served: {}", published.name(), published.version(), e.getMessage());

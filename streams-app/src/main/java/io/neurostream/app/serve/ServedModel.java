@@ -13,8 +13,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 /**
  * Immutable to its users. A {@link Network} is not thread-safe (its layers reuse their output
  * buffers, the heap path its row arrays), so each request borrows a copy of its own from a
- * lock-free pool and gives it back; a copy is decoded from the published bytes when the pool is
- * empty, so there are at most as many as requests predicting at once (bounded by the server). A
+ * lock-free pool and gives it back; the copies are decoded from the published bytes when the version
+ * is swapped in (one per prediction slot of the server), and again only if the pool is ever empty. A
  * request that began on this version finishes on it after a newer one is swapped in; the old
  * copies are then garbage.
  */
@@ -25,12 +25,18 @@ final class ServedModel {
 
     private record Replica(Network net, Buffers buffers) {}
 
-    /** Decodes one copy now, so a version that does not decode is refused before it is swapped in. */
-    ServedModel(PublishedModel published) {
+    /**
+     * Decodes {@code copies} copies now (at least one), off the request path: a version that does
+     * not decode is refused before it is swapped in, and the first requests on it find their copies ready.
+     */
+    ServedModel(PublishedModel published, int copies) {
         this.published = published;
         Replica first = replica();
         this.shape = ModelShape.of(first.net());
         pool.add(first);
+        for (int i = 1; i < copies; i++) {
+            pool.add(replica());
+        }
     }
 
     PublishedModel published() {

@@ -39,7 +39,7 @@ public final class Serving implements AutoCloseable {
         JvmGcMetrics gc = new JvmGcMetrics();
         gc.bindTo(prometheus);
         ServeMetrics metrics = new ServeMetrics(prometheus);
-        ModelRegistry registry = new ModelRegistry(models, metrics);
+        ModelRegistry registry = new ModelRegistry(models, metrics, inferenceSlots);
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).modelVersions();
         VersionFollower follower = VersionFollower.start(ClientSettings.consumer(config, "neurostream-serve"), topic, registry, metrics);
         ModelServer server;

@@ -40,7 +40,7 @@ class ModelServerTest {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final ServeMetrics metrics = new ServeMetrics(prometheus);
-    private final ModelRegistry registry = new ModelRegistry(Set.of(), metrics);
+    private final ModelRegistry registry = new ModelRegistry(Set.of(), metrics, 2);
     private Network net;
     private ModelServer server;
 
