@@ -1,4 +1,4 @@
-// Small synthetic 2-D datasets, deterministic from a seed: a separable line, logic truth tables, a circle.
+// Small synthetic 2-D datasets, deterministic from a seed: a separable line, noisy logic gates, a circle.
 package io.neurostream.core.data;
 
 import java.util.List;
@@ -18,6 +18,8 @@ public final class Synthetic {
     public static final float LINE_OFFSET = 0.1f;
     /** No point of the linear set lies closer than this to its line. */
     public static final float LINE_MARGIN = 0.1f;
+    /** Each coordinate of a named logic set's point lies within this of its truth-table row's 0 or 1. */
+    public static final float LOGIC_NOISE = 0.2f;
     /** The circle set's radius: sqrt(2/π), so the circle covers half of the square [-1, 1)². */
     public static final float CIRCLE_RADIUS = (float) Math.sqrt(2 / Math.PI);
 
@@ -25,15 +27,15 @@ public final class Synthetic {
     }
 
     /**
-     * The set called {@code name} (one of {@link #NAMES}) with {@code size} samples. The logic
-     * tables ignore the seed: their rows are fixed.
+     * The set called {@code name} (one of {@link #NAMES}) with {@code size} samples drawn with
+     * {@code seed}; the logic gates are {@link #noisyLogic} sets.
      */
     public static Dataset byName(String name, int size, long seed) {
         return switch (name) {
             case "linear" -> linear(size, seed);
-            case "and" -> logic(LogicGate.AND, size);
-            case "or" -> logic(LogicGate.OR, size);
-            case "xor" -> logic(LogicGate.XOR, size);
+            case "and" -> noisyLogic(LogicGate.AND, size, seed);
+            case "or" -> noisyLogic(LogicGate.OR, size, seed);
+            case "xor" -> noisyLogic(LogicGate.XOR, size, seed);
             case "circle" -> circle(size, seed);
             default -> throw new IllegalArgumentException("unknown synthetic dataset '" + name
                     + "': expected one of " + String.join(", ", NAMES));
@@ -96,6 +98,29 @@ public final class Synthetic {
             int b = i & 1;
             inputs[2 * i] = a;
             inputs[2 * i + 1] = b;
+            labels[i] = gate.apply(a, b);
+            targets[i] = labels[i];
+        }
+        return new ArrayDataset(gate.id(), new int[] {2}, 2, inputs, labels, 1, targets);
+    }
+
+    /**
+     * Truth-table rows drawn uniformly at random, each coordinate moved by noise uniform in
+     * [-{@link #LOGIC_NOISE}, {@link #LOGIC_NOISE}): label and target (1 float) = the gate's output
+     * of the row. A stream of these is what a model learns a gate from online: the rows come in no
+     * fixed order, and the noise keeps it from memorising four points.
+     */
+    public static Dataset noisyLogic(LogicGate gate, int size, long seed) {
+        SplitMix64 rng = new SplitMix64(seed);
+        float[] inputs = new float[checkedSize(size) * 2]; // [size, 2]
+        int[] labels = new int[size];
+        float[] targets = new float[size]; // [size, 1]
+        for (int i = 0; i < size; i++) {
+            int row = rng.nextInt(4);
+            int a = (row >> 1) & 1;
+            int b = row & 1;
+            inputs[2 * i] = a + LOGIC_NOISE * (2 * rng.nextFloat() - 1);
+            inputs[2 * i + 1] = b + LOGIC_NOISE * (2 * rng.nextFloat() - 1);
             labels[i] = gate.apply(a, b);
             targets[i] = labels[i];
         }

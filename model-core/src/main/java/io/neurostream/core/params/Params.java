@@ -69,7 +69,7 @@ public final class Params {
         return entries.stream().filter(e -> !e.isState()).mapToLong(e -> e.spec().length()).sum();
     }
 
-    /** Number of non-trained state values. */
+    /** Number of non-trained state values (e.g. batch norm's running statistics). */
     public long stateCount() {
         return entries.stream().filter(Entry::isState).mapToLong(e -> e.spec().length()).sum();
     }

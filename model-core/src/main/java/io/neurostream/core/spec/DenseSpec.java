@@ -49,6 +49,9 @@ public record DenseSpec(int units, String activation, double alpha, int pieces, 
         double alpha = node.optDouble("alpha", Activation.DEFAULT_LEAKY_ALPHA, 0.0, 1.0);
         int pieces = activation.equals(MAXOUT) ? node.optInt("pieces", 2, 2) : 1;
         boolean fixedBias = node.optBoolean("fixed_bias", false);
+        if ((long) units * pieces > Integer.MAX_VALUE) {
+            throw new SpecException(node.pathOf("pieces"), "units x pieces must be at most " + Integer.MAX_VALUE + ", got " + units + " x " + pieces);
+        }
         node.rejectUnknownFields();
         return new DenseSpec(units, activation, alpha, pieces, fixedBias);
     }

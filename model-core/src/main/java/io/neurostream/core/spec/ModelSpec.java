@@ -1,7 +1,10 @@
 // A model as data: input, layers, loss, optimizer, batch size, seed — parsed from JSON with errors that name the field.
 package io.neurostream.core.spec;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,10 +31,22 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
                         String json) {
     public static final int MAX_BATCH_SIZE = 65_536;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Jackson's reading limits, well above any real spec: deeper, longer or larger input is a spec error, never a stack overflow. */
+    static final int MAX_NESTING_DEPTH = 64;
+    static final int MAX_NUMBER_LENGTH = 100;
+    static final int MAX_STRING_LENGTH = 1 << 20;
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH)
+                    .maxNumberLength(MAX_NUMBER_LENGTH).maxStringLength(MAX_STRING_LENGTH).build())
+            .build());
 
     public ModelSpec {
         layers = List.copyOf(layers);
+    }
+
+    /** Whether a name is a valid model name: 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit. */
+    public static boolean isValidName(String name) {
+        return NAME.matcher(name).matches();
     }
 
     /** Parses and validates a spec; every problem is a {@link SpecException} naming its field. */
@@ -40,8 +55,9 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new SpecException("", "not valid JSON: " + e.getOriginalMessage() + " at line " + e.getLocation().getLineNr()
-                    + ", column " + e.getLocation().getColumnNr());
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 1 ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new SpecException("", "not valid JSON: " + oneLine(e.getOriginalMessage()) + where);
         }
         SpecNode node = new SpecNode(root, "");
         String name = node.requireString("name");
@@ -63,6 +79,15 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         node.rejectUnknownFields();
         return new ModelSpec(name, description, input, layers, loss, optimizer, batchSize, seed, init,
                 dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, json);
+    }
+
+    /** Jackson's message up to its first line break (constraint messages add advice on further lines). */
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end).strip();
     }
 
     /**

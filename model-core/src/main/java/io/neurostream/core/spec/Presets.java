@@ -10,7 +10,7 @@ import java.util.List;
 /** Presets live in {@code io/neurostream/core/presets/NAME.json}; {@link #names()} lists them. */
 public final class Presets {
     private static final String FOLDER = "/io/neurostream/core/presets/";
-    private static final List<String> NAMES = List.of("perceptron", "logic-and", "logic-or", "xor", "circle", "mnist-mlp", "lenet5",
+    private static final List<String> NAMES = List.of("perceptron", "logic-and", "logic-or", "xor", "xor-online", "circle", "mnist-mlp", "lenet5",
             "mnist-cnn", "char-lstm");
 
     private Presets() {}

@@ -32,10 +32,26 @@ public final class Shape {
         return dims.clone();
     }
 
-    /** Number of values in one sample: the product of the dimensions. */
+    /**
+     * Number of values in one sample: the product of the dimensions.
+     *
+     * @throws IllegalArgumentException when it does not fit an int (see {@link #count()})
+     */
     public int size() {
-        int n = 1;
+        long n = count();
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("shape " + this + " has " + n + " values, more than " + Integer.MAX_VALUE);
+        }
+        return (int) n;
+    }
+
+    /** Number of values in one sample in 64-bit arithmetic; a product beyond Long.MAX_VALUE is capped at it. */
+    public long count() {
+        long n = 1;
         for (int d : dims) {
+            if (n > Long.MAX_VALUE / d) {
+                return Long.MAX_VALUE;
+            }
             n *= d;
         }
         return n;

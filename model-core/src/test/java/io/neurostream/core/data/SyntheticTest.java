@@ -33,7 +33,7 @@ class SyntheticTest {
 
     @Test
     void shouldBeDeterministicFromTheSeed() {
-        for (String name : new String[] {"linear", "circle"}) {
+        for (String name : Synthetic.NAMES) {
             assertArrayEquals(all(Synthetic.byName(name, 200, 9L)), all(Synthetic.byName(name, 200, 9L)), name);
             assertFalse(Arrays.equals(all(Synthetic.byName(name, 200, 9L)), all(Synthetic.byName(name, 200, 10L))), name);
         }
@@ -63,8 +63,42 @@ class SyntheticTest {
     }
 
     @Test
+    void shouldDrawNoisyRowsOfTheGateFromTheSeed() {
+        for (LogicGate gate : LogicGate.values()) {
+            Dataset set = Synthetic.byName(gate.id(), 4_000, 5L);
+            float[] point = new float[2];
+            float[] target = new float[1];
+            int[] perRow = new int[4];
+            for (int i = 0; i < set.size(); i++) {
+                set.features(i, point, 0);
+                set.target(i, target, 0);
+                int a = Math.round(point[0]);
+                int b = Math.round(point[1]);
+                assertTrue(Math.abs(point[0] - a) <= Synthetic.LOGIC_NOISE && Math.abs(point[1] - b) <= Synthetic.LOGIC_NOISE,
+                        gate + " point " + i + " within the noise of a row: " + Arrays.toString(point));
+                assertEquals(gate.apply(a, b), set.label(i), gate + " point " + i);
+                assertEquals(set.label(i), target[0], gate + " target " + i);
+                perRow[2 * a + b]++;
+            }
+            for (int row = 0; row < 4; row++) {
+                assertTrue(perRow[row] > 800 && perRow[row] < 1_200, gate + ": rows drawn uniformly: " + Arrays.toString(perRow));
+            }
+        }
+    }
+
+    @Test
+    void shouldNotCycleTheTableInOrder() {
+        Dataset xor = Synthetic.byName("xor", 8, 1L);
+        int[] labels = new int[8];
+        for (int i = 0; i < 8; i++) {
+            labels[i] = xor.label(i);
+        }
+        assertFalse(Arrays.equals(new int[] {0, 1, 1, 0, 0, 1, 1, 0}, labels), "drawn, not the table in order: " + Arrays.toString(labels));
+    }
+
+    @Test
     void shouldRepeatTheTableRowsToTheAskedSize() {
-        Dataset xor = Synthetic.byName("xor", 10, 123L);
+        Dataset xor = Synthetic.logic(LogicGate.XOR, 10);
         float[] row = new float[2];
         xor.features(6, row, 0);
 

@@ -42,6 +42,8 @@ import picocli.CommandLine.TypeConversionException;
                 "Ends when every sample is accounted for (trained, predicted or dead-lettered), at --duration, or on Ctrl-C."},
         footer = {"", "The last (samples mod batch size) training samples wait in the model's journal for a next batch; "
                 + "they are not counted as trained when the demo ends.",
+                "", "The broker's data and the state stores live in a folder under $XDG_CACHE_HOME/neurostream "
+                + "(default ~/.cache/neurostream), deleted when the demo ends.",
                 "", "Example:", "  java -jar streams-app/target/neurostream.jar demo --samples 20000 --duration 2m"})
 final class DemoCommand implements Callable<Integer> {
     static final String PRODUCER_CLIENT_ID = "neurostream-demo";
@@ -113,7 +115,8 @@ final class DemoCommand implements Callable<Integer> {
         int trainCount = Math.min(samples, train.size());
         int testCount = Math.min(testSamples, test.size());
         PrintWriter out = command.commandLine().getOut();
-        Path work = Files.createTempDirectory("neurostream-demo-");
+        Files.createDirectories(workRoot());
+        Path work = Files.createTempDirectory(workRoot(), "demo-");
         // on Ctrl-C or SIGTERM the progress loop ends; the JVM waits while the app, the broker and the files are closed
         try (StopOnSignal signal = new StopOnSignal("neurostream-demo-stop", STOP_WAIT_SECONDS, () -> {})) {
             try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(brokerPort).dataDir(work.resolve("kafka")).build().start()) {
@@ -139,6 +142,18 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * Where a demo run keeps its broker data and Kafka Streams state, deleted when it ends:
+     * {@code $XDG_CACHE_HOME/neurostream}, by default {@code ~/.cache/neurostream}. Not the
+     * temporary folder, which the OS may clear under a running app (Kafka Streams warns about a
+     * state directory there).
+     */
+    static Path workRoot() {
+        String cache = System.getenv("XDG_CACHE_HOME");
+        Path base = cache != null && !cache.isBlank() ? Path.of(cache) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("neurostream");
     }
 
     private Map<String, String> overrides(String bootstrap, Path work) {
@@ -168,9 +183,7 @@ final class DemoCommand implements Callable<Integer> {
         long start = System.nanoTime();
         long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
         long waitingInJournal = trainCount % spec.batchSize();
-        long lastTrained = 0;
-        long lastNanos = start;
-        String stoppedBy;
+        ProgressLines lines = new ProgressLines(start, app.config().string(NeurostreamConfig.WINDOW_SIZE));
         while (true) {
             long next = Math.min(deadline, System.nanoTime() + progressEvery.toNanos());
             while (System.nanoTime() < next && !signal.signalled() && !app.stopped().isDone() && !allAccounted(app, spec, feeder, waitingInJournal)) {
@@ -178,36 +191,29 @@ final class DemoCommand implements Callable<Integer> {
             }
             ModelProgress p = ModelProgress.read(app.registry(), spec.name());
             long now = System.nanoTime();
-            double rate = (p.trained() - lastTrained) / ((now - lastNanos) / 1e9);
-            lastTrained = p.trained();
-            lastNanos = now;
-            out.printf("[%5.0fs] produced %,d  trained %,d (%,.0f/s)  loss %.4f  accuracy %s fading, %s last %s  predicted %,d  dead letters %,d%n",
-                    (now - start) / 1e9, feeder.produced(), p.trained(), rate, p.trainingLoss(), percent(p.fadingAccuracy()),
-                    percent(p.windowAccuracy()), app.config().string(NeurostreamConfig.WINDOW_SIZE), p.predicted(), p.deadLettered());
-            out.flush();
+            String stoppedBy = app.stopped().isDone() ? "kafka-streams-stopped"
+                    : allAccounted(app, spec, feeder, waitingInJournal) ? "all-accounted"
+                    : signal.signalled() ? "signal"
+                    : now >= deadline ? "duration"
+                    : null;
+            String line = lines.next(now, feeder.produced(), p, stoppedBy != null);
+            if (line != null) {
+                out.println(line);
+                out.flush();
+            }
             if (feeder.failure() != null) {
                 throw feeder.failure();
             }
-            if (app.stopped().isDone()) {
-                if (app.stopped().join() == KafkaStreams.State.ERROR) {
-                    throw new IllegalStateException("Kafka Streams stopped with an error (see the log above)");
-                }
-                stoppedBy = "kafka-streams-stopped";
-                break;
+            if (app.stopped().isDone() && app.stopped().join() == KafkaStreams.State.ERROR) {
+                throw new IllegalStateException("Kafka Streams stopped with an error (see the log above)");
             }
-            if (allAccounted(app, spec, feeder, waitingInJournal)) {
-                stoppedBy = "all-accounted";
-                break;
-            }
-            if (signal.signalled()) {
-                stoppedBy = "signal";
-                break;
-            }
-            if (now >= deadline) {
-                stoppedBy = "duration";
-                break;
+            if (stoppedBy != null) {
+                return summary(app, spec, feeder, start, stoppedBy);
             }
         }
+    }
+
+    private static Summary summary(NeurostreamApp app, ModelSpec spec, Feeder feeder, long start, String stoppedBy) {
         ModelProgress p = ModelProgress.read(app.registry(), spec.name());
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Summary(spec.name(), feeder.produced(), p.trained(), p.predicted(), p.deadLettered(), p.step(), seconds,
@@ -220,13 +226,13 @@ final class DemoCommand implements Callable<Integer> {
 
     private static String describe(Summary s) {
         return String.format("demo: %s after %.0f s (%s): %,d produced, %,d trained (%,.0f/s), %,d predicted, %,d dead-lettered; "
-                        + "model step %,d, training loss %.4f, prequential accuracy %s fading, %s window",
+                        + "model step %,d, last mini-batch loss %.4f, prequential accuracy %s fading, %s window",
                 s.model(), s.seconds(), s.stopped_by(), s.samples_produced(), s.trained(), s.trained_per_second(), s.predicted(),
                 s.dead_lettered(), s.model_step(), s.training_loss(), percent(s.prequential_accuracy_fading()),
                 percent(s.prequential_accuracy_window()));
     }
 
-    private static String percent(double fraction) {
+    static String percent(double fraction) {
         return Double.isNaN(fraction) ? "-" : String.format("%.2f%%", 100 * fraction);
     }
 

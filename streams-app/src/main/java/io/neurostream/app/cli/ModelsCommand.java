@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(name = "models", mixinStandardHelpOptions = true,
         description = {"Model specs: list and show the presets, validate a JSON spec, create a model on the models topic.",
                 "A spec is JSON: name, input.shape, layers, loss, optimizer, batch_size, seed (see 'models show mnist-mlp')."},
-        subcommands = {ModelsListCommand.class, ModelsShowCommand.class, ModelsValidateCommand.class, ModelsCreateCommand.class})
+        subcommands = {ModelsListCommand.class, ModelsShowCommand.class, ModelsValidateCommand.class, ModelsCreateCommand.class,
+                ModelsExportCommand.class})
 final class ModelsCommand {
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Validate a model spec and write it to the compacted models topic.",
-                "The spec is checked as by 'models validate', then written as a ModelSpecRecord with key = the model name; "
+                "The spec is checked as by 'models validate' (with the model limits of --config), then written as a ModelSpecRecord with key = the model name; "
                         + "running applications pick it up and samples keyed by that name train it. Writing a spec under an existing "
                         + "name replaces that model's spec. The neurostream topics are created when absent.",
                 "Exit codes: 0 written, 1 Kafka failure, 2 invalid spec or setting."},
@@ -50,7 +50,7 @@ final class ModelsCreateCommand implements Callable<Integer> {
         if (name != null) {
             parsed = parsed.with(Map.of("name", name));
         }
-        SpecArgument.build(parsed);
+        SpecArgument.build(parsed, config.modelLimits());
         kafka.probe(config, command);
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
         RecordMetadata written = ModelSpecPublisher.publish(config, parsed, "neurostream models create (" + System.getProperty("user.name") + ")");

@@ -1,6 +1,7 @@
 // `neurostream models list`: the preset models with their parameter counts and descriptions.
 package io.neurostream.app.cli;
 
+import io.neurostream.core.spec.ModelFootprint;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.io.PrintWriter;
@@ -24,7 +25,7 @@ final class ModelsListCommand implements Callable<Integer> {
             out.printf("%-" + width + "s  %10s  %s%n", "NAME", "PARAMETERS", "DESCRIPTION");
             for (String name : Presets.names()) {
                 ModelSpec spec = Presets.load(name);
-                out.printf("%-" + width + "s  %,10d  %s%n", name, SpecArgument.parameterCount(spec), spec.description());
+                out.printf("%-" + width + "s  %,10d  %s%n", name, ModelFootprint.of(spec).trainable(), spec.description());
             }
             out.flush();
             return ExitCodes.OK;

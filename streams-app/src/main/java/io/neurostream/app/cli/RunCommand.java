@@ -3,6 +3,7 @@ package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.runtime.NeurostreamApp;
+import io.neurostream.app.topology.NeurostreamTopology;
 import org.apache.kafka.streams.KafkaStreams;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,6 +15,9 @@ import picocli.CommandLine.Spec;
         description = {"Run the training topology against a Kafka cluster until stopped (Ctrl-C or SIGTERM shut it down cleanly).",
                 "Topics are created when absent. Settings: flags > --config file > defaults; see the README's configuration table."})
 final class RunCommand implements Callable<Integer> {
+    /** How long a signal waits for the app to close: its Kafka Streams close timeout (60 s) and some margin. */
+    static final long STOP_WAIT_SECONDS = 75;
+
     @Spec
     CommandSpec command;
 
@@ -23,15 +27,18 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         NeurostreamConfig config = kafka.load();
+        NeurostreamTopology.checkSettings(config); // a setting the app cannot honour is refused before any connection
         kafka.probe(config, command);
         NeurostreamApp app = NeurostreamApp.start(config);
-        Runtime.getRuntime().addShutdownHook(new Thread(app::close, "neurostream-shutdown"));
-        command.commandLine().getOut().printf("neurostream running against %s (application.id %s); Ctrl-C stops it%n",
-                config.streamsProperties().getProperty("bootstrap.servers"), config.streamsProperties().getProperty("application.id"));
-        command.commandLine().getOut().flush();
-        KafkaStreams.State end = app.stopped().join();
-        if (end == KafkaStreams.State.ERROR) {
-            throw new IllegalStateException("Kafka Streams stopped with an error (see the log above)");
+        try (StopOnSignal signal = new StopOnSignal("neurostream-shutdown", STOP_WAIT_SECONDS, app::close)) {
+            command.commandLine().getOut().printf("neurostream running against %s (application.id %s); Ctrl-C stops it%n",
+                    config.streamsProperties().getProperty("bootstrap.servers"), config.streamsProperties().getProperty("application.id"));
+            command.commandLine().getOut().flush();
+            KafkaStreams.State end = app.stopped().join();
+            if (end == KafkaStreams.State.ERROR && !signal.signalled()) {
+                app.close();
+                throw new IllegalStateException("Kafka Streams stopped with an error (see the log above)");
+            }
         }
         return 0;
     }

@@ -4,10 +4,10 @@ package io.neurostream.app.cli;
 import io.neurostream.core.layers.Layer;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.params.ParamSpec;
+import io.neurostream.core.spec.ModelLimits;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import io.neurostream.core.spec.SpecException;
-import io.neurostream.core.tensor.Shape;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -39,29 +39,14 @@ final class SpecArgument {
         throw new IllegalArgumentException(fileOrPreset + ": no such spec file, nor a preset (" + String.join(", ", Presets.names()) + ")");
     }
 
-    /** Builds the network (checks that every layer fits its input); errors name the model. */
-    static Network build(ModelSpec spec) {
+    /** Checks the spec against the limits, then builds the network (every layer must fit its input); errors name the model. */
+    static Network build(ModelSpec spec, ModelLimits limits) {
         try {
+            limits.check(spec);
             return Network.create(spec);
         } catch (SpecException e) {
             throw new IllegalArgumentException("model " + spec.name() + ": " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * Trainable parameters of the spec's network, from its layers' declarations alone: no weights
-     * are allocated, so listing the presets does not start ND4J.
-     */
-    static long parameterCount(ModelSpec spec) {
-        long count = 0;
-        Shape shape = spec.input().shape();
-        for (int i = 0; i < spec.layers().size(); i++) {
-            for (Layer layer : spec.layers().get(i).build(shape, spec.buildContext(), "layers[" + i + "]")) {
-                count += trainable(layer);
-                shape = layer.outputShape();
-            }
-        }
-        return count;
     }
 
     /** One line per layer: index, description, output shape, parameters; then loss, optimizer, batch and seed. */

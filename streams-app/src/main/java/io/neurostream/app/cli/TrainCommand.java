@@ -2,12 +2,19 @@
 package io.neurostream.app.cli;
 
 import io.neurostream.core.Nd4jRuntime;
+import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.data.TextCorpus;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.net.Sampler;
+import io.neurostream.core.onnx.OnnxException;
+import io.neurostream.core.onnx.OnnxImport;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.train.Trainer;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -26,7 +33,7 @@ final class TrainCommand implements Callable<Integer> {
     String model;
 
     @Option(names = "--data", paramLabel = "DIR|SET",
-            description = "IDX directory (MNIST layout), a text file (for a token model such as char-lstm: 90% train, 10% held out)"
+            description = "IDX directory (MNIST layout), a text file (for a token model such as char-lstm: 90%% train, 10%% held out)"
                     + " or a synthetic set: linear, and, or, xor, circle. Default: bundled MNIST for 784-input models.")
     String data;
 
@@ -59,6 +66,16 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON line: model, samples, seconds, samples_per_second, test_accuracy, test_loss.")
     boolean json;
 
+    @Option(names = "--init-from", paramLabel = "MODEL.onnx",
+            description = "Start from the weights of an ONNX model (a neurostream export, or a chain of Gemm/Conv/MaxPool/Flatten/"
+                    + "activation ops from another framework) instead of the seed's; its parameters must have the spec's shapes, in order.")
+    Path initFrom;
+
+    @Option(names = "--save", paramLabel = "FILE",
+            description = "After training, write the model's snapshot (spec, weights, optimizer state, counters) to FILE, "
+                    + "for 'models export NAME --snapshot FILE'.")
+    Path save;
+
     @Override
     public Integer call() {
         Nd4jRuntime.configureThreads(threads);
@@ -76,8 +93,17 @@ final class TrainCommand implements Callable<Integer> {
             spec = TrainingData.forText(spec, text);
         }
         Network net = Network.create(spec);
-        TrainingData training = TrainingData.resolve(data, net, spec.seed());
         PrintWriter out = command.commandLine().getOut();
+        if (initFrom != null) {
+            OnnxImport imported = readOnnx(initFrom);
+            try {
+                imported.loadInto(net);
+            } catch (OnnxException e) {
+                throw new IllegalArgumentException(initFrom + ": " + e.getMessage(), e);
+            }
+            out.printf("initial weights from %s (%s)%n", initFrom, imported.origin());
+        }
+        TrainingData training = TrainingData.resolve(data, net, spec.seed());
         out.printf("training %s (%,d parameters) on %s: %d epoch(s), batch %d, seed %d, %d thread(s)%n",
                 spec.name(), net.params().trainableCount(), training.description(), epochs, spec.batchSize(), spec.seed(), threads);
         out.flush();
@@ -92,6 +118,11 @@ final class TrainCommand implements Callable<Integer> {
                 100 * result.test().accuracy(), result.test().loss(), result.test().examples());
         if (training.heldOutText() != null) {
             reportText(out, net, training.heldOutText(), result);
+        }
+        if (save != null) {
+            byte[] snapshot = SnapshotCodec.encode(net);
+            write(save, snapshot);
+            out.printf("snapshot of %s (step %,d, %,d bytes) written to %s%n", spec.name(), net.counters().steps(), snapshot.length, save);
         }
         if (json) {
             Map<String, Object> line = new LinkedHashMap<>();
@@ -110,6 +141,25 @@ final class TrainCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** The ONNX model in {@code file}; a missing file or a model that does not map is bad input naming the file. */
+    static OnnxImport readOnnx(Path file) {
+        try {
+            return OnnxImport.read(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException(file + ": cannot read: " + e.getMessage(), e);
+        } catch (OnnxException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static void write(Path file, byte[] bytes) {
+        try {
+            Files.write(file, bytes);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": cannot write: " + e.getMessage(), e);
+        }
     }
 
     private void reportText(PrintWriter out, Network net, TextCorpus heldOut, Trainer.Result result) {

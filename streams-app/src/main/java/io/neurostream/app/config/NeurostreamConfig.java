@@ -1,6 +1,7 @@
 // neurostream's configuration: its own keys (documented, with defaults) plus Kafka settings passed through unchanged.
 package io.neurostream.app.config;
 
+import io.neurostream.core.spec.ModelLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -43,8 +44,15 @@ public final class NeurostreamConfig {
             "Fading factor alpha of the prequential loss and accuracy (Gama et al. 2013).");
     public static final ConfigKey WINDOW_SIZE = new ConfigKey("neurostream.prequential.window.size", "1000",
             "Samples in the sliding window of the windowed prequential loss and accuracy.");
-    public static final ConfigKey RECORD_MAX_BYTES = new ConfigKey("neurostream.record.max.bytes", "1048576",
-            "Input records larger than this are dead-lettered as RECORD_TOO_LARGE.");
+    public static final ConfigKey RECORD_MAX_BYTES = new ConfigKey("neurostream.record.max.bytes", "900000",
+            "Input values larger than this are dead-lettered as RECORD_TOO_LARGE (and a dead letter keeps at most this much of a value); "
+                    + "with room for a dead letter's other fields it must stay below the producer's max.request.size.");
+    public static final ConfigKey MODEL_MAX_PARAMETERS = new ConfigKey("neurostream.model.max.parameters", "10000000",
+            "A model spec with more parameter values than this is rejected (INVALID_MODEL_SPEC) before anything is allocated.");
+    public static final ConfigKey MODEL_MAX_ACTIVATION_BYTES = new ConfigKey("neurostream.model.max.activation.bytes", "268435456",
+            "A model spec whose mini-batch needs more bytes of activations and their gradients than this is rejected.");
+    public static final ConfigKey MODELS_MAX_LOADED = new ConfigKey("neurostream.models.max.loaded", "64",
+            "Models kept in memory per task; the least recently used beyond this is evicted and restored from the store on its next sample.");
     public static final ConfigKey ND4J_THREADS = new ConfigKey("neurostream.nd4j.threads", "1",
             "OpenMP and BLAS threads of ND4J per JVM; 1 suits one stream thread per core.");
     public static final ConfigKey HTTP_HOST = new ConfigKey("neurostream.http.host", "127.0.0.1",
@@ -54,14 +62,17 @@ public final class NeurostreamConfig {
 
     public static final List<ConfigKey> KEYS = List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, PRESETS_ENABLED,
             SNAPSHOT_INTERVAL, PUBLISH_INTERVAL, PREDICTION_MAX_DELAY, TOP_K, METRICS_INTERVAL, FADING_FACTOR, WINDOW_SIZE, RECORD_MAX_BYTES,
-            ND4J_THREADS, HTTP_HOST, HTTP_PORT);
+            MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
 
     /** Kafka Streams settings neurostream changes from Kafka's defaults (a file or flag may override them). */
     static final Map<String, String> STREAMS_DEFAULTS = Map.of(
             StreamsConfig.APPLICATION_ID_CONFIG, "neurostream",
             StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2,
             StreamsConfig.STATE_DIR_CONFIG, "state",
-            "processing.exception.handler.global.enabled", "true");
+            "processing.exception.handler.global.enabled", "true",
+            // Kafka Streams builds a second StreamsConfig from the main consumer's settings (its partition assignor's), which
+            // warns on every start unless the setting reaches the consumer too
+            StreamsConfig.MAIN_CONSUMER_PREFIX + "processing.exception.handler.global.enabled", "true");
 
     private final Map<String, String> values;
 
@@ -109,6 +120,9 @@ public final class NeurostreamConfig {
         positive(METRICS_INTERVAL);
         positive(WINDOW_SIZE);
         positive(RECORD_MAX_BYTES);
+        positive(MODEL_MAX_PARAMETERS);
+        positive(MODEL_MAX_ACTIVATION_BYTES);
+        positive(MODELS_MAX_LOADED);
         positive(ND4J_THREADS);
         longValue(PREDICTION_MAX_DELAY);
         intValue(HTTP_PORT);
@@ -156,6 +170,11 @@ public final class NeurostreamConfig {
         if (longValue(key) < 1) {
             throw new IllegalArgumentException(key.name() + " must be >= 1, got " + string(key));
         }
+    }
+
+    /** The largest model accepted: {@link #MODEL_MAX_PARAMETERS} and {@link #MODEL_MAX_ACTIVATION_BYTES}. */
+    public ModelLimits modelLimits() {
+        return new ModelLimits(longValue(MODEL_MAX_PARAMETERS), longValue(MODEL_MAX_ACTIVATION_BYTES));
     }
 
     /** Everything that is not a neurostream key: the Kafka Streams (and client) properties. */

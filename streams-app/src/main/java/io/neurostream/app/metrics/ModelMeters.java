@@ -40,6 +40,7 @@ public final class ModelMeters {
     private volatile double step = 0;
     private volatile double learningRate = Double.NaN;
     private volatile double snapshotBytes = Double.NaN;
+    private volatile double quarantined = 0;
 
     ModelMeters(MeterRegistry registry, String model) {
         this.registry = registry;
@@ -68,6 +69,8 @@ public final class ModelMeters {
         gauge("prequential.accuracy", "Prequential (test-then-train) accuracy", "window", () -> windowAccuracy);
         gauge("model.step", "Optimizer updates applied to the model", null, () -> step);
         gauge("learning.rate", "Learning rate of the last update", null, () -> learningRate);
+        gauge("model.quarantined", "1 while the model is quarantined (its spec was rejected or its state cannot be restored), else 0",
+                null, () -> quarantined);
         Gauge.builder(NeurostreamMetrics.PREFIX + "snapshot.size", () -> snapshotBytes).description("Size of the last model snapshot")
                 .baseUnit("bytes").tag("model", model).register(registry);
     }
@@ -114,6 +117,11 @@ public final class ModelMeters {
         fadingAccuracy = fadingAccuracyValue;
         windowLoss = windowLossValue;
         windowAccuracy = windowAccuracyValue;
+    }
+
+    /** Marks the model quarantined (its samples are dead-lettered as MODEL_UNAVAILABLE) or available again. */
+    public void quarantined(boolean on) {
+        quarantined = on ? 1 : 0;
     }
 
     public void snapshot(long bytes, long nanos) {

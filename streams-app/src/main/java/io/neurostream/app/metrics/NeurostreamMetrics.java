@@ -25,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>neurostream.model.step {model} [neurostream_model_step]: optimizer updates applied
  * <li>neurostream.learning.rate {model} [neurostream_learning_rate]
  * <li>neurostream.snapshot.size {model} [neurostream_snapshot_size_bytes], neurostream.snapshot.duration [_seconds]
+ * <li>neurostream.model.quarantined {model} [neurostream_model_quarantined]: 1 while the model is quarantined, else 0
  * <li>neurostream.restore.duration {model} [neurostream_restore_duration_seconds]: snapshot load + journal replay
  * </ul>
  * Besides: JVM (memory, GC, threads, classes, processor, uptime) and Kafka Streams' own metrics

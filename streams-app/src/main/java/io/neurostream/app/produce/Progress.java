@@ -22,6 +22,7 @@ public final class Progress {
     private long startNanos;
     private long lastPrintNanos;
     private int lastWidth;
+    private long lastDone = -1;
 
     /**
      * @param prefix   starts every line, e.g. "neurostream produce: "
@@ -53,13 +54,19 @@ public final class Progress {
             return;
         }
         lastPrintNanos = now;
+        lastDone = done;
         print(line(done, total, (now - startNanos) / NANOS_PER_SECOND));
     }
 
-    /** Ends the progress display; on a terminal the last line is completed with a newline. */
+    /**
+     * Ends the progress display; on a terminal the last line is completed with a newline, after
+     * being redrawn with the final count unless it shows that count already.
+     */
     public void finish(long done) {
         if (terminal && lastWidth > 0) {
-            print(line(done, total, (nanoTime.getAsLong() - startNanos) / NANOS_PER_SECOND));
+            if (done != lastDone) {
+                print(line(done, total, (nanoTime.getAsLong() - startNanos) / NANOS_PER_SECOND));
+            }
             err.println();
             err.flush();
         }

@@ -56,6 +56,7 @@ public final class NeurostreamApp implements AutoCloseable {
     /** Creates missing topics, builds the topology and starts Kafka Streams. */
     public static NeurostreamApp start(NeurostreamConfig config) {
         Nd4jRuntime.configureThreads(config.intValue(NeurostreamConfig.ND4J_THREADS));
+        NeurostreamTopology.checkSettings(config);
         TopicSetup.ensureTopics(config);
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
@@ -68,6 +69,7 @@ public final class NeurostreamApp implements AutoCloseable {
         NeurostreamMetrics metrics = new NeurostreamMetrics(registry);
         Topology topology = NeurostreamTopology.build(config, metrics);
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(System::currentTimeMillis));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         CompletableFuture<KafkaStreams.State> stopped = new CompletableFuture<>();

@@ -9,8 +9,8 @@ import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keys are "MODEL/spec", "MODEL/head", "MODEL/manifest", "MODEL/snapshot/I", "MODEL/stats" and
- * "MODEL/journal/SLOT" (DESIGN.md §4). Model names cannot contain '/', so keys of different
+ * Keys are "MODEL/spec", "MODEL/rejected", "MODEL/head", "MODEL/manifest", "MODEL/snapshot/I", "MODEL/stats" (snapshot
+ * generation 0), the same under "MODEL/1/" (generation 1) and "MODEL/journal/SLOT" (DESIGN.md §4). Model names cannot contain '/', so keys of different
  * models never collide; the model name is a prefix, not the whole key, which leaves room for
  * per-replica state later (§9). Everything is written in the task's Kafka transaction.
  */
@@ -34,6 +34,20 @@ public final class ModelStore {
 
     public void deleteSpec(String model) {
         kv.delete(model + "/spec");
+    }
+
+    /** Why the last spec for a model that has none was rejected, or null: its samples are dead-lettered with this reason. */
+    public String rejected(String model) {
+        byte[] b = kv.get(model + "/rejected");
+        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+    }
+
+    public void putRejected(String model, String reason) {
+        kv.put(model + "/rejected", reason.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public void deleteRejected(String model) {
+        kv.delete(model + "/rejected");
     }
 
     public Head head(String model) {
@@ -68,49 +82,69 @@ public final class ModelStore {
         return model + "/journal/" + Math.floorMod(seq, slots);
     }
 
-    /** Stores the snapshot as chunks plus manifest, and the prequential stats that go with it. */
-    public void putSnapshot(String model, byte[] snapshot, byte[] stats) {
-        SnapshotChunks.Manifest previous = manifest(model);
+    /** Stores a snapshot generation (0 or 1) as chunks plus manifest, and the prequential stats that go with it. */
+    public void putSnapshot(String model, int generation, byte[] snapshot, byte[] stats) {
+        String prefix = generationPrefix(model, generation);
+        SnapshotChunks.Manifest previous = manifest(prefix);
         SnapshotChunks.Split split = SnapshotChunks.split(snapshot);
         for (int i = 0; i < split.chunks().size(); i++) {
-            kv.put(model + "/snapshot/" + i, split.chunks().get(i));
+            kv.put(prefix + "snapshot/" + i, split.chunks().get(i));
         }
         for (int i = split.chunks().size(); previous != null && i < previous.chunkCount(); i++) {
-            kv.delete(model + "/snapshot/" + i);
+            kv.delete(prefix + "snapshot/" + i);
         }
-        kv.put(model + "/manifest", split.manifest().encode());
-        kv.put(model + "/stats", stats);
+        kv.put(prefix + "manifest", split.manifest().encode());
+        kv.put(prefix + "stats", stats);
     }
 
-    /** The latest snapshot, reassembled and checked, or null when the model has none yet. */
-    public byte[] snapshot(String model) {
-        SnapshotChunks.Manifest manifest = manifest(model);
-        if (manifest == null) {
+    /**
+     * The snapshot of a generation, reassembled and checked, or null when it has none.
+     *
+     * @throws io.neurostream.core.codec.SnapshotException when a chunk or the manifest does not read back
+     */
+    public byte[] snapshot(String model, int generation) {
+        return snapshot(kv::get, model, generation);
+    }
+
+    /** The same lookup over any view of the store's keys (tests read the changelog with it). */
+    public static byte[] snapshot(Function<String, byte[]> store, String model, int generation) {
+        String prefix = generationPrefix(model, generation);
+        byte[] m = store.apply(prefix + "manifest");
+        if (m == null) {
             return null;
         }
+        SnapshotChunks.Manifest manifest = SnapshotChunks.Manifest.decode(m);
         List<byte[]> chunks = new ArrayList<>(manifest.chunkCount());
         for (int i = 0; i < manifest.chunkCount(); i++) {
-            chunks.add(kv.get(model + "/snapshot/" + i));
+            chunks.add(store.apply(prefix + "snapshot/" + i));
         }
         return SnapshotChunks.join(manifest, chunks);
     }
 
-    public byte[] stats(String model) {
-        return kv.get(model + "/stats");
+    public byte[] stats(String model, int generation) {
+        return kv.get(generationPrefix(model, generation) + "stats");
     }
 
-    /** Forgets the snapshot (the model starts from its spec again); journal slots are left to be overwritten. */
+    /** Forgets both snapshot generations (the model starts from its spec again); journal slots are left to be overwritten. */
     public void deleteSnapshot(String model) {
-        SnapshotChunks.Manifest previous = manifest(model);
-        for (int i = 0; previous != null && i < previous.chunkCount(); i++) {
-            kv.delete(model + "/snapshot/" + i);
+        for (int generation = 0; generation < 2; generation++) {
+            String prefix = generationPrefix(model, generation);
+            SnapshotChunks.Manifest previous = manifest(prefix);
+            for (int i = 0; previous != null && i < previous.chunkCount(); i++) {
+                kv.delete(prefix + "snapshot/" + i);
+            }
+            kv.delete(prefix + "manifest");
+            kv.delete(prefix + "stats");
         }
-        kv.delete(model + "/manifest");
-        kv.delete(model + "/stats");
     }
 
-    private SnapshotChunks.Manifest manifest(String model) {
-        byte[] b = kv.get(model + "/manifest");
+    /** Generation 0 has the keys of the single generation stores had before ("MODEL/manifest"); generation 1 "MODEL/1/manifest". */
+    private static String generationPrefix(String model, int generation) {
+        return generation == 0 ? model + "/" : model + "/1/";
+    }
+
+    private SnapshotChunks.Manifest manifest(String prefix) {
+        byte[] b = kv.get(prefix + "manifest");
         return b == null ? null : SnapshotChunks.Manifest.decode(b);
     }
 }

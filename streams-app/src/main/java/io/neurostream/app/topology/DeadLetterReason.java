@@ -8,12 +8,16 @@ public enum DeadLetterReason {
     MISSING_KEY,
     /** The record is larger than the configured maximum size. */
     RECORD_TOO_LARGE,
+    /** The key is longer than any model name can be (1,024 bytes). */
+    KEY_TOO_LONG,
     /** The value is not Avro single-object encoded: too short, or no C3 01 marker. */
     NOT_AVRO,
     /** The value is Avro, but its schema fingerprint is not a known version of the record's schema. */
     UNKNOWN_SCHEMA,
     /** The schema is known but the bytes do not decode with it: truncated, garbage or bytes left over. */
     CORRUPT_RECORD,
+    /** The sample's id is longer than 1,024 characters. */
+    ID_TOO_LONG,
     /** The sample has none of pixels, values or tokens. */
     NO_FEATURES,
     /** The sample has more than one of pixels, values or tokens. */
@@ -36,6 +40,8 @@ public enum DeadLetterReason {
     TARGET_SIZE_MISMATCH,
     /** The key names no model known to this application. */
     UNKNOWN_MODEL,
-    /** A model spec on the models topic cannot be parsed or built. */
-    INVALID_MODEL_SPEC
+    /** A model spec on the models topic cannot be parsed or built, or is over the model limits. */
+    INVALID_MODEL_SPEC,
+    /** The key names a quarantined model: its spec was rejected or its state cannot be restored (the message says which). */
+    MODEL_UNAVAILABLE
 }

@@ -1,4 +1,4 @@
-// A model loaded in a task: its runtime plus where its journal stands.
+// A model loaded in a task: its runtime plus where its journal and snapshot generations stand.
 package io.neurostream.app.topology;
 
 import io.neurostream.app.state.Head;
@@ -11,6 +11,8 @@ final class ModelSlot {
     long nextSeq;
     long snapshotSeq;
     int journalSlots;
+    long previousSnapshotSeq;
+    int generation;
 
     ModelSlot(String name, String specJson, ModelRuntime runtime, Head head) {
         this.name = name;
@@ -19,9 +21,11 @@ final class ModelSlot {
         this.nextSeq = head.nextSeq();
         this.snapshotSeq = head.snapshotSeq();
         this.journalSlots = head.journalSlots();
+        this.previousSnapshotSeq = head.previousSnapshotSeq();
+        this.generation = head.generation();
     }
 
     Head head() {
-        return new Head(nextSeq, snapshotSeq, journalSlots, runtime.predicted(), runtime.deadLettered());
+        return new Head(nextSeq, snapshotSeq, journalSlots, runtime.predicted(), runtime.deadLettered(), previousSnapshotSeq, generation);
     }
 }

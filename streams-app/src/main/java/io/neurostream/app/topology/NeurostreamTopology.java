@@ -29,6 +29,16 @@ public final class NeurostreamTopology {
 
     private NeurostreamTopology() {}
 
+    /**
+     * Checks, before anything connects, that the configuration allows no output record larger than
+     * the producer sends.
+     *
+     * @throws IllegalArgumentException one line naming the setting
+     */
+    public static void checkSettings(NeurostreamConfig config) {
+        ProcessorSettings.from(config);
+    }
+
     public static Topology build(NeurostreamConfig config, NeurostreamMetrics metrics) {
         ProcessorSettings settings = ProcessorSettings.from(config);
         Topics topics = settings.topics();

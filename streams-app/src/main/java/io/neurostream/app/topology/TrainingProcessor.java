@@ -26,7 +26,12 @@ import io.neurostream.schemas.TrainingMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -46,12 +51,20 @@ import org.slf4j.LoggerFactory;
 final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[]> {
     private static final Logger LOG = LoggerFactory.getLogger(TrainingProcessor.class);
     static final Duration PUNCTUATE_EVERY = Duration.ofMillis(100);
+    private static final int MAX_LOGGED_UNKNOWN_NAMES = 100;
+    static final int MAX_ID_CHARS = 1024;
+    private static final String RECOVERY = "; write its spec again (neurostream models create) to start it afresh, or a tombstone to delete it";
 
     private final ProcessorSettings settings;
     private final NeurostreamMetrics metrics;
     private final RecordDecoder<Sample> sampleDecoder = NeurostreamSerdes.sample().decoder();
     private final RecordDecoder<ModelSpecRecord> specDecoder = NeurostreamSerdes.modelSpec().decoder();
-    private final Map<String, ModelSlot> models = new HashMap<>();
+    /** The models in memory, least recently used first (at most settings.maxLoadedModels()). */
+    private final Map<String, ModelSlot> models = new LinkedHashMap<>(16, 0.75f, true);
+    /** Models that cannot be used, with the one-line reason their samples are dead-lettered with. */
+    private final Map<String, String> quarantined = new HashMap<>();
+    /** Unknown model names already logged (bounded: the names come from sample keys). */
+    private final Set<String> unknownNames = new HashSet<>();
     private final Output output = new Forwarding();
     private final ModelPublisher publisher;
     private ProcessorContext<byte[], byte[]> context;
@@ -63,12 +76,36 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         this.publisher = new ModelPublisher(settings.publishIntervalBatches(), NeurostreamTopology.MODEL_VERSIONS_SINK);
     }
 
+    /**
+     * Also called again on the same processor after {@link #close()}, when Kafka Streams
+     * re-initialises a task (after an aborted transaction the store is rolled back to the last
+     * commit): nothing in memory is kept, so every model is restored from the store and never runs
+     * ahead of what was committed.
+     */
     @Override
     public void init(ProcessorContext<byte[], byte[]> context) {
+        forget();
         this.context = context;
         KeyValueStore<String, byte[]> kv = context.getStateStore(ModelStore.NAME);
         this.store = new ModelStore(kv);
         context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::flushDuePredictions);
+    }
+
+    /** Releases the models, the quarantine marks and the store (they are restored from the store on the next init). */
+    @Override
+    public void close() {
+        forget();
+        store = null;
+        context = null;
+    }
+
+    private void forget() {
+        models.clear();
+        for (String name : quarantined.keySet()) {
+            metrics.model(name).quarantined(false);
+        }
+        quarantined.clear();
+        unknownNames.clear();
     }
 
     /** The current model as snapshot bytes, or null if it is not loaded (for tests and tools). */
@@ -94,6 +131,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             deadLetter(record, source, null, DeadLetterReason.MISSING_KEY, "record at offset " + source.offset() + " has no key; the key names the model");
             return;
         }
+        if (key.length > DeadLetters.MAX_KEY_BYTES) {
+            deadLetter(record, source, null, DeadLetterReason.KEY_TOO_LONG, "record at offset " + source.offset() + " has a key of " + key.length
+                    + " bytes, more than " + DeadLetters.MAX_KEY_BYTES + "; the key names the model");
+            return;
+        }
         String modelName = new String(key, StandardCharsets.UTF_8);
         ModelSlot model = load(modelName);
         if (value == null || value.length == 0) {
@@ -111,8 +153,23 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         Sample sample = ((DecodeResult.Decoded<Sample>) decoded).record();
+        if (sample.getId().length() > MAX_ID_CHARS) {
+            deadLetter(record, source, model, DeadLetterReason.ID_TOO_LONG, "record at offset " + source.offset() + ": the sample id has "
+                    + sample.getId().length() + " characters, more than " + MAX_ID_CHARS + " (predictions carry it)");
+            return;
+        }
         if (model == null) {
-            deadLetter(record, source, null, DeadLetterReason.UNKNOWN_MODEL, "sample " + sample.getId() + ": no model named " + modelName
+            String unavailable = quarantined.get(modelName);
+            if (unavailable != null) {
+                deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, "sample " + sample.getId() + ": " + unavailable);
+                return;
+            }
+            if (unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES && unknownNames.add(modelName)) {
+                LOG.warn("samples keyed \"{}\" are dead-lettered as UNKNOWN_MODEL: no model of that name{}", DeadLetters.printable(modelName),
+                        unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES ? " (logged once per name)"
+                                : " (logged once per name; this is the last name logged, see the dead-letters topic for more)");
+            }
+            deadLetter(record, source, null, modelName, DeadLetterReason.UNKNOWN_MODEL, "sample " + sample.getId() + ": no model named " + modelName
                     + " (create it on the " + settings.topics().models() + " topic" + (settings.presetsEnabled() ? " or use a preset: "
                     + String.join(", ", Presets.names()) : "") + ")");
             return;
@@ -153,64 +210,160 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         long start = System.nanoTime();
         byte[] snapshot = SnapshotCodec.encode(model.runtime.network());
-        store.putSnapshot(model.name, snapshot, model.runtime.stats().encode());
+        int generation = 1 - model.generation; // the newest becomes the one before it
+        int slots = settings.journalSlots(model.runtime.network().spec().batchSize());
+        store.putSnapshot(model.name, generation, snapshot, model.runtime.stats().encode());
+        // a resized ring no longer holds the entries since the older generation at their places
+        model.previousSnapshotSeq = model.journalSlots == slots ? model.snapshotSeq : Head.NONE;
         model.snapshotSeq = model.nextSeq;
-        model.journalSlots = settings.journalSlots(model.runtime.network().spec().batchSize());
+        model.generation = generation;
+        model.journalSlots = slots;
         model.runtime.snapshotTaken();
         store.putHead(model.name, model.head());
         metrics.model(model.name).snapshot(snapshot.length, System.nanoTime() - start);
     }
 
-    /** The model of this name: in memory, restored from the store, new from a preset, or null if unknown. */
+    /**
+     * The model of this name: in memory, restored from the store, new from a preset; or null if
+     * unknown or quarantined (then {@link #quarantined} holds why). A model that cannot be
+     * restored is quarantined instead of failing the task: only errors of Kafka itself (the
+     * transaction, the changelog) go on up.
+     */
     private ModelSlot load(String name) {
         ModelSlot loaded = models.get(name);
-        if (loaded != null) {
+        if (loaded != null || quarantined.containsKey(name)) {
             return loaded;
         }
         String json = store.spec(name);
         if (json == null) {
+            String rejected = store.rejected(name);
+            if (rejected != null) {
+                quarantine(name, rejected);
+                return null;
+            }
             if (!settings.presetsEnabled() || !Presets.exists(name)) {
                 return null;
             }
             json = Presets.json(name);
             store.putSpec(name, json);
         }
-        ModelSlot model = restore(name, json);
+        ModelSlot model;
+        try {
+            model = restore(name, json);
+        } catch (KafkaException e) {
+            throw e;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            quarantine(name, "model " + name + " cannot be restored: " + oneLine(e) + RECOVERY);
+            return null;
+        }
         models.put(name, model);
+        evictBeyondBudget();
         return model;
     }
 
+    /**
+     * Keeps at most {@code neurostream.models.max.loaded} models in memory: the least recently used
+     * go (the most recent stays). Nothing is lost: its pending predictions are flushed first (and
+     * the flush journaled), and the store's snapshot and journal restore it bit for bit on its next
+     * sample, as after a restart.
+     */
+    private void evictBeyondBudget() {
+        for (Iterator<ModelSlot> it = models.values().iterator(); models.size() > settings.maxLoadedModels() && it.hasNext(); ) {
+            ModelSlot model = it.next();
+            if (model.runtime.hasUnemitted()) {
+                model.runtime.flush(output);
+                store.putJournal(model.name, model.journalSlots, JournalEntry.flush(model.nextSeq++, context.currentSystemTimeMs()));
+            }
+            store.putHead(model.name, model.head());
+            it.remove();
+            LOG.debug("model {}: evicted from memory ({} models loaded at most)", model.name, settings.maxLoadedModels());
+        }
+    }
+
+    /** Marks a model unavailable: its samples are dead-lettered as MODEL_UNAVAILABLE with this reason until a new spec or a tombstone. */
+    private void quarantine(String name, String problem) {
+        String reason = DeadLetters.printable(problem);
+        quarantined.put(name, reason);
+        metrics.model(name).quarantined(true);
+        LOG.warn("model {} quarantined: {}", name, reason);
+    }
+
+    private void endQuarantine(String name) {
+        if (quarantined.remove(name) != null) {
+            metrics.model(name).quarantined(false);
+            LOG.info("model {}: quarantine ended", name);
+        }
+        store.deleteRejected(name);
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        int end = message.indexOf('\n');
+        return end < 0 ? message : message.substring(0, end);
+    }
+
+    /**
+     * Restores a model from its newest snapshot generation and the journal since; when that does not
+     * restore (a corrupt chunk), from the generation before it and the journal since that one,
+     * which gives the same model bit for bit. Throws when neither does.
+     */
     private ModelSlot restore(String name, String json) {
         long start = System.nanoTime();
         ModelSpec spec = ModelSpec.parse(json);
+        settings.limits().check(spec);
         Head head = store.head(name);
         int slots = settings.journalSlots(spec.batchSize());
         if (head == null) {
             head = Head.fresh(slots);
             store.putHead(name, head); // the ring size its first journal entries are written with
         }
-        byte[] snapshot = store.snapshot(name);
+        ModelSlot model;
+        try {
+            model = restoreGeneration(spec, head, head.generation(), head.snapshotSeq());
+        } catch (KafkaException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (head.previousSnapshotSeq() == Head.NONE) {
+                throw e;
+            }
+            int older = 1 - head.generation();
+            LOG.warn("model {}: the newest snapshot does not restore ({}); restoring from the one before it and the journal since", name, oneLine(e));
+            model = restoreGeneration(spec, head, older, head.previousSnapshotSeq());
+            model.generation = older; // the next snapshot overwrites the unreadable one
+            model.previousSnapshotSeq = Head.NONE;
+            store.putHead(name, model.head());
+        }
+        if (model.nextSeq == model.snapshotSeq && model.journalSlots != slots) {
+            model.journalSlots = slots; // the ring can change size (a new snapshot interval) while it is empty
+            model.previousSnapshotSeq = Head.NONE;
+            store.putHead(name, model.head());
+        }
+        long nanos = System.nanoTime() - start;
+        Network net = model.runtime.network();
+        metrics.model(name).restored(nanos, net.counters().steps());
+        if (model.nextSeq > 0) {
+            LOG.info("model {}: restored at step {} from snapshot generation {} and {} journal entries in {} ms", name, net.counters().steps(),
+                    model.generation, model.nextSeq - model.snapshotSeq, nanos / 1_000_000);
+        }
+        return model;
+    }
+
+    /** The model from one snapshot generation (or the spec, when that generation has no snapshot) and the journal from fromSeq on. */
+    private ModelSlot restoreGeneration(ModelSpec spec, Head head, int generation, long fromSeq) {
+        String name = spec.name();
+        byte[] snapshot = store.snapshot(name, generation);
         Network net = snapshot == null ? Network.create(spec) : SnapshotCodec.decode(snapshot);
-        if (!net.spec().json().equals(json)) {
+        if (!net.spec().json().equals(spec.json())) {
             throw new IllegalStateException("model " + name + ": the stored snapshot was made from another spec than the stored one");
         }
-        byte[] savedStats = store.stats(name);
+        byte[] savedStats = store.stats(name, generation);
         PrequentialStats stats = savedStats == null
                 ? new PrequentialStats(settings.runtime().fadingFactor(), settings.runtime().window())
                 : PrequentialStats.decode(savedStats, settings.runtime().fadingFactor(), settings.runtime().window());
         ModelRuntime runtime = new ModelRuntime(net, stats, head.predicted(), head.deadLettered(), settings.runtime(), metrics.model(name));
-        ModelSlot model = new ModelSlot(name, json, runtime, head);
+        ModelSlot model = new ModelSlot(name, spec.json(), runtime, head);
+        model.snapshotSeq = fromSeq;
         replayJournal(model, head.nextSeq());
-        if (model.nextSeq == model.snapshotSeq && model.journalSlots != slots) {
-            model.journalSlots = slots; // the ring can change size (a new snapshot interval) while it is empty
-            store.putHead(name, model.head());
-        }
-        long nanos = System.nanoTime() - start;
-        metrics.model(name).restored(nanos, net.counters().steps());
-        if (model.nextSeq > 0) {
-            LOG.info("model {}: restored at step {} from {} and {} journal entries in {} ms", name, net.counters().steps(),
-                    snapshot == null ? "its spec" : "a " + snapshot.length + "-byte snapshot", model.nextSeq - model.snapshotSeq, nanos / 1_000_000);
-        }
         return model;
     }
 
@@ -249,9 +402,19 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             deadLetter(record, source, null, DeadLetterReason.MISSING_KEY, "model spec at offset " + source.offset() + " has no key; the key names the model");
             return;
         }
+        if (record.key().length > DeadLetters.MAX_KEY_BYTES) {
+            deadLetter(record, source, null, DeadLetterReason.KEY_TOO_LONG, "model spec at offset " + source.offset() + " has a key of "
+                    + record.key().length + " bytes, more than " + DeadLetters.MAX_KEY_BYTES + "; the key names the model");
+            return;
+        }
         if (record.value() == null) {
             replace(name, null);
             LOG.info("model {}: deleted (tombstone on {})", name, source.topic());
+            return;
+        }
+        if (record.value().length > settings.recordMaxBytes()) {
+            deadLetter(record, source, null, name, DeadLetterReason.RECORD_TOO_LARGE, "model spec " + name + " at offset " + source.offset()
+                    + " has " + record.value().length + " bytes, more than " + settings.recordMaxBytes());
             return;
         }
         DecodeResult<ModelSpecRecord> decoded = specDecoder.decode(record.value());
@@ -260,20 +423,29 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         String json = ((DecodeResult.Decoded<ModelSpecRecord>) decoded).record().getSpecJson();
-        ModelSpec spec;
+        String problem;
         try {
-            spec = ModelSpec.parse(json);
+            ModelSpec spec = ModelSpec.parse(json);
+            settings.limits().check(spec);
+            problem = spec.name().equals(name) ? null : "model spec keyed " + name + " names model " + spec.name();
         } catch (SpecException e) {
-            deadLetter(record, source, null, DeadLetterReason.INVALID_MODEL_SPEC, "model spec " + name + ": " + e.getMessage());
-            return;
-        }
-        if (!spec.name().equals(name)) {
-            deadLetter(record, source, null, DeadLetterReason.INVALID_MODEL_SPEC, "model spec keyed " + name + " names model " + spec.name());
-            return;
+            problem = "model spec " + name + ": " + e.getMessage();
         }
         String previous = store.spec(name);
-        if (json.equals(previous)) {
+        if (problem != null) {
+            deadLetter(record, source, null, name, DeadLetterReason.INVALID_MODEL_SPEC, problem);
+            // only a valid name is marked (it becomes a metric tag); samples for any other key are unknown models
+            if (previous == null && ModelSpec.isValidName(name) && !(settings.presetsEnabled() && Presets.exists(name))) {
+                String reason = "model " + name + " is unavailable: its spec at " + source.topic() + " offset " + source.offset() + " was rejected ("
+                        + problem + "); write a corrected spec or a tombstone";
+                store.putRejected(name, reason);
+                quarantined.remove(name);
+                quarantine(name, reason);
+            }
             return;
+        }
+        if (json.equals(previous) && load(name) != null) {
+            return; // unchanged; the same spec again for a quarantined model starts it afresh
         }
         replace(name, json);
         if (previous == null) {
@@ -289,7 +461,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * are discarded and the next sample starts the new model from its spec.
      */
     private void replace(String name, String json) {
-        ModelSlot old = load(name);
+        ModelSlot old = quarantined.containsKey(name) ? null : load(name);
+        endQuarantine(name);
         if (old != null) {
             old.runtime.trainPending(output);
             models.remove(name);
@@ -302,20 +475,31 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             store.putSpec(name, json);
         }
         if (previous != null) {
-            store.putHead(name, new Head(previous.nextSeq(), previous.nextSeq(), previous.journalSlots(), previous.predicted(), previous.deadLettered()));
+            store.putHead(name, new Head(previous.nextSeq(), previous.nextSeq(), previous.journalSlots(), previous.predicted(), previous.deadLettered(),
+                    Head.NONE, 0));
         }
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, ModelSlot model, DeadLetterReason reason, String message) {
         String modelName = model == null ? null : model.name;
-        byte[] value = DeadLetters.encode(source, reason, message, modelName, record.key(), record.value(), record.timestamp());
-        context.forward(new Record<>(record.key(), value, record.timestamp()), NeurostreamTopology.DEAD_LETTERS_SINK);
-        metrics.model(modelName).deadLettered(reason.name());
+        deadLetter(record, source, modelName, modelName, reason, message);
         if (model != null) {
             model.runtime.countDeadLetter();
             store.putHead(model.name, model.head());
         }
     }
+
+    /**
+     * @param meterModel the model whose meters count it (null: "unknown"); a name from a spec or preset, never a raw key, so tags stay bounded
+     * @param named      the model the record names, kept in the dead letter's model field
+     */
+    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String meterModel, String named, DeadLetterReason reason,
+                            String message) {
+        byte[] value = DeadLetters.encode(source, reason, message, named, record.key(), record.value(), record.timestamp(), settings.recordMaxBytes());
+        context.forward(new Record<>(DeadLetters.key(record.key()), value, record.timestamp()), NeurostreamTopology.DEAD_LETTERS_SINK);
+        metrics.model(meterModel).deadLettered(reason.name());
+    }
+
 
     /** Sends predictions and metrics to their sinks, keyed by model name. */
     private final class Forwarding implements Output {

@@ -139,6 +139,11 @@ public final class ModelRuntime {
     }
 
     /** Whether pending predictions have waited longer than allowed. */
+    /** Whether a pending sample still waits for its prediction. */
+    public boolean hasUnemitted() {
+        return pending.hasUnemitted();
+    }
+
     public boolean flushDue(long nowMillis) {
         return pending.hasUnemitted() && nowMillis - pending.oldestUnemittedMillis >= settings.maxDelayMillis();
     }

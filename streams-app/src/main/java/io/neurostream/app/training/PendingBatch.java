@@ -3,7 +3,8 @@ package io.neurostream.app.training;
 
 /**
  * Rows 0 .. count-1 hold samples; rows below {@code emitted} already had their prediction
- * emitted (by a flush before the batch filled). Arrays are allocated once per model.
+ * emitted (by a flush before the batch filled). Arrays are allocated once per model; their sizes
+ * are overflow-checked (a spec within the model limits is far below).
  */
 final class PendingBatch {
     final int capacity;
@@ -19,9 +20,9 @@ final class PendingBatch {
 
     PendingBatch(int capacity, ModelShape shape) {
         this.capacity = capacity;
-        this.inputs = new float[capacity * shape.inputSize()];
-        this.targets = new float[capacity * shape.targetSize()];
-        this.labels = new int[capacity * shape.rows()];
+        this.inputs = new float[Math.multiplyExact(capacity, shape.inputSize())];
+        this.targets = new float[Math.multiplyExact(capacity, shape.targetSize())];
+        this.labels = new int[Math.multiplyExact(capacity, shape.rows())];
         this.ids = new String[capacity];
         this.eventTimes = new long[capacity];
         this.timestamps = new long[capacity];

@@ -68,7 +68,7 @@ public final class SampleInput {
             for (int i = 0; i < count; i++) {
                 float v = values.get(i);
                 if (!Float.isFinite(v)) {
-                    return reject(DeadLetterReason.NON_FINITE_VALUE, s, m, "value " + i + " is " + v);
+                    return reject(DeadLetterReason.NON_FINITE_VALUE, s, m, "value at index " + i + " is " + v);
                 }
                 inputs[offset + i] = v;
             }
@@ -102,7 +102,7 @@ public final class SampleInput {
         for (int i = 0; i < tokens.size(); i++) {
             int token = tokens.get(i);
             if (token < 0 || token >= m.vocabulary()) {
-                return reject(DeadLetterReason.TOKEN_OUT_OF_RANGE, s, m, "token " + i + " is " + token + ", the vocabulary has " + m.vocabulary());
+                return reject(DeadLetterReason.TOKEN_OUT_OF_RANGE, s, m, "token at index " + i + " is " + token + ", the vocabulary has " + m.vocabulary());
             }
             if (i < t) {
                 inputs[row * t + i] = token;
@@ -144,7 +144,7 @@ public final class SampleInput {
             for (int i = 0; i < target.size(); i++) {
                 float v = target.get(i);
                 if (!Float.isFinite(v)) {
-                    return reject(DeadLetterReason.NON_FINITE_VALUE, s, m, "target " + i + " is " + v);
+                    return reject(DeadLetterReason.NON_FINITE_VALUE, s, m, "target at index " + i + " is " + v);
                 }
                 targets[row * m.targetSize() + i] = v;
             }

@@ -2,6 +2,7 @@
 package io.neurostream.app.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,6 +58,9 @@ class DemoCommandIT {
         assertTrue(out.contains("(signal):"), "a summary that names the signal:\n" + out);
         assertTrue(out.contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly:\n" + out);
         assertTrue(out.contains("EmbeddedKafka - Kafka at") && out.contains("stopped"), "the broker stopped:\n" + out);
+        assertFalse(out.contains("Using an OS temp directory in the state.dir"), "the state stores are not under the temporary folder:\n" + out);
+        assertFalse(out.contains("Processing exception handler is not enabled"), "processing.exception.handler.global.enabled reaches every "
+                + "StreamsConfig Kafka Streams builds:\n" + out);
     }
 
     @Test

@@ -34,5 +34,6 @@ class ExitCodesTest {
         assertExit(1, "neurostream produce: " + noBroker,
                 CommandRun.of("produce", "--model", "xor", "--synthetic", "xor", "--bootstrap-servers", address));
         assertExit(1, "neurostream models create: " + noBroker, CommandRun.of("models", "create", "xor", "--bootstrap-servers", address));
+        assertExit(1, "neurostream consume: " + noBroker, CommandRun.of("consume", "predictions", "--bootstrap-servers", address));
     }
 }

@@ -35,14 +35,6 @@ class ModelsCommandTest {
     }
 
     @Test
-    void shouldCountParametersFromLayerDeclarationsAsTheBuiltNetworkDoes() {
-        for (String name : Presets.names()) {
-            ModelSpec spec = Presets.load(name);
-            assertEquals(Network.create(spec).params().trainableCount(), SpecArgument.parameterCount(spec), name);
-        }
-    }
-
-    @Test
     void shouldShowAPresetAsJson() throws Exception {
         CommandRun run = CommandRun.of("models", "show", "xor");
 
@@ -89,6 +81,34 @@ class ModelsCommandTest {
         assertTrue(broken.err().startsWith("neurostream models validate: " + notJson + ": not valid JSON"), broken.err());
         assertOneLineError("neurostream models validate: missing.json: no such spec file, nor a preset (" + String.join(", ", Presets.names()) + ")",
                 "models", "validate", "missing.json");
+    }
+
+    @Test
+    void shouldApplyTheModelLimitsAndJsonLimitsInValidateAndCreate(@TempDir Path dir) throws Exception {
+        Path huge = dir.resolve("huge.json");
+        Files.writeString(huge, SMALL_SPEC.replace("\"units\": 3", "\"units\": 200000000"));
+        Path deep = dir.resolve("deep.json");
+        Files.writeString(deep, "{\"name\": \"deep\", \"description\": " + "[".repeat(3000) + "]".repeat(3000) + "}");
+
+        CommandRun validate = CommandRun.of("models", "validate", huge.toString());
+        assertEquals(2, validate.exitCode());
+        assertEquals("neurostream models validate: model tiny: layers: 1,000,000,002 parameters, more than the limit of 10,000,000 "
+                + "(neurostream.model.max.parameters)", validate.errLine());
+        CommandRun lower = CommandRun.of("models", "validate", smallSpecFile(dir), "--set", "neurostream.model.max.parameters=16");
+        assertEquals(2, lower.exitCode(), lower.out());
+        assertTrue(lower.errLine().contains("17 parameters, more than the limit of 16"), lower.err());
+        CommandRun nested = CommandRun.of("models", "validate", deep.toString());
+        assertEquals(2, nested.exitCode());
+        assertTrue(nested.errLine().startsWith("neurostream models validate: " + deep + ": not valid JSON: Document nesting depth"), nested.err());
+        CommandRun create = CommandRun.of("models", "create", huge.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, create.exitCode());
+        assertTrue(create.errLine().contains("1,000,000,002 parameters"), create.err());
+    }
+
+    private static String smallSpecFile(Path dir) throws java.io.IOException {
+        Path spec = dir.resolve("tiny.json");
+        Files.writeString(spec, SMALL_SPEC);
+        return spec.toString();
     }
 
     @Test

@@ -3,12 +3,9 @@ package io.neurostream.app.it;
 
 import io.neurostream.app.state.Head;
 import io.neurostream.app.state.ModelStore;
-import io.neurostream.core.codec.SnapshotChunks;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
@@ -45,13 +42,8 @@ final class ChangelogState {
         return seq - head.snapshotSeq();
     }
 
-    /** The model's latest snapshot bytes, reassembled from its chunks and checked. */
+    /** The model's newest snapshot bytes, reassembled from its chunks and checked. */
     byte[] snapshot(String model) {
-        SnapshotChunks.Manifest manifest = SnapshotChunks.Manifest.decode(latest.get(model + "/manifest"));
-        List<byte[]> chunks = new ArrayList<>();
-        for (int i = 0; i < manifest.chunkCount(); i++) {
-            chunks.add(latest.get(model + "/snapshot/" + i));
-        }
-        return SnapshotChunks.join(manifest, chunks);
+        return ModelStore.snapshot(latest::get, model, head(model).generation());
     }
 }

@@ -18,15 +18,15 @@ import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-final class KafkaClients {
+public final class KafkaClients {
     private KafkaClients() {}
 
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+    public static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true"), new ByteArraySerializer(), new ByteArraySerializer());
     }
 
-    static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value, long timestamp) {
+    public static void send(KafkaProducer<byte[], byte[]> producer, String topic, String key, byte[] value, long timestamp) {
         producer.send(new ProducerRecord<>(topic, 0, timestamp, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
     }
 
@@ -34,7 +34,7 @@ final class KafkaClients {
      * Reads a topic from the beginning with isolation.level=read_committed until {@code done}
      * holds for what was read (then reads on for {@code settle} to catch extras) or the timeout.
      */
-    static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
+    public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String bootstrap, String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
                                                               Duration settle, Duration timeout) {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(

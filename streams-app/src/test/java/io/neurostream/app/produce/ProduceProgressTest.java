@@ -56,6 +56,23 @@ class ProduceProgressTest {
     }
 
     @Test
+    void shouldNotRedrawTheFinalLineWhenItShowsTheFinalCountAlready() {
+        long[] now = {0};
+        StringWriter err = new StringWriter();
+        Progress progress = new Progress(new PrintWriter(err), "", true, 1_000, () -> now[0]);
+        progress.start();
+        now[0] = SECOND;
+        progress.update(500);
+        now[0] = 2 * SECOND;
+        progress.update(1_000);
+        now[0] = 3 * SECOND;
+        progress.finish(1_000);
+
+        assertEquals("\r500/1,000 samples (50%), 500 samples/s, ETA 0:01\r1,000/1,000 samples (100%), 500 samples/s, ETA 0:00"
+                + System.lineSeparator(), err.toString(), "the final line once (with --rate the last update shows the final count)");
+    }
+
+    @Test
     void shouldScheduleSampleKAtKOverRateSecondsAfterTheFirst() throws InterruptedException {
         List<Long> sleeps = new ArrayList<>();
         long[] now = {5 * SECOND};

@@ -56,11 +56,11 @@ class DeadLetterTest {
                 Arguments.of("logic-and", Samples.bytes(Samples.values("x", 1, 1, 1).setLabel(1)), DeadLetterReason.FEATURE_COUNT_MISMATCH, "expected 2 values, got 3"),
                 Arguments.of("mnist-mlp", Samples.bytes(Samples.pixels("x", new byte[783]).setLabel(1)), DeadLetterReason.FEATURE_COUNT_MISMATCH, "expected 784 pixels, got 783"),
                 Arguments.of("logic-and", Samples.bytes(Samples.values("x").setValues(null).setTokens(List.of(1, 0))), DeadLetterReason.FEATURE_KIND_MISMATCH, "has tokens"),
-                Arguments.of("logic-and", Samples.bytes(Samples.values("x", 1, Float.NaN).setLabel(1)), DeadLetterReason.NON_FINITE_VALUE, "value 1 is NaN"),
+                Arguments.of("logic-and", Samples.bytes(Samples.values("x", 1, Float.NaN).setLabel(1)), DeadLetterReason.NON_FINITE_VALUE, "value at index 1 is NaN"),
                 Arguments.of("logic-and", Samples.bytes(Samples.values("x", 1, 1).setLabel(2)), DeadLetterReason.LABEL_OUT_OF_RANGE, "label 2 is not a class"),
                 Arguments.of("mnist-mlp", Samples.bytes(Samples.pixels("x", MNIST_PIXELS).setLabel(-1)), DeadLetterReason.LABEL_OUT_OF_RANGE, "label -1"),
                 Arguments.of("logic-and", Samples.bytes(Samples.values("x", 1, 1).setTarget(List.of(1f, 0f))), DeadLetterReason.TARGET_SIZE_MISMATCH, "expected 1 target values, got 2"),
-                Arguments.of("logic-and", Samples.bytes(Samples.values("x", 1, 1).setTarget(List.of(Float.POSITIVE_INFINITY))), DeadLetterReason.NON_FINITE_VALUE, "target 0 is Infinity"),
+                Arguments.of("logic-and", Samples.bytes(Samples.values("x", 1, 1).setTarget(List.of(Float.POSITIVE_INFINITY))), DeadLetterReason.NON_FINITE_VALUE, "target at index 0 is Infinity"),
                 Arguments.of("logic-and", Samples.bytes(Samples.values("x", 1, 1).setLabel(1).setTarget(List.of(1f))), DeadLetterReason.CONFLICTING_LABELS, "both a label and a target"));
     }
 
@@ -77,10 +77,12 @@ class DeadLetterTest {
         assertTrue(!d.getMessage().contains("\n"), "one line");
         assertEquals(1, d.getSourceOffset());
         assertEquals("samples", d.getSourceTopic());
-        assertArrayEquals(value, bytes(d.getValue()));
+        byte[] kept = reason == DeadLetterReason.RECORD_TOO_LARGE ? java.util.Arrays.copyOf(value, 2000) : value;
+        assertArrayEquals(kept, bytes(d.getValue()), "the original bytes, up to neurostream.record.max.bytes");
         if (model != null) {
             assertArrayEquals(model.getBytes(StandardCharsets.UTF_8), bytes(d.getKey()));
         }
+        assertEquals(reason == DeadLetterReason.MISSING_KEY ? null : model, d.getModel(), "the model the key names, known or not");
         assertEquals(1.0, harness.counter("neurostream.samples.dead.lettered", "reason", reason.name()));
         harness.send("logic-and", Samples.andRow("after", 1, 0));
         assertEquals(0, harness.deadLetters().size(), "processing goes on");
@@ -96,7 +98,7 @@ class DeadLetterTest {
         harness.send("seq", Samples.bytes(Samples.values("x").setValues(null).setTokens(List.of(1, 5, 0)).setLabel(1)));
         DeadLetter d = harness.deadLetters().get(0);
         assertEquals(DeadLetterReason.TOKEN_OUT_OF_RANGE.name(), d.getReason());
-        assertTrue(d.getMessage().contains("token 1 is 5, the vocabulary has 5"), d.getMessage());
+        assertTrue(d.getMessage().contains("token at index 1 is 5, the vocabulary has 5"), d.getMessage());
     }
 
     private static byte[] bytes(ByteBuffer b) {

@@ -6,20 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurostream.app.config.NeurostreamConfig;
-import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.state.Head;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.core.rng.Rng;
-import java.nio.charset.StandardCharsets;
+import io.neurostream.schemas.DeadLetter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
 class RestoreTest {
@@ -30,47 +26,33 @@ class RestoreTest {
 
     /** One processor on a store, driven record by record as a task would. */
     private static final class Task {
-        final MockProcessorContext<byte[], byte[]> context = new MockProcessorContext<>();
+        final ProcessorTask task;
         final TrainingProcessor processor;
-        long offset;
 
         Task(KeyValueStore<String, byte[]> store, long firstOffset) {
             this(store, firstOffset, SETTINGS);
         }
 
         Task(KeyValueStore<String, byte[]> store, long firstOffset, Map<String, String> settings) {
-            this.offset = firstOffset;
-            if (!store.isOpen()) {
-                store.init(context.getStateStoreContext(), store);
-            }
-            context.addStateStore(store);
-            NeurostreamConfig config = NeurostreamConfig.load(null, settings);
-            processor = new TrainingProcessor(ProcessorSettings.from(config), new NeurostreamMetrics(new SimpleMeterRegistry()));
-            processor.init(context);
+            task = new ProcessorTask(store, firstOffset, settings);
+            processor = task.processor;
         }
 
         void send(byte[] value) {
-            context.setCurrentSystemTimeMs(offset);
-            context.setRecordMetadata("samples", 0, offset++);
-            processor.process(new Record<>(MODEL.getBytes(StandardCharsets.UTF_8), value, offset));
+            task.send(MODEL, value);
         }
 
-        /** Runs the wall-clock punctuator, as Kafka Streams does between records. */
         void punctuate() {
-            context.scheduledPunctuators().get(0).getPunctuator().punctuate(offset);
+            task.punctuate();
         }
 
         List<Record<byte[], byte[]>> outputs() {
-            List<Record<byte[], byte[]>> out = new ArrayList<>();
-            context.forwarded().forEach(f -> out.add(new Record<>(f.record().key(), f.record().value(), f.record().timestamp())));
-            context.resetForwards();
-            return out;
+            return task.outputs();
         }
     }
 
     private static KeyValueStore<String, byte[]> newStore() {
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ModelStore.NAME), Serdes.String(), Serdes.ByteArray())
-                .withLoggingDisabled().build();
+        return ProcessorTask.newStore();
     }
 
     /** Labelled MNIST-shaped samples with random pixels; every 7th gets a flush punctuation after it. */
@@ -108,7 +90,7 @@ class RestoreTest {
         List<Record<byte[], byte[]>> restartedOut = new ArrayList<>();
         int stop = 32 * 4 + 11; // after a snapshot (3 batches), one more batch, and a pending partial batch with flushes
         feed(new Task(store, 0), samples, 0, stop, restartedOut);
-        byte[] snapshot = new ModelStore(store).snapshot(MODEL);
+        byte[] snapshot = new ModelStore(store).snapshot(MODEL, new ModelStore(store).head(MODEL).generation());
         assertNotNull(snapshot, "a snapshot was taken");
         assertTrue(snapshot.length > 1_000_000, "Adam state makes it " + snapshot.length + " bytes, stored in chunks");
         Task restarted = new Task(store, stop);
@@ -136,7 +118,7 @@ class RestoreTest {
         Map<String, String> longer = Map.of(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "5", NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0");
         KeyValueStore<String, byte[]> store = newStore();
         List<Record<byte[], byte[]>> restartedOut = new ArrayList<>();
-        // every restart finds journal entries pending, the first past the 192 slots of the old ring (2 x 3 batches of 32)
+        // every restart finds journal entries pending (the old ring has 384 slots: 2 generations x 2 x 3 batches of 32)
         int[] stops = {32 * 6 + 20, 32 * 6 + 25, 32 * 6 + 31, SAMPLES};
         int from = 0;
         Task last = null;
@@ -151,5 +133,56 @@ class RestoreTest {
         for (int i = 0; i < uninterruptedOut.size(); i++) {
             assertArrayEquals(uninterruptedOut.get(i).value(), restartedOut.get(i).value(), "output " + i);
         }
+    }
+
+    /** Flips one byte in the first chunk of a snapshot generation, as garbage in the changelog would. */
+    private static void corrupt(KeyValueStore<String, byte[]> store, int generation) {
+        String key = MODEL + (generation == 0 ? "/" : "/1/") + "snapshot/0";
+        byte[] chunk = store.get(key).clone();
+        chunk[chunk.length / 2] ^= 0x40;
+        store.put(key, chunk);
+    }
+
+    @Test
+    void shouldRestoreBitIdenticalFromTheOlderSnapshotAndTheJournalWhenTheNewestIsCorrupt() {
+        List<byte[]> samples = samples();
+        List<Record<byte[], byte[]>> uninterruptedOut = new ArrayList<>();
+        Task uninterrupted = new Task(newStore(), 0);
+        feed(uninterrupted, samples, 0, SAMPLES, uninterruptedOut);
+
+        KeyValueStore<String, byte[]> store = newStore();
+        List<Record<byte[], byte[]>> restartedOut = new ArrayList<>();
+        int stop = 32 * 6 + 20; // after the second snapshot (6 batches): two generations, and a partial batch
+        feed(new Task(store, 0), samples, 0, stop, restartedOut);
+        Head head = new ModelStore(store).head(MODEL);
+        assertTrue(head.previousSnapshotSeq() > 0 && head.snapshotSeq() > head.previousSnapshotSeq(), "two generations: " + head);
+        corrupt(store, head.generation());
+
+        Task restarted = new Task(store, stop);
+        feed(restarted, samples, stop, SAMPLES, restartedOut);
+
+        assertArrayEquals(uninterrupted.processor.encodedModel(MODEL), restarted.processor.encodedModel(MODEL), "bit-identical model");
+        assertEquals(uninterruptedOut.size(), restartedOut.size(), "the same outputs, none repeated or lost");
+        for (int i = 0; i < uninterruptedOut.size(); i++) {
+            assertArrayEquals(uninterruptedOut.get(i).value(), restartedOut.get(i).value(), "output " + i);
+        }
+    }
+
+    @Test
+    void shouldQuarantineTheModelOnlyWhenNoSnapshotGenerationReads() {
+        List<byte[]> samples = samples();
+        KeyValueStore<String, byte[]> store = newStore();
+        feed(new Task(store, 0), samples, 0, 32 * 6 + 20, new ArrayList<>());
+        corrupt(store, 0);
+        corrupt(store, 1);
+
+        ProcessorTask restarted = new ProcessorTask(store, 1000, SETTINGS);
+        restarted.send(MODEL, samples.get(0));
+        DeadLetter d = restarted.deadLetters().get(0);
+        assertEquals(DeadLetterReason.MODEL_UNAVAILABLE.name(), d.getReason());
+        assertTrue(d.getMessage().startsWith("sample s0: model mnist-mlp cannot be restored: snapshot reassembled from 3 chunks is corrupted: CRC-32C"),
+                d.getMessage());
+        restarted.send("logic-and", Samples.andRow("a", 1, 1));
+        assertEquals(List.of(), restarted.deadLetters(), "the other models run on");
     }
 }

@@ -57,6 +57,10 @@ final class TopologyHarness implements AutoCloseable {
         models.pipeInput(model.getBytes(StandardCharsets.UTF_8), NeurostreamSerdes.modelSpec().encode(record));
     }
 
+    void sendTombstone(String model) {
+        models.pipeInput(model.getBytes(StandardCharsets.UTF_8), (byte[]) null);
+    }
+
     void advanceWallClock(Duration d) {
         driver.advanceWallClockTime(d);
     }
@@ -76,6 +80,10 @@ final class TopologyHarness implements AutoCloseable {
     double counter(String name, String... tags) {
         var search = metrics.registry().find(name).tags(tags);
         return search.counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    double gauge(String name, String... tags) {
+        return metrics.registry().get(name).tags(tags).gauge().value();
     }
 
     @Override
