@@ -445,6 +445,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         if (json.equals(previous) && load(name) != null) {
+            publisher.publishIfRequested(record.headers(), name, load(name).runtime.network(), record.timestamp(), context);
             return; // unchanged; the same spec again for a quarantined model starts it afresh
         }
         replace(name, json);

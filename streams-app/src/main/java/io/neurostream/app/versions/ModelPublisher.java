@@ -12,20 +12,26 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Every {@code neurostream.publish.interval.batches} optimizer steps (when the model's step becomes
- * a multiple of it) the training processor forwards the weights — no optimizer state — to its
- * model-versions sink, so with exactly-once they are committed in the same transaction as the
+ * a multiple of it), and when a record on the models topic asks for it, the training processor
+ * forwards the weights — no optimizer state — to its model-versions sink, so with exactly-once they are committed in the same transaction as the
  * input offsets and a read_committed reader never sees half of them. The version is the model
  * step: the weights that predicted every {@code Prediction} whose modelStep equals it. Each chunk
  * carries the version and the SHA-256 of the whole payload, so a reader detects chunks that
  * compaction left from another version; the manifest, written last, carries the spec.
  */
 public final class ModelPublisher {
+    /**
+     * Header of a models-topic record that asks for a version now ({@code models publish NAME}): the
+     * record carries the model's current spec unchanged, so it changes nothing else.
+     */
+    public static final String PUBLISH_HEADER = "neurostream.publish";
     private final int intervalBatches;
     private final String sink;
 
@@ -45,9 +51,19 @@ public final class ModelPublisher {
      * a version to publish.
      */
     public void publishIfDue(String model, Network net, long stepsBefore, long timestamp, ProcessorContext<byte[], byte[]> context) {
-        if (!due(stepsBefore, net.counters().steps())) {
-            return;
+        if (due(stepsBefore, net.counters().steps())) {
+            forward(model, net, timestamp, context);
         }
+    }
+
+    /** Forwards the model's current weights to the sink if the record asks for it ({@link #PUBLISH_HEADER}). */
+    public void publishIfRequested(Headers headers, String model, Network net, long timestamp, ProcessorContext<byte[], byte[]> context) {
+        if (headers.lastHeader(PUBLISH_HEADER) != null) {
+            forward(model, net, timestamp, context);
+        }
+    }
+
+    private void forward(String model, Network net, long timestamp, ProcessorContext<byte[], byte[]> context) {
         for (KeyValue<byte[], byte[]> kv : records(model, net, context.currentSystemTimeMs(), SnapshotChunks.MAX_CHUNK_BYTES)) {
             context.forward(new Record<>(kv.key, kv.value, timestamp), sink);
         }
