@@ -9,6 +9,7 @@ import io.neurostream.app.serde.DecodeResult;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.serde.RecordDecoder;
 import io.neurostream.app.topology.Topics;
+import io.neurostream.app.versions.ModelVersionKeys;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -35,8 +36,8 @@ import picocli.CommandLine.Spec;
                 + "{\"key\", \"partition\", \"offset\", \"timestamp\", \"value\"}; a value that does not decode gets \"error\" instead.",
                 "Reads committed records only (the app writes in transactions), with no consumer group: nothing is committed."},
         footer = {"",
-                "Keys: the model name on samples, models, predictions and metrics; a dead letter keeps the rejected "
-                        + "record's key (null when it had none). Bytes (pixels, a dead letter's key and value) are base64.",
+                "Keys: the model name on samples, models, predictions and metrics; NAME/chunk/I and NAME/manifest on "
+                        + "model-versions (--model matches NAME); a dead letter keeps the rejected record's key (null when it had none). Bytes (pixels, a dead letter's key and value) are base64.",
                 "",
                 "Exit codes: 0 done, 1 Kafka failure, 2 bad flag or setting, 130 interrupted.",
                 "",
@@ -49,13 +50,14 @@ final class ConsumeCommand implements Callable<Integer> {
     static final String CLIENT_ID = "neurostream-consume";
     static final Duration POLL = Duration.ofMillis(200);
     static final long STOP_WAIT_SECONDS = 10;
-    private static final List<String> TOPICS = List.of(Topics.SAMPLES, Topics.PREDICTIONS, Topics.METRICS, Topics.DEAD_LETTERS, Topics.MODELS);
+    private static final List<String> TOPICS = List.of(Topics.SAMPLES, Topics.PREDICTIONS, Topics.METRICS, Topics.DEAD_LETTERS, Topics.MODELS,
+            Topics.MODEL_VERSIONS);
 
     @Spec
     CommandSpec command;
 
     @Parameters(index = "0", paramLabel = "TOPIC",
-            description = "samples, predictions, metrics, dead-letters or models (with neurostream.topic.prefix in front).")
+            description = "samples, predictions, metrics, dead-letters, models or model-versions (with neurostream.topic.prefix in front).")
     String topic;
 
     @Option(names = "--from-beginning",
@@ -116,7 +118,8 @@ final class ConsumeCommand implements Callable<Integer> {
                     }
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-                        if (model != null && !model.equals(key)) {
+                        String owner = key != null && topic.equals(Topics.MODEL_VERSIONS) ? ModelVersionKeys.model(record.key()) : key;
+                        if (model != null && !model.equals(owner)) {
                             continue;
                         }
                         if (untilEnd && record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
@@ -167,6 +170,7 @@ final class ConsumeCommand implements Callable<Integer> {
             case Topics.METRICS -> NeurostreamSerdes.trainingMetrics().decoder();
             case Topics.DEAD_LETTERS -> NeurostreamSerdes.deadLetter().decoder();
             case Topics.MODELS -> NeurostreamSerdes.modelSpec().decoder();
+            case Topics.MODEL_VERSIONS -> NeurostreamSerdes.modelVersion().decoder();
             default -> throw new IllegalArgumentException("unknown topic \"" + topic + "\"; topics: " + String.join(", ", TOPICS));
         };
     }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Online training of neural networks inside Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, TrainCommand.class, BenchCommand.class, ProduceCommand.class, ConsumeCommand.class, ModelsCommand.class, SchemasCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, ServeCommand.class, TrainCommand.class, BenchCommand.class, ProduceCommand.class, ConsumeCommand.class, ModelsCommand.class, SchemasCommand.class,
                 BrokerCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 

@@ -48,7 +48,8 @@ final class SchemasFingerprintCommand implements Callable<Integer> {
             new Entry(NeurostreamSerdes.prediction().schema(), Topics.PREDICTIONS),
             new Entry(NeurostreamSerdes.trainingMetrics().schema(), Topics.METRICS),
             new Entry(NeurostreamSerdes.deadLetter().schema(), Topics.DEAD_LETTERS),
-            new Entry(NeurostreamSerdes.modelSpec().schema(), Topics.MODELS));
+            new Entry(NeurostreamSerdes.modelSpec().schema(), Topics.MODELS),
+            new Entry(NeurostreamSerdes.modelVersion().schema(), Topics.MODEL_VERSIONS));
 
     @Spec
     CommandSpec command;

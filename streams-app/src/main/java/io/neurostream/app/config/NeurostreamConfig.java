@@ -23,7 +23,7 @@ public final class NeurostreamConfig {
     public static final String PREFIX = "neurostream.";
 
     public static final ConfigKey TOPIC_PREFIX = new ConfigKey("neurostream.topic.prefix", "",
-            "Prefix of every topic name (samples, predictions, metrics, dead-letters, models).");
+            "Prefix of every topic name (samples, predictions, metrics, dead-letters, models, model-versions).");
     public static final ConfigKey TOPIC_PARTITIONS = new ConfigKey("neurostream.topic.partitions", "1",
             "Partitions of the topics neurostream creates when absent; samples and models must have the same count.");
     public static final ConfigKey TOPIC_REPLICATION = new ConfigKey("neurostream.topic.replication.factor", "1",
@@ -32,6 +32,8 @@ public final class NeurostreamConfig {
             "A sample whose key names a preset (e.g. mnist-mlp) trains that preset when no spec for it is on the models topic.");
     public static final ConfigKey SNAPSHOT_INTERVAL = new ConfigKey("neurostream.snapshot.interval.batches", "500",
             "Mini-batches between model snapshots; samples since the last snapshot are journaled and replayed on restore.");
+    public static final ConfigKey PUBLISH_INTERVAL = new ConfigKey("neurostream.publish.interval.batches", "100",
+            "Optimizer steps between the versions of a model's weights written to the model-versions topic (for serve); 0 publishes none.");
     public static final ConfigKey PREDICTION_MAX_DELAY = new ConfigKey("neurostream.prediction.max.delay.ms", "1000",
             "Longest time a labelled sample's prediction waits for its mini-batch to fill before it is emitted on its own.");
     public static final ConfigKey TOP_K = new ConfigKey("neurostream.predictions.top.k", "3",
@@ -59,7 +61,7 @@ public final class NeurostreamConfig {
             "Port of the HTTP server; 0 picks a free port, -1 disables the server.");
 
     public static final List<ConfigKey> KEYS = List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, PRESETS_ENABLED,
-            SNAPSHOT_INTERVAL, PREDICTION_MAX_DELAY, TOP_K, METRICS_INTERVAL, FADING_FACTOR, WINDOW_SIZE, RECORD_MAX_BYTES,
+            SNAPSHOT_INTERVAL, PUBLISH_INTERVAL, PREDICTION_MAX_DELAY, TOP_K, METRICS_INTERVAL, FADING_FACTOR, WINDOW_SIZE, RECORD_MAX_BYTES,
             MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
 
     /** Kafka Streams settings neurostream changes from Kafka's defaults (a file or flag may override them). */
@@ -111,6 +113,9 @@ public final class NeurostreamConfig {
         positive(TOPIC_PARTITIONS);
         positive(TOPIC_REPLICATION);
         positive(SNAPSHOT_INTERVAL);
+        if (longValue(PUBLISH_INTERVAL) < 0) {
+            throw new IllegalArgumentException(PUBLISH_INTERVAL.name() + " must be >= 0, got " + string(PUBLISH_INTERVAL));
+        }
         positive(TOP_K);
         positive(METRICS_INTERVAL);
         positive(WINDOW_SIZE);

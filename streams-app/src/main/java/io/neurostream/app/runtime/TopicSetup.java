@@ -20,7 +20,10 @@ import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
-/** The models topic is compacted (the latest spec per model name); the others use the broker's defaults. */
+/**
+ * The models topic (the latest spec per model name) and model-versions (the newest chunks and manifest
+ * per model) are compacted; the others use the broker's defaults.
+ */
 public final class TopicSetup {
     private static final int DESCRIBE_ATTEMPTS = 50;
     private static final long DESCRIBE_BACKOFF_MS = 200;
@@ -69,10 +72,11 @@ public final class TopicSetup {
         try (Admin client = Admin.create(admin)) {
             Set<String> existing = client.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (String name : List.of(topics.samples(), topics.predictions(), topics.metrics(), topics.deadLetters(), topics.models())) {
+            for (String name : List.of(topics.samples(), topics.predictions(), topics.metrics(), topics.deadLetters(), topics.models(),
+                    topics.modelVersions())) {
                 if (!existing.contains(name)) {
                     NewTopic topic = new NewTopic(name, partitions, replication);
-                    if (name.equals(topics.models())) {
+                    if (name.equals(topics.models()) || name.equals(topics.modelVersions())) {
                         topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
                     }
                     missing.add(topic);

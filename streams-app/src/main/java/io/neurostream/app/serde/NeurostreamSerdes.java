@@ -3,6 +3,7 @@ package io.neurostream.app.serde;
 
 import io.neurostream.schemas.DeadLetter;
 import io.neurostream.schemas.ModelSpecRecord;
+import io.neurostream.schemas.ModelVersionRecord;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.Sample;
 import io.neurostream.schemas.TrainingMetrics;
@@ -13,6 +14,7 @@ public final class NeurostreamSerdes {
     private static final AvroSerde<TrainingMetrics> TRAINING_METRICS = AvroSerde.of(TrainingMetrics.class);
     private static final AvroSerde<DeadLetter> DEAD_LETTER = AvroSerde.of(DeadLetter.class);
     private static final AvroSerde<ModelSpecRecord> MODEL_SPEC = AvroSerde.of(ModelSpecRecord.class);
+    private static final AvroSerde<ModelVersionRecord> MODEL_VERSION = AvroSerde.of(ModelVersionRecord.class);
 
     private NeurostreamSerdes() {
     }
@@ -40,5 +42,10 @@ public final class NeurostreamSerdes {
     /** Values of the compacted models topic. */
     public static AvroSerde<ModelSpecRecord> modelSpec() {
         return MODEL_SPEC;
+    }
+
+    /** Values of the compacted model-versions topic. */
+    public static AvroSerde<ModelVersionRecord> modelVersion() {
+        return MODEL_VERSION;
     }
 }

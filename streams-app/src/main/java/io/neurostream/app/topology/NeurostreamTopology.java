@@ -3,6 +3,7 @@ package io.neurostream.app.topology;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.versions.ModelVersionKeys;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
@@ -12,7 +13,8 @@ import org.apache.kafka.streams.Topology;
  *   samples-source ─┐
  *                   ├─► train (store: neurostream-model-state) ─► predictions-sink
  *   models-source ──┘                                          ├─► metrics-sink
- *                                                              └─► dead-letters-sink
+ *                                                              ├─► dead-letters-sink
+ *                                                              └─► model-versions-sink
  * </pre>
  * Values are Avro single-object encoded; keys are model names (UTF-8).
  */
@@ -23,6 +25,7 @@ public final class NeurostreamTopology {
     public static final String PREDICTIONS_SINK = "predictions-sink";
     public static final String METRICS_SINK = "metrics-sink";
     public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    public static final String MODEL_VERSIONS_SINK = "model-versions-sink";
 
     private NeurostreamTopology() {}
 
@@ -46,6 +49,8 @@ public final class NeurostreamTopology {
         topology.addSink(PREDICTIONS_SINK, topics.predictions(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
         topology.addSink(METRICS_SINK, topics.metrics(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
+        topology.addSink(MODEL_VERSIONS_SINK, topics.modelVersions(), new ByteArraySerializer(), new ByteArraySerializer(),
+                ModelVersionKeys.partitioner(), TRAIN_PROCESSOR);
         return topology;
     }
 }

@@ -11,9 +11,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param limits                  the largest model accepted, checked before a spec is stored or built
  * @param maxLoadedModels         models kept in memory per task (least recently used evicted beyond)
  * @param snapshotIntervalBatches batches between snapshots (K); the journal holds at most 2K batches of samples and as many flushes
+ * @param publishIntervalBatches  steps between published versions of a model's weights (0: none)
  */
 record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotIntervalBatches, int recordMaxBytes, ModelLimits limits,
-                         int maxLoadedModels, RuntimeSettings runtime) {
+                         int maxLoadedModels, RuntimeSettings runtime, int publishIntervalBatches) {
     /** The producer's default max.request.size (1 MiB). */
     static final int DEFAULT_MAX_REQUEST_SIZE = 1 << 20;
 
@@ -39,7 +40,7 @@ record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotInte
                 c.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY));
         return new ProcessorSettings(new Topics(c.string(NeurostreamConfig.TOPIC_PREFIX)), c.booleanValue(NeurostreamConfig.PRESETS_ENABLED),
                 c.intValue(NeurostreamConfig.SNAPSHOT_INTERVAL), c.intValue(NeurostreamConfig.RECORD_MAX_BYTES), c.modelLimits(),
-                c.intValue(NeurostreamConfig.MODELS_MAX_LOADED), runtime);
+                c.intValue(NeurostreamConfig.MODELS_MAX_LOADED), runtime, c.intValue(NeurostreamConfig.PUBLISH_INTERVAL));
     }
 
     /**

@@ -4,7 +4,8 @@ package io.neurostream.app.topology;
 /**
  * samples (input, key = model name), predictions, metrics, dead-letters (outputs) and models
  * (compacted, ModelSpecRecord per model name). samples and models must have the same number of
- * partitions: the task that trains a model also reads its spec.
+ * partitions: the task that trains a model also reads its spec. model-versions (compacted) holds the
+ * published weights of every model, all of a model's records in the partition of its name.
  */
 public record Topics(String prefix) {
     public static final String SAMPLES = "samples";
@@ -12,6 +13,7 @@ public record Topics(String prefix) {
     public static final String METRICS = "metrics";
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String MODELS = "models";
+    public static final String MODEL_VERSIONS = "model-versions";
 
     public String samples() {
         return prefix + SAMPLES;
@@ -31,5 +33,9 @@ public record Topics(String prefix) {
 
     public String models() {
         return prefix + MODELS;
+    }
+
+    public String modelVersions() {
+        return prefix + MODEL_VERSIONS;
     }
 }

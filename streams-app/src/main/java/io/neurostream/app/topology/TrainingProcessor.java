@@ -13,6 +13,7 @@ import io.neurostream.app.training.Output;
 import io.neurostream.app.training.PrequentialStats;
 import io.neurostream.app.training.Rejection;
 import io.neurostream.app.training.SampleInput;
+import io.neurostream.app.versions.ModelPublisher;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.ModelSpec;
@@ -65,12 +66,14 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     /** Unknown model names already logged (bounded: the names come from sample keys). */
     private final Set<String> unknownNames = new HashSet<>();
     private final Output output = new Forwarding();
+    private final ModelPublisher publisher;
     private ProcessorContext<byte[], byte[]> context;
     private ModelStore store;
 
     TrainingProcessor(ProcessorSettings settings, NeurostreamMetrics metrics) {
         this.settings = settings;
         this.metrics = metrics;
+        this.publisher = new ModelPublisher(settings.publishIntervalBatches(), NeurostreamTopology.MODEL_VERSIONS_SINK);
     }
 
     /**
@@ -174,10 +177,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         ModelRuntime runtime = model.runtime;
         Rejection rejection;
         if (SampleInput.isLabelled(sample, runtime.shape())) {
+            long stepsBefore = runtime.network().counters().steps();
             rejection = runtime.addLabelled(sample, record.timestamp(), context.currentSystemTimeMs(), output);
             if (rejection == null) {
                 store.putJournal(model.name, model.journalSlots, JournalEntry.sample(model.nextSeq++, record.timestamp(), value));
                 snapshotIfDue(model);
+                publisher.publishIfDue(model.name, runtime.network(), stepsBefore, record.timestamp(), context);
                 return;
             }
         } else {
@@ -440,6 +445,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         if (json.equals(previous) && load(name) != null) {
+            publisher.publishIfRequested(record.headers(), name, load(name).runtime.network(), record.timestamp(), context);
             return; // unchanged; the same spec again for a quarantined model starts it afresh
         }
         replace(name, json);

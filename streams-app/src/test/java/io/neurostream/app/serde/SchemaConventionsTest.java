@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.schemas.DeadLetter;
 import io.neurostream.schemas.ModelSpecRecord;
+import io.neurostream.schemas.ModelVersionRecord;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.Sample;
 import io.neurostream.schemas.TrainingMetrics;
@@ -25,7 +26,8 @@ class SchemaConventionsTest {
     static Stream<Schema> everyRecordSchema() {
         List<Schema> records = new ArrayList<>();
         for (Schema top : List.of(Sample.getClassSchema(), Prediction.getClassSchema(),
-                TrainingMetrics.getClassSchema(), DeadLetter.getClassSchema(), ModelSpecRecord.getClassSchema())) {
+                TrainingMetrics.getClassSchema(), DeadLetter.getClassSchema(), ModelSpecRecord.getClassSchema(),
+                ModelVersionRecord.getClassSchema())) {
             collectRecords(top, records);
         }
         return records.stream();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.schemas.DeadLetter;
 import io.neurostream.schemas.ModelSpecRecord;
+import io.neurostream.schemas.ModelVersionRecord;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.Sample;
 import io.neurostream.schemas.TrainingMetrics;
@@ -68,7 +69,7 @@ class SchemaEvolutionTest {
     @Test
     void shouldLoadOnlyCompatibleHistoryForEveryRecordType() {
         for (Class<?> type : List.of(Sample.class, Prediction.class, TrainingMetrics.class, DeadLetter.class,
-                ModelSpecRecord.class)) {
+                ModelSpecRecord.class, ModelVersionRecord.class)) {
             Schema current = SpecificData.get().getSchema(type);
 
             List<Schema> history = SchemaHistory.load(current, type.getClassLoader());
