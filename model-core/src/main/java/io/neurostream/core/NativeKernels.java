@@ -52,7 +52,8 @@ public record NativeKernels(String blasCore, String blasL2, String dnnlMaxIsa, S
             synchronized (NativeKernels.class) {
                 if (current == null) {
                     Nd4jRuntime.ensureConfigured();
-                    current = new NativeKernels(openBlasCore(), blasL2(System.getenv()), dnnlMaxIsa(System.getenv()), cpuInfo("flags"), cpuInfo("model name"));
+                    Map<String, String> env = System.getenv();
+                    current = new NativeKernels(openBlasCore(), blasL2(env), dnnlMaxIsa(env), cpuInfo("flags"), cpuInfo("model name"));
                 }
                 k = current;
             }
@@ -62,7 +63,8 @@ public record NativeKernels(String blasCore, String blasL2, String dnnlMaxIsa, S
 
     /**
      * What decides the rounding of the arithmetic, as one line, e.g. "openblas=Haswell l2=512
-     * dnnl=ALL cpu=avx512": equal ids give bit-identical results for the same seed and input.
+     * dnnl=ALL cpu=avx512". Equal ids mean the same kernels as far as the environment and the
+     * CPU's vector width tell (oneDNN may still choose by finer CPU features).
      */
     public String id() {
         return "openblas=" + blasCore + " l2=" + blasL2 + " dnnl=" + dnnlMaxIsa + " cpu=" + cpuVector;

@@ -2,7 +2,6 @@
 package io.neurostream.app.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.core.NativeKernels;
@@ -112,7 +111,7 @@ class CrossKernelDeterminismIT {
         if (!exited) {
             child.destroyForcibly();
         }
-        assertFalse(!exited || child.exitValue() != 0, "replay of " + snapshot.getFileName() + " with " + env + " failed; see " + log);
+        assertTrue(exited && child.exitValue() == 0, "replay of " + snapshot.getFileName() + " with " + env + " failed; see " + log);
     }
 
     private static float[] values(Network net) {
