@@ -16,11 +16,12 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * ND4J hands matrix products to OpenBLAS, which picks a kernel per processor at load time
- * ({@code OPENBLAS_CORETYPE} forces one), and convolutions to oneDNN, which picks the widest
- * instruction set the CPU has ({@code DNNL_MAX_CPU_ISA} caps it). Kernels round differently, so
- * the same seed and input give bit-identical models only under the same kernels; a snapshot
- * records them ({@link #id()}) and a restore under other ones is logged (README "Determinism").
+ * ND4J computes with two native libraries that choose kernels for the processor they run on:
+ * OpenBLAS, at load time ({@code OPENBLAS_CORETYPE} forces a core type, {@code OPENBLAS_L2_SIZE}
+ * sets its blocking), and oneDNN, for convolutions and, in the onednn build, matrix products (the
+ * widest instruction set the CPU has; {@code DNNL_MAX_CPU_ISA} caps it). Kernels round
+ * differently, so the same seed and input give bit-identical models only under the same kernels;
+ * a snapshot records them ({@link #id()}) and a restore under other ones is logged (README "Determinism").
  *
  * <p>The OpenBLAS core is read from the library ND4J loaded, {@code openblas_get_corename()},
  * looked up with {@code dlopen(RTLD_LAZY | RTLD_NOLOAD)}: that only finds an already loaded
@@ -29,11 +30,13 @@ import java.util.stream.Stream;
  * limit and the CPU's vector extensions.
  *
  * @param blasCore     OpenBLAS's core type, e.g. "Haswell", "SkylakeX", "Zen", "Prescott" ("unknown" if unreadable)
+ * @param blasL2       the L2 cache size OpenBLAS is told ({@code OPENBLAS_L2_SIZE}), which sets its blocking, or
+ *                     "auto" (detected from the CPU)
  * @param dnnlMaxIsa   oneDNN's ISA limit, the value of {@code DNNL_MAX_CPU_ISA}, or "ALL" when unset
  * @param cpuVector    the widest vector extension the CPU reports: "avx512", "avx2", "avx", "sse4_2" or "unknown"
  * @param cpuModel     the CPU's model name (for the log; not part of {@link #id()})
  */
-public record NativeKernels(String blasCore, String dnnlMaxIsa, String cpuVector, String cpuModel) {
+public record NativeKernels(String blasCore, String blasL2, String dnnlMaxIsa, String cpuVector, String cpuModel) {
     /** The OpenBLAS libraries that libnd4jcpu and JavaCPP's presets load, by soname, in the order looked for. */
     private static final List<String> OPENBLAS_LIBRARIES = List.of("libopenblas.so.0", "libopenblas_nolapack.so.0");
     private static final int RTLD_LAZY = 0x1;
@@ -49,7 +52,8 @@ public record NativeKernels(String blasCore, String dnnlMaxIsa, String cpuVector
             synchronized (NativeKernels.class) {
                 if (current == null) {
                     Nd4jRuntime.ensureConfigured();
-                    current = new NativeKernels(openBlasCore(), dnnlMaxIsa(System.getenv()), cpuInfo("flags"), cpuInfo("model name"));
+                    Map<String, String> env = System.getenv();
+                    current = new NativeKernels(openBlasCore(), blasL2(env), dnnlMaxIsa(env), cpuInfo("flags"), cpuInfo("model name"));
                 }
                 k = current;
             }
@@ -58,16 +62,22 @@ public record NativeKernels(String blasCore, String dnnlMaxIsa, String cpuVector
     }
 
     /**
-     * What decides the rounding of the arithmetic, as one line, e.g. "openblas=Haswell dnnl=ALL
-     * cpu=avx512": equal ids give bit-identical results for the same seed and input.
+     * What decides the rounding of the arithmetic, as one line, e.g. "openblas=Haswell l2=512
+     * dnnl=ALL cpu=avx512". Equal ids mean the same kernels as far as the environment and the
+     * CPU's vector width tell (oneDNN may still choose by finer CPU features).
      */
     public String id() {
-        return "openblas=" + blasCore + " dnnl=" + dnnlMaxIsa + " cpu=" + cpuVector;
+        return "openblas=" + blasCore + " l2=" + blasL2 + " dnnl=" + dnnlMaxIsa + " cpu=" + cpuVector;
     }
 
     /** For the start-up log: the id and the CPU's model. */
     public String describe() {
         return id() + " (" + cpuModel + ")";
+    }
+
+    static String blasL2(Map<String, String> env) {
+        String size = env.get("OPENBLAS_L2_SIZE");
+        return size == null || size.isBlank() ? "auto" : size.trim();
     }
 
     static String dnnlMaxIsa(Map<String, String> env) {

@@ -22,8 +22,16 @@ class NativeKernelsTest {
         } else {
             assertEquals(forced.trim().toLowerCase(), kernels.blasCore().toLowerCase(), "OpenBLAS core");
         }
+        assertEquals(NativeKernels.blasL2(System.getenv()), kernels.blasL2());
         assertEquals(NativeKernels.dnnlMaxIsa(System.getenv()), kernels.dnnlMaxIsa());
-        assertEquals("openblas=" + kernels.blasCore() + " dnnl=" + kernels.dnnlMaxIsa() + " cpu=" + kernels.cpuVector(), kernels.id());
+        assertEquals("openblas=" + kernels.blasCore() + " l2=" + kernels.blasL2() + " dnnl=" + kernels.dnnlMaxIsa() + " cpu=" + kernels.cpuVector(),
+                kernels.id());
+    }
+
+    @Test
+    void openBlasesL2SizeIsTheEnvironmentsOrAuto() {
+        assertEquals("auto", NativeKernels.blasL2(Map.of()));
+        assertEquals("512", NativeKernels.blasL2(Map.of("OPENBLAS_L2_SIZE", "512")));
     }
 
     @Test

@@ -98,8 +98,8 @@ class SnapshotCodecTest {
 
     @Test
     void aRestoreUnderOtherKernelsIsWarnedUnlessTheNetworkComputesOnTheHeap() {
-        String here = "openblas=Haswell dnnl=ALL cpu=avx512";
-        String there = "openblas=SkylakeX dnnl=ALL cpu=avx512";
+        String here = "openblas=Haswell l2=512 dnnl=ALL cpu=avx512";
+        String there = "openblas=SkylakeX l2=auto dnnl=ALL cpu=avx512";
         assertEquals(Optional.empty(), SnapshotCodec.kernelWarning("m", here, here, false));
         assertEquals(Optional.empty(), SnapshotCodec.kernelWarning("m", there, here, true));
         String warning = SnapshotCodec.kernelWarning("m", there, here, false).orElseThrow();

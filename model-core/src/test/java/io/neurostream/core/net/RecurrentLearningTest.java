@@ -97,10 +97,11 @@ class RecurrentLearningTest {
     }
 
     /**
-     * Recall over 30 steps, learnt with Adam from three seeds: each seed reached 100% after 150
-     * training steps under every OpenBLAS core type tried (Haswell, SkylakeX, Zen, Prescott, auto),
-     * so 300 steps leave a twofold margin. (Momentum SGD for 100 steps sat on the edge of learning
-     * it at all: 100% under one kernel, chance under another.)
+     * Recall over 30 steps, learnt with Adam from three seeds: each seed is at 100% after 150
+     * training steps (OpenBLAS Haswell and auto) and after 300 under every kernel of the matrix, so
+     * 300 steps leave a twofold margin. (Momentum SGD for 100 steps sat on the edge of learning it
+     * at all: 100% under OpenBLAS Prescott or oneDNN capped at AVX2, chance under Haswell, SkylakeX
+     * and Zen.)
      */
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(ints = {1, 2, 3})

@@ -4,6 +4,7 @@ package io.neurostream.app.cli;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.runtime.NeurostreamApp;
 import io.neurostream.app.topology.NeurostreamTopology;
+import io.neurostream.core.NativeKernels;
 import org.apache.kafka.streams.KafkaStreams;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +34,7 @@ final class RunCommand implements Callable<Integer> {
         try (StopOnSignal signal = new StopOnSignal("neurostream-shutdown", STOP_WAIT_SECONDS, app::close)) {
             command.commandLine().getOut().printf("neurostream running against %s (application.id %s); Ctrl-C stops it%n",
                     config.streamsProperties().getProperty("bootstrap.servers"), config.streamsProperties().getProperty("application.id"));
+            command.commandLine().getOut().printf("native kernels: %s (README \"Determinism\")%n", NativeKernels.current().describe());
             command.commandLine().getOut().flush();
             KafkaStreams.State end = app.stopped().join();
             if (end == KafkaStreams.State.ERROR && !signal.signalled()) {
