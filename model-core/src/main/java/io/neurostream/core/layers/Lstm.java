@@ -2,6 +2,7 @@
 package io.neurostream.core.layers;
 
 import io.neurostream.core.params.Init;
+import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
@@ -61,6 +62,10 @@ public final class Lstm extends Recurrent {
         INDArray[] gate = w.zGate[t];                     // [B, H] each
         Nd4j.exec(new Sigmoid(w.zHead[t], w.zHead[t]));   // i, f, o
         Nd4j.exec(new Tanh(gate[G], gate[G]));            // g
+        if (w.zHost != null) {
+            stepForwardHost(w, t, c);
+            return;
+        }
         Nd4j.exec(new MulOp(gate[F], cPrev, c));          // f ⊙ c_{t-1}
         INDArray ig = w.scratch;
         Nd4j.exec(new MulOp(gate[I], gate[G], ig));
@@ -70,8 +75,45 @@ public final class Lstm extends Recurrent {
         Nd4j.exec(new MulOp(gate[O], tanhC, h));          // h_t
     }
 
+    /**
+     * float32: c_t and h_t in two loops over the buffers (the element-wise products cost a loop,
+     * not an op call each); tanh(c_t) goes to the workspace, where backward reads it.
+     */
+    private void stepForwardHost(Workspace w, int t, INDArray c) {
+        int batch = w.batch;
+        int h4 = 4 * units;
+        int z0 = t * batch * h4;
+        int cOut = (t + w.firstH) * batch * units;
+        int cIn = (t + w.firstPrev) * batch * units;
+        FloatBuffer z = w.zHost;
+        FloatBuffer cells = w.cellsHost;
+        for (int b = 0; b < batch; b++) {
+            int zr = z0 + b * h4;
+            int r = b * units;
+            for (int j = 0; j < units; j++) {
+                float ig = z.get(zr + I * units + j) * z.get(zr + G * units + j);
+                cells.put(cOut + r + j, z.get(zr + F * units + j) * cells.get(cIn + r + j) + ig);
+            }
+        }
+        Nd4j.exec(new Tanh(c, w.tanhCStep[t]));
+        FloatBuffer tc = w.tanhCHost;
+        FloatBuffer states = w.statesHost;
+        int tc0 = t * batch * units;
+        for (int b = 0; b < batch; b++) {
+            int zr = z0 + b * h4 + O * units;
+            int r = b * units;
+            for (int j = 0; j < units; j++) {
+                states.put(cOut + r + j, z.get(zr + j) * tc.get(tc0 + r + j));
+            }
+        }
+    }
+
     @Override
     protected void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz) {
+        if (w.zHost != null) {
+            stepBackwardHost(w, g, t);
+            return;
+        }
         INDArray[] gate = w.zGate[t];
         INDArray[] dGate = g.dzGate[t];
         INDArray tanhC = g.scratch;
@@ -89,5 +131,39 @@ public final class Lstm extends Recurrent {
         Nd4j.exec(new MulOp(gate[G], gate[G], g.scratchGate[G]));
         g.scratchGate[G].rsubi(1.0);                                               // tanh'(z) = 1 - g²
         dz.muli(g.gateScratch);
+    }
+
+    /** float32: the equations above in one loop over the buffers, reading tanh(c_t) kept by forward. */
+    private void stepBackwardHost(Workspace w, Gradients g, int t) {
+        int batch = w.batch;
+        int h4 = 4 * units;
+        int z0 = t * batch * h4;
+        int cIn = (t + w.firstPrev) * batch * units;
+        int tc0 = t * batch * units;
+        FloatBuffer z = w.zHost;
+        FloatBuffer cells = w.cellsHost;
+        FloatBuffer tc = w.tanhCHost;
+        FloatBuffer dhs = g.dhHost;
+        FloatBuffer dcs = g.dcNextHost;
+        FloatBuffer dz = g.dzHost;
+        for (int b = 0; b < batch; b++) {
+            int zr = z0 + b * h4;
+            int r = b * units;
+            for (int j = 0; j < units; j++) {
+                int zi = zr + j;
+                float i = z.get(zi + I * units);
+                float f = z.get(zi + F * units);
+                float o = z.get(zi + O * units);
+                float gg = z.get(zi + G * units);
+                float tanhC = tc.get(tc0 + r + j);
+                float dh = dhs.get(r + j);
+                float dc = dh * o * (1f - tanhC * tanhC) + dcs.get(r + j);
+                dcs.put(r + j, dc * f);
+                dz.put(zi + I * units, dc * gg * (i * (1f - i)));
+                dz.put(zi + F * units, dc * cells.get(cIn + r + j) * (f * (1f - f)));
+                dz.put(zi + O * units, dh * tanhC * (o * (1f - o)));
+                dz.put(zi + G * units, dc * i * (1f - gg * gg));
+            }
+        }
     }
 }

@@ -5,6 +5,7 @@ import io.neurostream.core.params.Init;
 import io.neurostream.core.params.ParamSpec;
 import io.neurostream.core.params.ParamViews;
 import io.neurostream.core.tensor.Shape;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -223,10 +224,23 @@ public abstract class Recurrent implements Layer {
         final INDArray[] cPrev;   // per step t: the cell state it reads [B, H]
         final INDArray out;       // [B, T, H] (sequence output)
         final INDArray scratch;   // [B, H], for the cell
+        final int firstH;         // the state block of h_0 (1 forward, 0 reversed)
+        final int firstPrev;      // the state block that step 0 reads
         /** With G > 1: per step t and gate k the [B, H] columns k*H..(k+1)*H of z. */
         final INDArray[][] zGate;
         /** With G > 1: per step t the first (G-1)*H columns of z (the LSTM's sigmoid gates). */
         final INDArray[] zHead;
+        /**
+         * float32 with a cell state: tanh(c_t), time-major [T*B, H], kept by the forward pass for
+         * backward; and the buffers of z, states, cells and tanhC, which the cell reads and writes
+         * in Java loops (null otherwise).
+         */
+        final INDArray tanhC;
+        final INDArray[] tanhCStep; // per step t: tanh(c_t) [B, H]
+        final FloatBuffer zHost;
+        final FloatBuffer statesHost;
+        final FloatBuffer cellsHost;
+        final FloatBuffer tanhCHost;
         private Gradients gradients;
 
         Workspace(int batch) {
@@ -235,8 +249,8 @@ public abstract class Recurrent implements Layer {
             input = zeros(steps * batch, inputSize);
             z = zeros(steps * batch, width);
             states = zeros((steps + 1) * batch, units);
-            int firstH = reverse ? 0 : 1;
-            int firstPrev = reverse ? 1 : 0;
+            firstH = reverse ? 0 : 1;
+            firstPrev = reverse ? 1 : 0;
             hAll = rows(states, firstH * batch, steps * batch);
             hPrevAll = rows(states, firstPrev * batch, steps * batch);
             zStep = new INDArray[steps];
@@ -262,6 +276,16 @@ public abstract class Recurrent implements Layer {
                 zGate[t] = gateColumns(zStep[t]);
                 zHead[t] = columns(zStep[t], 0, (gates - 1) * units);
             }
+            boolean host = dataType == DataType.FLOAT && hasCellState();
+            tanhC = host ? zeros(steps * batch, units) : null;
+            tanhCStep = new INDArray[host ? steps : 0];
+            for (int t = 0; host && t < steps; t++) {
+                tanhCStep[t] = rows(tanhC, t * batch, batch);
+            }
+            zHost = host ? z.data().asNioFloat() : null;
+            statesHost = host ? states.data().asNioFloat() : null;
+            cellsHost = host ? cells.data().asNioFloat() : null;
+            tanhCHost = host ? tanhC.data().asNioFloat() : null;
         }
 
         Gradients gradients() {
@@ -292,6 +316,10 @@ public abstract class Recurrent implements Layer {
         final INDArray[] scratchGate;
         /** With G > 1: the first (G-1)*H columns of gateScratch. */
         final INDArray scratchHead;
+        /** With the forward's host buffers: those of dz, dh and dcNext. */
+        final FloatBuffer dzHost;
+        final FloatBuffer dhHost;
+        final FloatBuffer dcNextHost;
 
         Gradients(int batch) {
             int width = gates * units;
@@ -318,6 +346,10 @@ public abstract class Recurrent implements Layer {
             gateScratch = zeros(batch, width);
             scratchGate = gateColumns(gateScratch);
             scratchHead = gates > 1 ? columns(gateScratch, 0, (gates - 1) * units) : null;
+            boolean host = dataType == DataType.FLOAT && hasCellState();
+            dzHost = host ? dz.data().asNioFloat() : null;
+            dhHost = host ? dh.data().asNioFloat() : null;
+            dcNextHost = host ? dcNext.data().asNioFloat() : null;
         }
     }
 
