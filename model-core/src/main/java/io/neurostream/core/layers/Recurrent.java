@@ -140,11 +140,12 @@ public abstract class Recurrent implements Layer {
         last = w;
         // x, time-major: [T, B, D] as [T*B, D]
         w.input.reshape('c', steps, batch, inputSize).assign(input.permute(1, 0, 2));
-        Nd4j.gemm(w.input, wInput, w.z, false, false, 1.0, 0.0); // [T*B, G*H]
-        Nd4j.exec(new BiasAdd(w.z, bias, w.z, false));
+        INDArray[] p = forwardParams(wInput, wHidden, bias);
+        Nd4j.gemm(w.input, p[0], w.z, false, false, 1.0, 0.0); // [T*B, G*H]
+        Nd4j.exec(new BiasAdd(w.z, p[2], w.z, false));
         for (int s = 0; s < steps; s++) {
             int t = timeOf(s);
-            Nd4j.gemm(w.hPrev[t], wHidden, w.zStep[t], false, false, 1.0, 1.0);
+            Nd4j.gemm(w.hPrev[t], p[1], w.zStep[t], false, false, 1.0, 1.0);
             stepForward(w, t, w.zStep[t], hasCellState() ? w.cPrev[t] : null, hasCellState() ? w.c[t] : null, w.h[t]);
         }
         if (!returnSequences) {
@@ -189,14 +190,22 @@ public abstract class Recurrent implements Layer {
         }
         Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);      // [D, G*H]
         Nd4j.gemm(w.hPrevAll, g.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
-        g.dz.sum(g.dBiasSum, 0);
-        dBias.addi(g.dBiasSum);
+        Nd4j.gemm(g.ones, g.dz, g.dBiasSum, false, false, 1.0, 0.0);  // column sums [1, G*H]
+        dBias.addi(g.dBiasSum.reshape(gates * units));
         if (!needInputGradient) {
             return null;
         }
         Nd4j.gemm(g.dz, wInput, g.dInTime, false, true, 1.0, 0.0);     // [T*B, D]
         g.dIn.assign(g.dInTime.reshape('c', steps, batch, inputSize).permute(1, 0, 2));
         return g.dIn; // [B, T, D]
+    }
+
+    /**
+     * The input weights, hidden weights and bias that forward multiplies with: the parameters
+     * themselves unless the cell computes from a transformed copy (whose z it then knows how to read).
+     */
+    protected INDArray[] forwardParams(INDArray wx, INDArray wh, INDArray b) {
+        return new INDArray[] {wx, wh, b};
     }
 
     /** The time index of processing step s. */
@@ -306,7 +315,8 @@ public abstract class Recurrent implements Layer {
         final INDArray dc;        // dL/dc_t [B, H] (cells with a cell state)
         final INDArray dz;        // dL/dz [T*B, G*H]
         final INDArray[] dzStep;
-        final INDArray dBiasSum;  // [G*H]
+        final INDArray dBiasSum;  // [1, G*H]
+        final INDArray ones;      // [1, T*B]: dBias = ones dz
         final INDArray dInTime;   // [T*B, D]
         final INDArray dIn;       // [B, T, D]
         final INDArray scratch;   // [B, H], for the cell
@@ -339,7 +349,8 @@ public abstract class Recurrent implements Layer {
             dhNext = zeros(batch, units);
             dcNext = zeros(batch, units);
             dc = hasCellState() ? zeros(batch, units) : null;
-            dBiasSum = zeros(width);
+            dBiasSum = zeros(1, width);
+            ones = Nd4j.ones(dataType, 1, (long) steps * batch);
             dInTime = zeros(steps * batch, inputSize);
             dIn = zeros(batch, steps, inputSize);
             scratch = zeros(batch, units);
