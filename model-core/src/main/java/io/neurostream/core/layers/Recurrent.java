@@ -9,6 +9,8 @@ import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
@@ -62,6 +64,7 @@ public abstract class Recurrent implements Layer {
     private INDArray dWHidden;   // [H, G*H]
     private INDArray dBias;      // [G*H]
     private Workspace last;      // the workspace of the last forward pass
+    private INDArray wHiddenCopy; // float32 host cells: Wh as of the last forward pass (a whole array)
 
     protected Recurrent(int steps, int inputSize, int units, int gates, boolean returnSequences, boolean reverse,
                         int truncation, Init init, DataType dataType) {
@@ -143,9 +146,22 @@ public abstract class Recurrent implements Layer {
         INDArray[] p = forwardParams(wInput, wHidden, bias);
         Nd4j.gemm(w.input, p[0], w.z, false, false, 1.0, 0.0); // [T*B, G*H]
         Nd4j.exec(new BiasAdd(w.z, p[2], w.z, false));
+        FloatPointer wh = null;
+        if (w.zHost != null) {
+            // float32: the per-step GEMMs call OpenBLAS directly on the arrays' memory (an ND4J gemm costs a
+            // dispatch as long as the product of these sizes); backward reads the copy of Wh taken here
+            hiddenCopy().assign(wHidden);
+            wh = pointer(p[1], 0);
+        }
+        int width = gates * units;
         for (int s = 0; s < steps; s++) {
             int t = timeOf(s);
-            Nd4j.gemm(w.hPrev[t], p[1], w.zStep[t], false, false, 1.0, 1.0);
+            if (wh != null) {
+                openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, batch, width, units,
+                        1f, w.hPrevPointer[t], units, wh, width, 1f, w.zPointer[t], width);
+            } else {
+                Nd4j.gemm(w.hPrev[t], p[1], w.zStep[t], false, false, 1.0, 1.0);
+            }
             stepForward(w, t, w.zStep[t], hasCellState() ? w.cPrev[t] : null, hasCellState() ? w.c[t] : null, w.h[t]);
         }
         if (!returnSequences) {
@@ -184,6 +200,9 @@ public abstract class Recurrent implements Layer {
                 if (hasCellState()) {
                     g.dcNext.assign(0);
                 }
+            } else if (w.zHost != null) {
+                openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, batch, units, gates * units,
+                        1f, g.dzPointer[t], gates * units, g.wh, gates * units, 0f, g.dhNextPointer, units);
             } else {
                 Nd4j.gemm(g.dzStep[t], wHidden, g.dhNext, false, true, 1.0, 0.0); // dL/dh_{t-1} [B, H]
             }
@@ -206,6 +225,14 @@ public abstract class Recurrent implements Layer {
      */
     protected INDArray[] forwardParams(INDArray wx, INDArray wh, INDArray b) {
         return new INDArray[] {wx, wh, b};
+    }
+
+    /** float32 cells on host buffers: the copy of Wh that forward takes for backward's per-step GEMMs. */
+    private INDArray hiddenCopy() {
+        if (wHiddenCopy == null) {
+            wHiddenCopy = wHidden.dup('c');
+        }
+        return wHiddenCopy;
     }
 
     /** The time index of processing step s. */
@@ -250,6 +277,8 @@ public abstract class Recurrent implements Layer {
         final FloatBuffer statesHost;
         final FloatBuffer cellsHost;
         final FloatBuffer tanhCHost;
+        final FloatPointer[] hPrevPointer; // per step t: hPrev[t]'s first value (with the host buffers)
+        final FloatPointer[] zPointer;     // per step t: zStep[t]'s first value (with the host buffers)
         private Gradients gradients;
 
         Workspace(int batch) {
@@ -295,6 +324,12 @@ public abstract class Recurrent implements Layer {
             statesHost = host ? states.data().asNioFloat() : null;
             cellsHost = host ? cells.data().asNioFloat() : null;
             tanhCHost = host ? tanhC.data().asNioFloat() : null;
+            hPrevPointer = new FloatPointer[host ? steps : 0];
+            zPointer = new FloatPointer[host ? steps : 0];
+            for (int t = 0; host && t < steps; t++) {
+                hPrevPointer[t] = pointer(states, (long) (t + firstPrev) * batch * units);
+                zPointer[t] = pointer(z, (long) t * batch * width);
+            }
         }
 
         Gradients gradients() {
@@ -330,6 +365,9 @@ public abstract class Recurrent implements Layer {
         final FloatBuffer dzHost;
         final FloatBuffer dhHost;
         final FloatBuffer dcNextHost;
+        final FloatPointer[] dzPointer;   // per step t: dzStep[t]'s first value
+        final FloatPointer dhNextPointer;
+        final FloatPointer wh;            // Wh as of the forward pass
 
         Gradients(int batch) {
             int width = gates * units;
@@ -361,6 +399,12 @@ public abstract class Recurrent implements Layer {
             dzHost = host ? dz.data().asNioFloat() : null;
             dhHost = host ? dh.data().asNioFloat() : null;
             dcNextHost = host ? dcNext.data().asNioFloat() : null;
+            dzPointer = new FloatPointer[host ? steps : 0];
+            for (int t = 0; host && t < steps; t++) {
+                dzPointer[t] = pointer(dz, (long) t * batch * width);
+            }
+            dhNextPointer = host ? pointer(dhNext, 0) : null;
+            wh = host ? pointer(hiddenCopy(), 0) : null;
         }
     }
 
@@ -371,6 +415,11 @@ public abstract class Recurrent implements Layer {
             blocks[k] = columns(a, (long) k * units, units);
         }
         return blocks;
+    }
+
+    /** A pointer to value {@code offset} of a whole (not view) float32 array. */
+    private static FloatPointer pointer(INDArray a, long offset) {
+        return new FloatPointer(a.data().addressPointer()).position(offset);
     }
 
     private INDArray zeros(long... shape) {
