@@ -168,7 +168,10 @@ public final class Lstm extends Recurrent {
         dz.muli(g.gateScratch);
     }
 
-    /** float32: the equations above in one loop over the buffers, reading tanh(c_t) kept by forward. */
+    /**
+     * float32: the equations above in one loop over the buffers, reading tanh(c_t) kept by forward
+     * and dL/dh_t = dhNext (+ dOut_t with sequences) itself.
+     */
     private void stepBackwardHost(Workspace w, Gradients g, int t) {
         int batch = w.batch;
         int h4 = 4 * units;
@@ -178,7 +181,8 @@ public final class Lstm extends Recurrent {
         FloatBuffer z = w.zHost;
         FloatBuffer cells = w.cellsHost;
         FloatBuffer tc = w.tanhCHost;
-        FloatBuffer dhs = g.dhHost;
+        FloatBuffer dhNext = g.dhNextHost;
+        FloatBuffer dOut = returnsSequences() ? g.dOutTimeHost : null;
         FloatBuffer dcs = g.dcNextHost;
         FloatBuffer dz = g.dzHost;
         for (int b = 0; b < batch; b++) {
@@ -191,7 +195,7 @@ public final class Lstm extends Recurrent {
                 float o = z.get(zi + O * units);
                 float gg = z.get(zi + G * units);
                 float tanhC = tc.get(tc0 + r + j);
-                float dh = dhs.get(r + j);
+                float dh = dOut == null ? dhNext.get(r + j) : dOut.get(tc0 + r + j) + dhNext.get(r + j);
                 float dc = dh * o * (1f - tanhC * tanhC) + dcs.get(r + j);
                 dcs.put(r + j, dc * f);
                 dz.put(zi + I * units, dc * gg * (i * (1f - i)));

@@ -180,13 +180,20 @@ public abstract class Recurrent implements Layer {
             // dL/dh from the layer above, time-major: [T*B, H]
             g.dOutTime.reshape('c', steps, batch, units).assign(dOut.permute(1, 0, 2));
         }
-        g.dhNext.assign(0);
+        boolean host = w.zHost != null;
+        if (host && !returnSequences) {
+            g.dhNext.assign(dOut); // the cell reads dL/dh_t as dhNext (+ dOut_t with sequences)
+        } else {
+            g.dhNext.assign(0);
+        }
         if (hasCellState()) {
             g.dcNext.assign(0);
         }
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeOf(s);
-            if (returnSequences) {
+            if (host) {
+                // the cell's loop adds dL/dh_t from above and from step t+1 itself
+            } else if (returnSequences) {
                 Nd4j.exec(new AddOp(g.dOutStep[t], g.dhNext, g.dh));
             } else if (s == steps - 1) {
                 g.dh.assign(dOut);
@@ -233,6 +240,11 @@ public abstract class Recurrent implements Layer {
             wHiddenCopy = wHidden.dup('c');
         }
         return wHiddenCopy;
+    }
+
+    /** Whether the output is every step's h (else the last step's). */
+    protected boolean returnsSequences() {
+        return returnSequences;
     }
 
     /** The time index of processing step s. */
@@ -361,9 +373,10 @@ public abstract class Recurrent implements Layer {
         final INDArray[] scratchGate;
         /** With G > 1: the first (G-1)*H columns of gateScratch. */
         final INDArray scratchHead;
-        /** With the forward's host buffers: those of dz, dh and dcNext. */
+        /** With the forward's host buffers: those of dz, dhNext, dOutTime and dcNext. */
         final FloatBuffer dzHost;
-        final FloatBuffer dhHost;
+        final FloatBuffer dhNextHost;
+        final FloatBuffer dOutTimeHost;
         final FloatBuffer dcNextHost;
         final FloatPointer[] dzPointer;   // per step t: dzStep[t]'s first value
         final FloatPointer dhNextPointer;
@@ -397,7 +410,8 @@ public abstract class Recurrent implements Layer {
             scratchHead = gates > 1 ? columns(gateScratch, 0, (gates - 1) * units) : null;
             boolean host = dataType == DataType.FLOAT && hasCellState();
             dzHost = host ? dz.data().asNioFloat() : null;
-            dhHost = host ? dh.data().asNioFloat() : null;
+            dhNextHost = host ? dhNext.data().asNioFloat() : null;
+            dOutTimeHost = host ? dOutTime.data().asNioFloat() : null;
             dcNextHost = host ? dcNext.data().asNioFloat() : null;
             dzPointer = new FloatPointer[host ? steps : 0];
             for (int t = 0; host && t < steps; t++) {
