@@ -123,8 +123,10 @@ def main():
         if last_activation != "softmax":
             fail("cross_entropy needs a softmax output layer")
         loss_fn = nn.CrossEntropyLoss()  # softmax + cross-entropy on the logits, as the fused gradient ours uses
-    elif loss_name == "squared_error":
+    elif loss_name == "mean_squared_error":
         loss_fn = nn.MSELoss()
+    elif loss_name == "half_squared_error":
+        loss_fn = lambda out, y: 0.5 * ((out - y) ** 2).sum(dim=1).mean()
     elif loss_name == "binary_cross_entropy":
         loss_fn = nn.BCEWithLogitsLoss() if last_activation == "sigmoid" else nn.BCELoss()
     else:
