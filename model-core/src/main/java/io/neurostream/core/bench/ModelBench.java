@@ -6,6 +6,7 @@ import io.neurostream.core.net.Network;
 import io.neurostream.core.net.Targets;
 import io.neurostream.core.rng.Rng;
 import io.neurostream.core.spec.ModelSpec;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -23,8 +24,19 @@ public final class ModelBench {
      * @param rates samples/s of each timed round, in order
      * @param samplesPerSecond the median round
      * @param onHeap whether the network computed on the heap ({@link Network#computesOnHeap()})
+     * @param cpuRates samples per CPU second of the process in each round (empty when not measured)
      */
-    public record Result(String model, int batch, int threads, long parameters, double samplesPerSecond, double[] rates, boolean onHeap) {}
+    public record Result(String model, int batch, int threads, long parameters, double samplesPerSecond, double[] rates, boolean onHeap,
+                         double[] cpuRates) {
+        public Result(String model, int batch, int threads, long parameters, double samplesPerSecond, double[] rates, boolean onHeap) {
+            this(model, batch, threads, parameters, samplesPerSecond, rates, onHeap, new double[0]);
+        }
+
+        /** The median of {@link #cpuRates}, or NaN. */
+        public double samplesPerCpuSecond() {
+            return median(cpuRates);
+        }
+    }
 
     private final double warmupSeconds;
     private final double roundSeconds;
@@ -42,6 +54,14 @@ public final class ModelBench {
 
     /** The same, with {@code allowHeap} false on the ND4J layers even where the network could compute on the heap. */
     public Result run(ModelSpec spec, int batch, boolean allowHeap) {
+        return run(spec, batch, allowHeap, () -> {});
+    }
+
+    /**
+     * The same, running {@code afterEachRound} after each timed round (a baseline's own round, so
+     * that both sides' rounds interleave on a shared machine).
+     */
+    public Result run(ModelSpec spec, int batch, boolean allowHeap, Runnable afterEachRound) {
         Network net = Network.create(spec.with(Map.of("batch_size", batch)), allowHeap);
         INDArray[] inputs = new INDArray[DISTINCT_BATCHES];
         INDArray[] targets = new INDArray[DISTINCT_BATCHES];
@@ -52,13 +72,34 @@ public final class ModelBench {
         }
         runFor(net, inputs, targets, warmupSeconds);
         double[] rates = new double[rounds];
+        double[] cpuRates = new double[rounds];
         for (int r = 0; r < rounds; r++) {
+            long cpuStart = processCpuNanos();
+            long start = System.nanoTime();
             rates[r] = runFor(net, inputs, targets, roundSeconds) * batch;
+            double wallSeconds = (System.nanoTime() - start) / 1e9;
+            double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
+            cpuRates[r] = cpuSeconds > 0 ? rates[r] * wallSeconds / cpuSeconds : Double.NaN;
+            afterEachRound.run();
         }
-        double[] sorted = rates.clone();
+        return new Result(spec.name(), batch, Nd4jRuntime.threads(), net.params().trainableCount(), median(rates), rates,
+                net.computesOnHeap(), cpuRates);
+    }
+
+    /** The median of {@code values} (the upper one of an even count), or NaN when empty. */
+    public static double median(double[] values) {
+        if (values.length == 0) {
+            return Double.NaN;
+        }
+        double[] sorted = values.clone();
         Arrays.sort(sorted);
-        return new Result(spec.name(), batch, Nd4jRuntime.threads(), net.params().trainableCount(), sorted[rounds / 2], rates,
-                net.computesOnHeap());
+        return sorted[sorted.length / 2];
+    }
+
+    /** CPU time of the whole process (all threads, JIT and GC included), or -1 when the JVM does not tell. */
+    private static long processCpuNanos() {
+        return ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                ? os.getProcessCpuTime() : -1;
     }
 
     /** Steps per second over about {@code seconds}. */

@@ -5,9 +5,12 @@ import io.neurostream.core.params.Init;
 import io.neurostream.core.params.ParamSpec;
 import io.neurostream.core.params.ParamViews;
 import io.neurostream.core.tensor.Shape;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.bytedeco.javacpp.FloatPointer;
+import org.bytedeco.openblas.global.openblas;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
@@ -61,6 +64,7 @@ public abstract class Recurrent implements Layer {
     private INDArray dWHidden;   // [H, G*H]
     private INDArray dBias;      // [G*H]
     private Workspace last;      // the workspace of the last forward pass
+    private INDArray wHiddenCopy; // float32 host cells: Wh as of the last forward pass (a whole array)
 
     protected Recurrent(int steps, int inputSize, int units, int gates, boolean returnSequences, boolean reverse,
                         int truncation, Init init, DataType dataType) {
@@ -139,11 +143,25 @@ public abstract class Recurrent implements Layer {
         last = w;
         // x, time-major: [T, B, D] as [T*B, D]
         w.input.reshape('c', steps, batch, inputSize).assign(input.permute(1, 0, 2));
-        Nd4j.gemm(w.input, wInput, w.z, false, false, 1.0, 0.0); // [T*B, G*H]
-        Nd4j.exec(new BiasAdd(w.z, bias, w.z, false));
+        INDArray[] p = forwardParams(wInput, wHidden, bias);
+        Nd4j.gemm(w.input, p[0], w.z, false, false, 1.0, 0.0); // [T*B, G*H]
+        Nd4j.exec(new BiasAdd(w.z, p[2], w.z, false));
+        FloatPointer wh = null;
+        if (w.zHost != null) {
+            // float32: the per-step GEMMs call OpenBLAS directly on the arrays' memory (an ND4J gemm costs a
+            // dispatch as long as the product of these sizes); backward reads the copy of Wh taken here
+            hiddenCopy().assign(wHidden);
+            wh = pointer(p[1], 0);
+        }
+        int width = gates * units;
         for (int s = 0; s < steps; s++) {
             int t = timeOf(s);
-            Nd4j.gemm(w.hPrev[t], wHidden, w.zStep[t], false, false, 1.0, 1.0);
+            if (wh != null) {
+                openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, batch, width, units,
+                        1f, w.hPrevPointer[t], units, wh, width, 1f, w.zPointer[t], width);
+            } else {
+                Nd4j.gemm(w.hPrev[t], p[1], w.zStep[t], false, false, 1.0, 1.0);
+            }
             stepForward(w, t, w.zStep[t], hasCellState() ? w.cPrev[t] : null, hasCellState() ? w.c[t] : null, w.h[t]);
         }
         if (!returnSequences) {
@@ -162,13 +180,20 @@ public abstract class Recurrent implements Layer {
             // dL/dh from the layer above, time-major: [T*B, H]
             g.dOutTime.reshape('c', steps, batch, units).assign(dOut.permute(1, 0, 2));
         }
-        g.dhNext.assign(0);
+        boolean host = w.zHost != null;
+        if (host && !returnSequences) {
+            g.dhNext.assign(dOut); // the cell reads dL/dh_t as dhNext (+ dOut_t with sequences)
+        } else {
+            g.dhNext.assign(0);
+        }
         if (hasCellState()) {
             g.dcNext.assign(0);
         }
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeOf(s);
-            if (returnSequences) {
+            if (host) {
+                // the cell's loop adds dL/dh_t from above and from step t+1 itself
+            } else if (returnSequences) {
                 Nd4j.exec(new AddOp(g.dOutStep[t], g.dhNext, g.dh));
             } else if (s == steps - 1) {
                 g.dh.assign(dOut);
@@ -182,20 +207,44 @@ public abstract class Recurrent implements Layer {
                 if (hasCellState()) {
                     g.dcNext.assign(0);
                 }
+            } else if (w.zHost != null) {
+                openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, batch, units, gates * units,
+                        1f, g.dzPointer[t], gates * units, g.wh, gates * units, 0f, g.dhNextPointer, units);
             } else {
                 Nd4j.gemm(g.dzStep[t], wHidden, g.dhNext, false, true, 1.0, 0.0); // dL/dh_{t-1} [B, H]
             }
         }
         Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);      // [D, G*H]
         Nd4j.gemm(w.hPrevAll, g.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
-        g.dz.sum(g.dBiasSum, 0);
-        dBias.addi(g.dBiasSum);
+        Nd4j.gemm(g.ones, g.dz, g.dBiasSum, false, false, 1.0, 0.0);  // column sums [1, G*H]
+        dBias.addi(g.dBiasSum.reshape(gates * units));
         if (!needInputGradient) {
             return null;
         }
         Nd4j.gemm(g.dz, wInput, g.dInTime, false, true, 1.0, 0.0);     // [T*B, D]
         g.dIn.assign(g.dInTime.reshape('c', steps, batch, inputSize).permute(1, 0, 2));
         return g.dIn; // [B, T, D]
+    }
+
+    /**
+     * The input weights, hidden weights and bias that forward multiplies with: the parameters
+     * themselves unless the cell computes from a transformed copy (whose z it then knows how to read).
+     */
+    protected INDArray[] forwardParams(INDArray wx, INDArray wh, INDArray b) {
+        return new INDArray[] {wx, wh, b};
+    }
+
+    /** float32 cells on host buffers: the copy of Wh that forward takes for backward's per-step GEMMs. */
+    private INDArray hiddenCopy() {
+        if (wHiddenCopy == null) {
+            wHiddenCopy = wHidden.dup('c');
+        }
+        return wHiddenCopy;
+    }
+
+    /** Whether the output is every step's h (else the last step's). */
+    protected boolean returnsSequences() {
+        return returnSequences;
     }
 
     /** The time index of processing step s. */
@@ -223,10 +272,25 @@ public abstract class Recurrent implements Layer {
         final INDArray[] cPrev;   // per step t: the cell state it reads [B, H]
         final INDArray out;       // [B, T, H] (sequence output)
         final INDArray scratch;   // [B, H], for the cell
+        final int firstH;         // the state block of h_0 (1 forward, 0 reversed)
+        final int firstPrev;      // the state block that step 0 reads
         /** With G > 1: per step t and gate k the [B, H] columns k*H..(k+1)*H of z. */
         final INDArray[][] zGate;
         /** With G > 1: per step t the first (G-1)*H columns of z (the LSTM's sigmoid gates). */
         final INDArray[] zHead;
+        /**
+         * float32 with a cell state: tanh(c_t), time-major [T*B, H], kept by the forward pass for
+         * backward; and the buffers of z, states, cells and tanhC, which the cell reads and writes
+         * in Java loops (null otherwise).
+         */
+        final INDArray tanhC;
+        final INDArray[] tanhCStep; // per step t: tanh(c_t) [B, H]
+        final FloatBuffer zHost;
+        final FloatBuffer statesHost;
+        final FloatBuffer cellsHost;
+        final FloatBuffer tanhCHost;
+        final FloatPointer[] hPrevPointer; // per step t: hPrev[t]'s first value (with the host buffers)
+        final FloatPointer[] zPointer;     // per step t: zStep[t]'s first value (with the host buffers)
         private Gradients gradients;
 
         Workspace(int batch) {
@@ -235,8 +299,8 @@ public abstract class Recurrent implements Layer {
             input = zeros(steps * batch, inputSize);
             z = zeros(steps * batch, width);
             states = zeros((steps + 1) * batch, units);
-            int firstH = reverse ? 0 : 1;
-            int firstPrev = reverse ? 1 : 0;
+            firstH = reverse ? 0 : 1;
+            firstPrev = reverse ? 1 : 0;
             hAll = rows(states, firstH * batch, steps * batch);
             hPrevAll = rows(states, firstPrev * batch, steps * batch);
             zStep = new INDArray[steps];
@@ -262,6 +326,22 @@ public abstract class Recurrent implements Layer {
                 zGate[t] = gateColumns(zStep[t]);
                 zHead[t] = columns(zStep[t], 0, (gates - 1) * units);
             }
+            boolean host = dataType == DataType.FLOAT && hasCellState();
+            tanhC = host ? zeros(steps * batch, units) : null;
+            tanhCStep = new INDArray[host ? steps : 0];
+            for (int t = 0; host && t < steps; t++) {
+                tanhCStep[t] = rows(tanhC, t * batch, batch);
+            }
+            zHost = host ? z.data().asNioFloat() : null;
+            statesHost = host ? states.data().asNioFloat() : null;
+            cellsHost = host ? cells.data().asNioFloat() : null;
+            tanhCHost = host ? tanhC.data().asNioFloat() : null;
+            hPrevPointer = new FloatPointer[host ? steps : 0];
+            zPointer = new FloatPointer[host ? steps : 0];
+            for (int t = 0; host && t < steps; t++) {
+                hPrevPointer[t] = pointer(states, (long) (t + firstPrev) * batch * units);
+                zPointer[t] = pointer(z, (long) t * batch * width);
+            }
         }
 
         Gradients gradients() {
@@ -282,7 +362,8 @@ public abstract class Recurrent implements Layer {
         final INDArray dc;        // dL/dc_t [B, H] (cells with a cell state)
         final INDArray dz;        // dL/dz [T*B, G*H]
         final INDArray[] dzStep;
-        final INDArray dBiasSum;  // [G*H]
+        final INDArray dBiasSum;  // [1, G*H]
+        final INDArray ones;      // [1, T*B]: dBias = ones dz
         final INDArray dInTime;   // [T*B, D]
         final INDArray dIn;       // [B, T, D]
         final INDArray scratch;   // [B, H], for the cell
@@ -292,6 +373,14 @@ public abstract class Recurrent implements Layer {
         final INDArray[] scratchGate;
         /** With G > 1: the first (G-1)*H columns of gateScratch. */
         final INDArray scratchHead;
+        /** With the forward's host buffers: those of dz, dhNext, dOutTime and dcNext. */
+        final FloatBuffer dzHost;
+        final FloatBuffer dhNextHost;
+        final FloatBuffer dOutTimeHost;
+        final FloatBuffer dcNextHost;
+        final FloatPointer[] dzPointer;   // per step t: dzStep[t]'s first value
+        final FloatPointer dhNextPointer;
+        final FloatPointer wh;            // Wh as of the forward pass
 
         Gradients(int batch) {
             int width = gates * units;
@@ -311,13 +400,25 @@ public abstract class Recurrent implements Layer {
             dhNext = zeros(batch, units);
             dcNext = zeros(batch, units);
             dc = hasCellState() ? zeros(batch, units) : null;
-            dBiasSum = zeros(width);
+            dBiasSum = zeros(1, width);
+            ones = Nd4j.ones(dataType, 1, (long) steps * batch);
             dInTime = zeros(steps * batch, inputSize);
             dIn = zeros(batch, steps, inputSize);
             scratch = zeros(batch, units);
             gateScratch = zeros(batch, width);
             scratchGate = gateColumns(gateScratch);
             scratchHead = gates > 1 ? columns(gateScratch, 0, (gates - 1) * units) : null;
+            boolean host = dataType == DataType.FLOAT && hasCellState();
+            dzHost = host ? dz.data().asNioFloat() : null;
+            dhNextHost = host ? dhNext.data().asNioFloat() : null;
+            dOutTimeHost = host ? dOutTime.data().asNioFloat() : null;
+            dcNextHost = host ? dcNext.data().asNioFloat() : null;
+            dzPointer = new FloatPointer[host ? steps : 0];
+            for (int t = 0; host && t < steps; t++) {
+                dzPointer[t] = pointer(dz, (long) t * batch * width);
+            }
+            dhNextPointer = host ? pointer(dhNext, 0) : null;
+            wh = host ? pointer(hiddenCopy(), 0) : null;
         }
     }
 
@@ -328,6 +429,11 @@ public abstract class Recurrent implements Layer {
             blocks[k] = columns(a, (long) k * units, units);
         }
         return blocks;
+    }
+
+    /** A pointer to value {@code offset} of a whole (not view) float32 array. */
+    private static FloatPointer pointer(INDArray a, long offset) {
+        return new FloatPointer(a.data().addressPointer()).position(offset);
     }
 
     private INDArray zeros(long... shape) {

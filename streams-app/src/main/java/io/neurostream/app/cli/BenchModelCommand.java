@@ -2,6 +2,7 @@
 package io.neurostream.app.cli;
 
 import io.neurostream.app.bench.Dl4jBaseline;
+import io.neurostream.app.bench.PytorchBaseline;
 import io.neurostream.core.Nd4jRuntime;
 import io.neurostream.core.bench.ModelBench;
 import io.neurostream.core.spec.ModelSpec;
@@ -19,8 +20,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "model", mixinStandardHelpOptions = true,
         description = {"Training-step throughput (samples/s): median of timed rounds after a warm-up, on random data.",
                 "With --compare dl4j, the same network, batch and data are trained by Deeplearning4j's MultiLayerNetwork in the same run;",
-                "with --compare nd4j, a network that computes on the heap is also measured on neurostream's ND4J layers."})
+                "with --compare nd4j, a network that computes on the heap is also measured on neurostream's ND4J layers;",
+                "with --compare pytorch, the same network, batch, optimizer and input shapes are trained by PyTorch on the CPU",
+                "with the same thread count (python3 with torch), its rounds interleaved with ours; the ratio is of the medians."})
 final class BenchModelCommand implements Callable<Integer> {
+    private static final List<String> BASELINES = List.of("dl4j", "nd4j", "pytorch");
+
     @Spec
     CommandSpec command;
 
@@ -42,8 +47,11 @@ final class BenchModelCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", description = "ND4J (OpenMP/BLAS) threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
-    @Option(names = "--compare", split = ",", paramLabel = "dl4j|nd4j", description = "Also measure baselines: dl4j, nd4j or both.")
+    @Option(names = "--compare", split = ",", paramLabel = "dl4j|nd4j|pytorch", description = "Also measure baselines: dl4j, nd4j, pytorch, or several.")
     List<String> compare = new ArrayList<>();
+
+    @Option(names = "--python", defaultValue = "python3", hidden = true, description = "The Python interpreter of --compare pytorch.")
+    String python;
 
     @Option(names = "--json", description = "End with one JSON line holding every result.")
     boolean json;
@@ -55,8 +63,8 @@ final class BenchModelCommand implements Callable<Integer> {
 
     private Integer measure() {
         for (String baseline : compare) {
-            if (!baseline.equals("dl4j") && !baseline.equals("nd4j")) {
-                throw new IllegalArgumentException("--compare " + baseline + ": the baselines are dl4j and nd4j");
+            if (!BASELINES.contains(baseline)) {
+                throw new IllegalArgumentException("--compare " + baseline + ": the baselines are dl4j, nd4j and pytorch");
             }
         }
         Nd4jRuntime.configureThreads(threads);
@@ -65,7 +73,21 @@ final class BenchModelCommand implements Callable<Integer> {
         ModelBench bench = new ModelBench(warmupSeconds, roundSeconds, rounds);
         List<Map<String, Object>> results = new ArrayList<>();
         for (int batch : batches) {
-            ModelBench.Result ours = bench.run(spec, batch);
+            ModelBench.Result ours;
+            ModelBench.Result torch = null;
+            if (compare.contains("pytorch")) {
+                try (PytorchBaseline baseline = PytorchBaseline.start(python, spec.with(Map.of("batch_size", batch)).json(), batch, threads,
+                        warmupSeconds)) {
+                    List<PytorchBaseline.Rate> torchRounds = new ArrayList<>();
+                    ours = bench.run(spec, batch, true, () -> torchRounds.add(baseline.round(roundSeconds)));
+                    torch = new ModelBench.Result("pytorch " + baseline.version() + ":" + spec.name(), batch, threads, 0,
+                            ModelBench.median(torchRounds.stream().mapToDouble(PytorchBaseline.Rate::perSecond).toArray()),
+                            torchRounds.stream().mapToDouble(PytorchBaseline.Rate::perSecond).toArray(), false,
+                            torchRounds.stream().mapToDouble(PytorchBaseline.Rate::perCpuSecond).toArray());
+                }
+            } else {
+                ours = bench.run(spec, batch);
+            }
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("model", spec.name());
             row.put("batch", batch);
@@ -83,6 +105,14 @@ final class BenchModelCommand implements Callable<Integer> {
             }
             if (compare.contains("nd4j") && ours.onHeap()) {
                 line += baseline(row, "nd4j", "nd4j layers", ours, bench.run(spec, batch, false));
+            }
+            if (torch != null) {
+                line += baseline(row, "pytorch", torch.model().substring(0, torch.model().indexOf(':')), ours, torch);
+                double cpuRatio = ours.samplesPerCpuSecond() / torch.samplesPerCpuSecond();
+                row.put("samples_per_cpu_second", ours.samplesPerCpuSecond());
+                row.put("pytorch_samples_per_cpu_second", torch.samplesPerCpuSecond());
+                row.put("cpu_ratio_vs_pytorch", cpuRatio);
+                line += String.format(" (per CPU second %,.0f vs %,.0f: %.2fx)", ours.samplesPerCpuSecond(), torch.samplesPerCpuSecond(), cpuRatio);
             }
             if (compare.contains("dl4j")) {
                 line += baseline(row, "dl4j", "dl4j", ours, Dl4jBaseline.measure(spec, batch, warmupSeconds, roundSeconds, rounds));

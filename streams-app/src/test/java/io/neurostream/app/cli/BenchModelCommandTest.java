@@ -4,8 +4,13 @@ package io.neurostream.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class BenchModelCommandTest {
     private static final String[] SHORT = {"--rounds", "1", "--round-seconds", "0.05", "--warmup-seconds", "0.05"};
@@ -38,7 +43,63 @@ class BenchModelCommandTest {
         CommandRun run = CommandRun.of("bench", "model", "--model", "xor", "--compare", "nd4j,mkl");
 
         assertEquals(2, run.exitCode());
-        assertEquals("neurostream bench model: --compare mkl: the baselines are dl4j and nd4j", run.errLine());
+        assertEquals("neurostream bench model: --compare mkl: the baselines are dl4j, nd4j and pytorch", run.errLine());
         assertFalse(run.out().contains("samples/s"), "nothing is measured");
+    }
+
+    @Test
+    void aMissingPythonIsAOneLineErrorSayingHowToInstall() {
+        CommandRun run = bench("--model", "xor", "--compare", "pytorch", "--python", "/nonexistent/python3");
+
+        assertEquals(2, run.exitCode());
+        assertTrue(run.errLine().startsWith("neurostream bench model: --compare pytorch: cannot run /nonexistent/python3 ("), run.err());
+        assertTrue(run.errLine().endsWith("install Python 3 and then install it with: pip install torch"), run.err());
+        assertFalse(run.out().contains("samples/s"), "nothing is measured");
+    }
+
+    @Test
+    void aPythonWithoutTorchIsAOneLineErrorSayingHowToInstall(@TempDir Path dir) throws IOException {
+        assumeTrue(onPath("python3"), "python3 is not installed");
+        Path noSite = dir.resolve("python-without-site-packages");
+        Files.writeString(noSite, "#!/bin/sh\nexec python3 -S \"$@\"\n");
+        assertTrue(noSite.toFile().setExecutable(true));
+
+        CommandRun run = bench("--model", "xor", "--compare", "pytorch", "--python", noSite.toString());
+
+        assertEquals(2, run.exitCode());
+        assertEquals("neurostream bench model: --compare pytorch: python3 has no torch module; install it with: pip install torch",
+                run.errLine());
+    }
+
+    @Test
+    void aLayerThePytorchScriptDoesNotTranslateIsAOneLineError(@TempDir Path dir) throws IOException {
+        assumeTrue(onPath("python3"), "python3 is not installed");
+        Path fakeTorch = dir.resolve("torch");
+        Files.createDirectories(fakeTorch.resolve("nn"));
+        Files.writeString(fakeTorch.resolve("__init__.py"), "__version__ = 'fake'\ndef set_num_threads(n): pass\ndef manual_seed(s): pass\n");
+        Files.writeString(fakeTorch.resolve("nn").resolve("__init__.py"), "class Module: pass\n");
+        Files.writeString(fakeTorch.resolve("nn").resolve("functional.py"), "");
+        Path python = dir.resolve("python-with-fake-torch");
+        Files.writeString(python, "#!/bin/sh\nPYTHONPATH=" + dir + " exec python3 -S \"$@\"\n");
+        assertTrue(python.toFile().setExecutable(true));
+        Path spec = dir.resolve("bn.json");
+        Files.writeString(spec, "{\"name\": \"bn\", \"input\": {\"shape\": [4]}, \"layers\": [{\"type\": \"batch_norm\"},"
+                + " {\"type\": \"dense\", \"units\": 2, \"activation\": \"softmax\"}], \"loss\": \"cross_entropy\","
+                + " \"optimizer\": {\"type\": \"sgd\"}}");
+
+        CommandRun run = bench("--model", spec.toString(), "--compare", "pytorch", "--python", python.toString());
+
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("neurostream bench model: --compare pytorch: layer 0 of type batch_norm is not translated", run.errLine());
+    }
+
+    private static boolean onPath(String program) {
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(java.io.File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -1,0 +1,54 @@
+// The LSTM's float32 path (the cell's products in loops over the buffers, direct OpenBLAS GEMMs) agrees with the float64 path that the gradient checks verify.
+package io.neurostream.core.layers;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurostream.core.gradcheck.GradientCheck;
+import io.neurostream.core.params.Init;
+import io.neurostream.core.params.Params;
+import io.neurostream.core.rng.Rng;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+class LstmFloatPathTest {
+    private static final int BATCH = 3;
+
+    private static Params bind(Layer layer, DataType type) {
+        Params params = new Params(layer.params().stream().map(p -> p.prefixed("0")).toList(), type);
+        layer.bind(params.viewsFor("0"));
+        params.initialize(new Rng(31));
+        params.value("0.b").assign(GradientCheck.randomInput(32, params.value("0.b").length()));
+        return params;
+    }
+
+    private static void assertClose(INDArray expected, INDArray actual, String what) {
+        double scale = Math.max(1e-3, expected.amaxNumber().doubleValue());
+        double worst = expected.sub(actual.castTo(DataType.DOUBLE)).amaxNumber().doubleValue() / scale;
+        assertTrue(worst < 1e-4, what + ": float32 differs from float64 by " + worst + " (relative to the largest value)");
+    }
+
+    @ParameterizedTest(name = "T{0} D{1} H{2} sequences {3} reversed {4} truncation {5}")
+    @CsvSource({"7, 5, 6, true, false, 0", "7, 5, 6, false, false, 0", "6, 4, 3, true, true, 0", "9, 3, 4, true, false, 4",
+            "5, 2, 8, false, true, 2"})
+    void forwardAndAllGradientsMatch(int steps, int inputs, int units, boolean sequences, boolean reversed, int truncation) {
+        Lstm wide = new Lstm(steps, inputs, units, sequences, reversed, truncation, Init.XAVIER, DataType.DOUBLE);
+        Lstm narrow = new Lstm(steps, inputs, units, sequences, reversed, truncation, Init.XAVIER, DataType.FLOAT);
+        Params p64 = bind(wide, DataType.DOUBLE);
+        Params p32 = bind(narrow, DataType.FLOAT);
+        p32.values().assign(p64.values().castTo(DataType.FLOAT));
+        INDArray x = GradientCheck.randomInput(33, BATCH, steps, inputs);
+        INDArray dOut = GradientCheck.randomInput(34, wide.outputShape().withBatch(BATCH));
+        Pass pass = new Pass(true, new Rng(1));
+        for (int call = 1; call <= 2; call++) { // the second call reuses the workspace: nothing may accumulate
+            p64.zeroGradients();
+            p32.zeroGradients();
+            assertClose(wide.forward(x, pass), narrow.forward(x.castTo(DataType.FLOAT), pass), "forward, call " + call);
+            assertClose(wide.backward(dOut, true), narrow.backward(dOut.castTo(DataType.FLOAT), true), "dIn, call " + call);
+            for (String name : new String[] {"0.Wx", "0.Wh", "0.b"}) {
+                assertClose(p64.gradient(name), p32.gradient(name), "d" + name + ", call " + call);
+            }
+        }
+    }
+}
