@@ -46,7 +46,7 @@ public final class ModelRuntime {
     private long predicted;
     private long deadLettered;
     private int batchesSinceSnapshot;
-    private double lastBatchLoss = Double.NaN;
+    private Double lastBatchLoss; // null until this runtime trains a batch (the snapshot does not keep it)
     private boolean replaying;
     /** The counters changed since the last metrics record: from when (wall clock, seen by {@link #reportIfDue}), or {@link #REPORTED}. */
     private long unreportedSinceMillis = REPORTED;

@@ -139,6 +139,15 @@ class BatchDelayTest {
             assertEquals(3, h.predictions().size(), "predictions flushed");
             assertEquals(List.of(), h.metricsRecords(), "nothing trained, no counter changed");
             assertEquals(0.0, h.counter("neurostream.samples.trained", "model", AND));
+            h.send(AND, Samples.bytes(Samples.values("u", 1, 1)));
+            h.advanceWallClock(Duration.ofMillis(100));
+            h.advanceWallClock(Duration.ofSeconds(10)); // the default metrics interval
+            List<TrainingMetrics> metrics = h.metricsRecords();
+            assertEquals(1, metrics.size(), "the changed counter is reported");
+            assertEquals(0, metrics.get(0).getStep());
+            assertEquals(0, metrics.get(0).getSamplesTrained());
+            assertEquals(1, metrics.get(0).getSamplesPredicted());
+            assertEquals(null, metrics.get(0).getBatchLoss(), "no batch yet");
             h.send(AND, Samples.andRow("s3", 1, 1));
             assertEquals(4, h.metricsRecords().get(0).getSamplesTrained(), "the batch of 4 trains when it fills, as before");
         }
