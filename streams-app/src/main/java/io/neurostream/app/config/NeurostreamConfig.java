@@ -65,8 +65,8 @@ public final class NeurostreamConfig {
             "Port of the HTTP server; 0 picks a free port, -1 disables the server.");
 
     public static final List<ConfigKey> KEYS = List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, PRESETS_ENABLED,
-            SNAPSHOT_INTERVAL, PREDICTION_MAX_DELAY, BATCH_MAX_DELAY, TOP_K, METRICS_INTERVAL, METRICS_INTERVAL_MS, FADING_FACTOR, WINDOW_SIZE, RECORD_MAX_BYTES,
-            MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
+            SNAPSHOT_INTERVAL, PREDICTION_MAX_DELAY, BATCH_MAX_DELAY, TOP_K, METRICS_INTERVAL, METRICS_INTERVAL_MS, FADING_FACTOR, WINDOW_SIZE,
+            RECORD_MAX_BYTES, MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
 
     /** Kafka Streams settings neurostream changes from Kafka's defaults (a file or flag may override them). */
     static final Map<String, String> STREAMS_DEFAULTS = Map.of(

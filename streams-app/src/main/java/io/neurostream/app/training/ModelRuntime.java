@@ -28,12 +28,14 @@ import org.slf4j.LoggerFactory;
  * prequential predictions, emitted with the model step that made them — and then takes one
  * optimizer step on the batch. A flush emits the pending predictions early when the batch is
  * slow to fill; a close (when {@code batchMaxDelayMillis} is set) trains a batch that stays
- * partial as a smaller one. Unlabelled samples are predicted at once. Everything here is deterministic, so
- * replaying the journal after a snapshot gives back the same model and figures bit for bit.
+ * partial as a smaller one. Unlabelled samples are predicted at once. Everything here is
+ * deterministic, so replaying the journal after a snapshot (flushes and closes included) gives
+ * back the same model and figures bit for bit.
  */
 public final class ModelRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
     private static final int MAX_OUTPUTS_LISTED = 16;
+    private static final long REPORTED = Long.MIN_VALUE;
 
     private final Network net;
     private final ModelShape shape;
@@ -48,10 +50,8 @@ public final class ModelRuntime {
     private int batchesSinceSnapshot;
     private Double lastBatchLoss; // null until this runtime trains a batch (the snapshot does not keep it)
     private boolean replaying;
-    /** The counters changed since the last metrics record: from when (wall clock, seen by {@link #reportIfDue}), or {@link #REPORTED}. */
-    private long unreportedSinceMillis = REPORTED;
-    private boolean unreported;
-    private static final long REPORTED = Long.MIN_VALUE;
+    private boolean unreported; // the counters changed since the last metrics record
+    private long unreportedSinceMillis = REPORTED; // when reportIfDue first saw that (wall clock)
 
     public ModelRuntime(Network net, PrequentialStats stats, long predicted, long deadLettered, RuntimeSettings settings, ModelMeters meters) {
         this.net = net;
