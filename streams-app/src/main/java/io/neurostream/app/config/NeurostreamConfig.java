@@ -36,10 +36,16 @@ public final class NeurostreamConfig {
             "Optimizer steps between the versions of a model's weights written to the model-versions topic (for serve); 0 publishes none.");
     public static final ConfigKey PREDICTION_MAX_DELAY = new ConfigKey("neurostream.prediction.max.delay.ms", "1000",
             "Longest time a labelled sample's prediction waits for its mini-batch to fill before it is emitted on its own.");
+    public static final ConfigKey BATCH_MAX_DELAY = new ConfigKey("neurostream.batch.max.delay.ms", "0",
+            "A mini-batch still partial this long after its first sample arrived trains as a smaller batch (the decision is journaled); 0 = never, "
+                    + "a batch waits to fill.");
     public static final ConfigKey TOP_K = new ConfigKey("neurostream.predictions.top.k", "3",
             "Classes with their probabilities listed in each prediction.");
     public static final ConfigKey METRICS_INTERVAL = new ConfigKey("neurostream.metrics.interval.batches", "1",
             "A TrainingMetrics record is written to the metrics topic every this many mini-batches.");
+    public static final ConfigKey METRICS_INTERVAL_MS = new ConfigKey("neurostream.metrics.interval.ms", "10000",
+            "A model's counters that changed (predictions, dead letters, batches) with no TrainingMetrics record written for this long get one; "
+                    + "0 = only batches write them.");
     public static final ConfigKey FADING_FACTOR = new ConfigKey("neurostream.prequential.fading.factor", "0.999",
             "Fading factor alpha of the prequential loss and accuracy (Gama et al. 2013).");
     public static final ConfigKey WINDOW_SIZE = new ConfigKey("neurostream.prequential.window.size", "1000",
@@ -61,8 +67,8 @@ public final class NeurostreamConfig {
             "Port of the HTTP server; 0 picks a free port, -1 disables the server.");
 
     public static final List<ConfigKey> KEYS = List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, PRESETS_ENABLED,
-            SNAPSHOT_INTERVAL, PUBLISH_INTERVAL, PREDICTION_MAX_DELAY, TOP_K, METRICS_INTERVAL, FADING_FACTOR, WINDOW_SIZE, RECORD_MAX_BYTES,
-            MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
+            SNAPSHOT_INTERVAL, PUBLISH_INTERVAL, PREDICTION_MAX_DELAY, BATCH_MAX_DELAY, TOP_K, METRICS_INTERVAL, METRICS_INTERVAL_MS, FADING_FACTOR,
+            WINDOW_SIZE, RECORD_MAX_BYTES, MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
 
     /** Kafka Streams settings neurostream changes from Kafka's defaults (a file or flag may override them). */
     static final Map<String, String> STREAMS_DEFAULTS = Map.of(
@@ -125,6 +131,8 @@ public final class NeurostreamConfig {
         positive(MODELS_MAX_LOADED);
         positive(ND4J_THREADS);
         longValue(PREDICTION_MAX_DELAY);
+        notNegative(BATCH_MAX_DELAY);
+        notNegative(METRICS_INTERVAL_MS);
         intValue(HTTP_PORT);
         double alpha = doubleValue(FADING_FACTOR);
         if (!(alpha > 0 && alpha < 1)) {
@@ -169,6 +177,12 @@ public final class NeurostreamConfig {
     private void positive(ConfigKey key) {
         if (longValue(key) < 1) {
             throw new IllegalArgumentException(key.name() + " must be >= 1, got " + string(key));
+        }
+    }
+
+    private void notNegative(ConfigKey key) {
+        if (longValue(key) < 0) {
+            throw new IllegalArgumentException(key.name() + " must be >= 0 (0 turns it off), got " + string(key));
         }
     }
 

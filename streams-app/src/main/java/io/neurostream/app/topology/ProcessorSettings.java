@@ -11,6 +11,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param limits                  the largest model accepted, checked before a spec is stored or built
  * @param maxLoadedModels         models kept in memory per task (least recently used evicted beyond)
  * @param snapshotIntervalBatches batches between snapshots (K); the journal holds at most 2K batches of samples and as many flushes
+ *                                and closes (a closed batch has fewer samples than a full one)
  * @param publishIntervalBatches  steps between published versions of a model's weights (0: none)
  */
 record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotIntervalBatches, int recordMaxBytes, ModelLimits limits,
@@ -37,7 +38,8 @@ record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotInte
         }
         RuntimeSettings runtime = new RuntimeSettings(c.intValue(NeurostreamConfig.TOP_K), c.intValue(NeurostreamConfig.METRICS_INTERVAL),
                 c.doubleValue(NeurostreamConfig.FADING_FACTOR), c.intValue(NeurostreamConfig.WINDOW_SIZE),
-                c.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY));
+                c.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY), c.longValue(NeurostreamConfig.BATCH_MAX_DELAY),
+                c.longValue(NeurostreamConfig.METRICS_INTERVAL_MS));
         return new ProcessorSettings(new Topics(c.string(NeurostreamConfig.TOPIC_PREFIX)), c.booleanValue(NeurostreamConfig.PRESETS_ENABLED),
                 c.intValue(NeurostreamConfig.SNAPSHOT_INTERVAL), c.intValue(NeurostreamConfig.RECORD_MAX_BYTES), c.modelLimits(),
                 c.intValue(NeurostreamConfig.MODELS_MAX_LOADED), runtime, c.intValue(NeurostreamConfig.PUBLISH_INTERVAL));

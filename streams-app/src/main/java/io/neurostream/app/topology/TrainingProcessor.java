@@ -88,7 +88,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         this.context = context;
         KeyValueStore<String, byte[]> kv = context.getStateStore(ModelStore.NAME);
         this.store = new ModelStore(kv);
-        context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::flushDuePredictions);
+        context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
     /** Releases the models, the quarantine marks and the store (they are restored from the store on the next init). */
@@ -195,12 +195,27 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         deadLetter(record, source, model, rejection.reason(), rejection.message());
     }
 
-    private void flushDuePredictions(long wallClockMillis) {
+    /**
+     * Closes the partial batches that waited {@code neurostream.batch.max.delay.ms}, flushes the
+     * predictions that waited {@code neurostream.prediction.max.delay.ms}, and writes the metrics
+     * records due. Its outputs and store writes go through the task's context, so they commit in
+     * the task's transaction like those of a record; a close and a flush are journaled, so a
+     * restore replays them where they happened, whatever the clock says then.
+     */
+    private void onWallClock(long wallClockMillis) {
         for (ModelSlot model : models.values()) {
-            if (model.runtime.flushDue(wallClockMillis)) {
-                model.runtime.flush(output);
+            ModelRuntime runtime = model.runtime;
+            if (runtime.closeDue(wallClockMillis)) {
+                long stepsBefore = runtime.network().counters().steps();
+                runtime.trainPending(output);
+                store.putJournal(model.name, model.journalSlots, JournalEntry.close(model.nextSeq++, wallClockMillis));
+                snapshotIfDue(model);
+                publisher.publishIfDue(model.name, runtime.network(), stepsBefore, wallClockMillis, context);
+            } else if (runtime.flushDue(wallClockMillis)) {
+                runtime.flush(output);
                 store.putJournal(model.name, model.journalSlots, JournalEntry.flush(model.nextSeq++, wallClockMillis));
             }
+            runtime.reportIfDue(wallClockMillis, output);
         }
     }
 
@@ -376,8 +391,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         try {
             long seq = model.snapshotSeq;
             for (JournalEntry entry; (entry = store.journal(model.name, seq, model.journalSlots)) != null; seq++) {
-                if (entry.isFlush()) {
+                if (entry.kind() == JournalEntry.Kind.FLUSH) {
                     model.runtime.flush(Output.NONE);
+                    continue;
+                }
+                if (entry.kind() == JournalEntry.Kind.CLOSE) {
+                    model.runtime.trainPending(Output.NONE);
                     continue;
                 }
                 DecodeResult<Sample> decoded = sampleDecoder.decode(entry.sample());

@@ -27,12 +27,15 @@ import org.slf4j.LoggerFactory;
  * (unchanged since the batch began) predicts all of its samples in one pass — those are the
  * prequential predictions, emitted with the model step that made them — and then takes one
  * optimizer step on the batch. A flush emits the pending predictions early when the batch is
- * slow to fill. Unlabelled samples are predicted at once. Everything here is deterministic, so
- * replaying the journal after a snapshot gives back the same model and figures bit for bit.
+ * slow to fill; a close (when {@code batchMaxDelayMillis} is set) trains a batch that stays
+ * partial as a smaller one. Unlabelled samples are predicted at once. Everything here is
+ * deterministic, so replaying the journal after a snapshot (flushes and closes included) gives
+ * back the same model and figures bit for bit.
  */
 public final class ModelRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
     private static final int MAX_OUTPUTS_LISTED = 16;
+    private static final long REPORTED = Long.MIN_VALUE;
 
     private final Network net;
     private final ModelShape shape;
@@ -45,8 +48,10 @@ public final class ModelRuntime {
     private long predicted;
     private long deadLettered;
     private int batchesSinceSnapshot;
-    private double lastBatchLoss = Double.NaN;
+    private Double lastBatchLoss; // null until this runtime trains a batch (the snapshot does not keep it)
     private boolean replaying;
+    private boolean unreported; // the counters changed since the last metrics record
+    private long unreportedSinceMillis = REPORTED; // when reportIfDue first saw that (wall clock)
 
     public ModelRuntime(Network net, PrequentialStats stats, long predicted, long deadLettered, RuntimeSettings settings, ModelMeters meters) {
         this.net = net;
@@ -96,6 +101,7 @@ public final class ModelRuntime {
 
     public void countDeadLetter() {
         deadLettered++;
+        unreported = true;
     }
 
     /**
@@ -111,6 +117,9 @@ public final class ModelRuntime {
         }
         if (row == pending.emitted) {
             pending.oldestUnemittedMillis = arrivalMillis;
+        }
+        if (row == 0) {
+            pending.firstArrivalMillis = arrivalMillis;
         }
         pending.ids[row] = sample.getId();
         pending.eventTimes[row] = sample.getEventTime().toEpochMilli();
@@ -132,18 +141,19 @@ public final class ModelRuntime {
         FloatBuffer rows = HostCopy.floats(output);
         out.prediction(prediction(sample.getId(), sample.getEventTime().toEpochMilli(), rows, 0, null, null, net.counters().steps()), timestamp);
         predicted++;
+        unreported = true;
         if (!replaying) {
             meters.predicted();
         }
         return null;
     }
 
-    /** Whether pending predictions have waited longer than allowed. */
     /** Whether a pending sample still waits for its prediction. */
     public boolean hasUnemitted() {
         return pending.hasUnemitted();
     }
 
+    /** Whether pending predictions have waited longer than allowed. */
     public boolean flushDue(long nowMillis) {
         return pending.hasUnemitted() && nowMillis - pending.oldestUnemittedMillis >= settings.maxDelayMillis();
     }
@@ -159,8 +169,20 @@ public final class ModelRuntime {
     }
 
     /**
-     * Trains on the pending samples now, as a smaller batch (their predictions first): used before
-     * the model is replaced or deleted, so that every accepted sample ends trained.
+     * Whether the pending batch is partial and its first sample arrived at least
+     * {@code batchMaxDelayMillis} ago (never when that is 0): then it trains as a smaller batch
+     * ({@link #trainPending}), a decision the caller journals, so a replay takes it at the same
+     * place without looking at the clock.
+     */
+    public boolean closeDue(long nowMillis) {
+        long delay = settings.batchMaxDelayMillis();
+        return delay > 0 && pending.count > 0 && nowMillis - pending.firstArrivalMillis >= delay;
+    }
+
+    /**
+     * Trains on the pending samples now, as a smaller batch (their predictions first): when a
+     * partial batch is due to close ({@link #closeDue}), and before the model is replaced or
+     * deleted, so that every accepted sample ends trained.
      */
     public void trainPending(Output out) {
         if (pending.count > 0) {
@@ -193,10 +215,39 @@ public final class ModelRuntime {
             meters.batch(step.loss(), nanos, steps, net.optimizer().learningRate(Math.max(1, steps)), stats.fadingLoss(),
                     stats.fadingAccuracy(), stats.windowLoss(), stats.windowAccuracy());
         }
+        unreported = true;
         if (net.counters().steps() % settings.metricsEvery() == 0 || !step.applied()) {
-            out.metrics(metrics(pending.timestamps[batch - 1]), pending.timestamps[batch - 1]);
+            report(pending.timestamps[batch - 1], out);
         }
         pending.clear();
+    }
+
+    /**
+     * Writes a metrics record when the counters changed and no record has said so for
+     * {@code metricsIntervalMillis} (0: never): the interval runs from the first call that sees the
+     * change, so a record follows a change within the interval plus the caller's period. Nothing
+     * here is journaled: it changes no model, and a restore starts with nothing to report.
+     *
+     * @return whether a record was written
+     */
+    public boolean reportIfDue(long nowMillis, Output out) {
+        if (settings.metricsIntervalMillis() == 0 || !unreported) {
+            return false;
+        }
+        if (unreportedSinceMillis == REPORTED) {
+            unreportedSinceMillis = nowMillis;
+        }
+        if (nowMillis - unreportedSinceMillis < settings.metricsIntervalMillis()) {
+            return false;
+        }
+        report(nowMillis, out);
+        return true;
+    }
+
+    private void report(long timestamp, Output out) {
+        out.metrics(metrics(timestamp), timestamp);
+        unreported = false;
+        unreportedSinceMillis = REPORTED;
     }
 
     private void emitPredictions(Evaluation eval, int from, int to, long modelStep, Output out) {

@@ -17,6 +17,7 @@ final class PendingBatch {
     int count;
     int emitted;
     long oldestUnemittedMillis; // wall-clock arrival of row `emitted`, for the flush deadline
+    long firstArrivalMillis;    // wall-clock arrival of row 0, for the close deadline
 
     PendingBatch(int capacity, ModelShape shape) {
         this.capacity = capacity;

@@ -80,7 +80,12 @@ final class ProcessorTask {
 
     /** Runs the wall-clock punctuator, as Kafka Streams does between records. */
     void punctuate() {
-        context.scheduledPunctuators().get(0).getPunctuator().punctuate(offset);
+        punctuate(offset);
+    }
+
+    /** Runs the wall-clock punctuator as if the wall clock read this (records arrive at their offset in milliseconds). */
+    void punctuate(long wallClockMillis) {
+        context.scheduledPunctuators().get(0).getPunctuator().punctuate(wallClockMillis);
     }
 
     List<Record<byte[], byte[]>> outputs() {
