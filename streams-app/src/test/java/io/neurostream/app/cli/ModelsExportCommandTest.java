@@ -31,7 +31,8 @@ class ModelsExportCommandTest {
         CommandRun export = CommandRun.of("models", "export", "xor", "--snapshot", snapshot.toString(), "--format", "onnx", "-o", onnx.toString());
 
         assertEquals(0, export.exitCode(), export.err());
-        assertTrue(export.out().startsWith("model xor (step 10) written to " + onnx + " as ONNX (IR version 8, opset 17, "), export.out());
+        assertTrue(export.out().startsWith("model xor (step 10, snapshot " + snapshot + ") written to " + onnx + " as ONNX (IR version 8, opset 17, "),
+                export.out());
         Network trained = SnapshotCodec.decode(Files.readAllBytes(snapshot));
         Network imported = OnnxImport.read(Files.readAllBytes(onnx)).network();
         assertArrayEquals(trained.params().values().data().asFloat(), imported.params().values().data().asFloat());
@@ -88,5 +89,22 @@ class ModelsExportCommandTest {
         assertEquals("neurostream models export: " + snapshot + " holds model xor, not mnist-mlp", wrongName.errLine());
         assertEquals(2, wrongFormat.exitCode());
         assertEquals("neurostream models export: --format: unknown format \"tflite\"; formats: onnx", wrongFormat.errLine());
+    }
+
+    @Test
+    void shouldWantExactlyOneSourceSnapshotOrKafka() throws Exception {
+        Path snapshot = dir.resolve("xor.snapshot");
+        String onnx = dir.resolve("xor.onnx").toString();
+
+        CommandRun neither = CommandRun.of("models", "export", "xor", "--format", "onnx", "-o", onnx);
+        CommandRun both = CommandRun.of("models", "export", "xor", "--snapshot", snapshot.toString(), "--bootstrap-servers", "localhost:1", "-o", onnx);
+
+        assertEquals(2, neither.exitCode());
+        assertEquals("neurostream models export: where from? give --bootstrap-servers HOST:PORT (the newest published version) or --snapshot FILE",
+                neither.errLine());
+        assertEquals(2, both.exitCode());
+        assertEquals("neurostream models export: give --snapshot FILE or --bootstrap-servers/--config, not both: the model comes from one of them",
+                both.errLine());
+        assertFalse(Files.exists(dir.resolve("xor.onnx")));
     }
 }
