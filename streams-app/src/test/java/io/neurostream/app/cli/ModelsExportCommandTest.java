@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurostream.app.runtime.BrokerProbeTest;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.onnx.OnnxImport;
@@ -105,6 +106,17 @@ class ModelsExportCommandTest {
         assertEquals(2, both.exitCode());
         assertEquals("neurostream models export: give --snapshot FILE or --bootstrap-servers/--config, not both: the model comes from one of them",
                 both.errLine());
+        assertFalse(Files.exists(dir.resolve("xor.onnx")));
+    }
+
+    @Test
+    void shouldSayInOneLineAndExit1WhenNoBrokerAnswers() throws Exception {
+        String address = "127.0.0.1:" + BrokerProbeTest.closedPort();
+
+        CommandRun export = CommandRun.of("models", "export", "xor", "--bootstrap-servers", address, "-o", dir.resolve("xor.onnx").toString());
+
+        assertEquals(1, export.exitCode());
+        assertTrue(export.errLine().startsWith("neurostream models export: no Kafka broker answers at " + address + " ("), export.err());
         assertFalse(Files.exists(dir.resolve("xor.onnx")));
     }
 }
