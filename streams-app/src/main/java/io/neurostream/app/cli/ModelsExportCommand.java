@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write a model's weights as an ONNX model, to run it with ONNX Runtime or any ONNX tool.",
-                "The model comes from Kafka (--bootstrap-servers and/or --config: the newest complete version published on the "
+                "The model comes from Kafka (--bootstrap-servers, --config, --set: the newest complete version published on the "
                         + "model-versions topic, read with read_committed) or from a snapshot file (--snapshot, written by "
                         + "'train --save FILE'); give exactly one of the two. The ONNX model pins IR version 8 and "
                         + "opset 17, computes in prediction mode (dropout off, batch norm on its running statistics), takes "
@@ -69,10 +69,10 @@ final class ModelsExportCommand implements Callable<Integer> {
         if (!format.equals("onnx")) {
             return ExitCodes.badInput(command, "--format: unknown format \"" + format + "\"; formats: onnx");
         }
-        boolean fromKafka = kafka.bootstrapServers != null || kafka.configFile != null;
+        boolean fromKafka = kafka.bootstrapServers != null || kafka.configFile != null || !kafka.settings.isEmpty();
         if (fromKafka == (snapshot != null)) {
             return ExitCodes.badInput(command, fromKafka
-                    ? "give --snapshot FILE or --bootstrap-servers/--config, not both: the model comes from one of them"
+                    ? "give --snapshot FILE or Kafka settings (--bootstrap-servers, --config, --set), not both: the model comes from one of them"
                     : "where from? give --bootstrap-servers HOST:PORT (the newest published version) or --snapshot FILE");
         }
         Network net;

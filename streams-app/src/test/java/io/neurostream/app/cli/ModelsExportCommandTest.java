@@ -104,7 +104,8 @@ class ModelsExportCommandTest {
         assertEquals("neurostream models export: where from? give --bootstrap-servers HOST:PORT (the newest published version) or --snapshot FILE",
                 neither.errLine());
         assertEquals(2, both.exitCode());
-        assertEquals("neurostream models export: give --snapshot FILE or --bootstrap-servers/--config, not both: the model comes from one of them",
+        assertEquals("neurostream models export: give --snapshot FILE or Kafka settings (--bootstrap-servers, --config, --set), not both: "
+                + "the model comes from one of them",
                 both.errLine());
         assertFalse(Files.exists(dir.resolve("xor.onnx")));
     }
