@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurostream.app.runtime.BrokerProbeTest;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.onnx.OnnxImport;
@@ -31,7 +32,8 @@ class ModelsExportCommandTest {
         CommandRun export = CommandRun.of("models", "export", "xor", "--snapshot", snapshot.toString(), "--format", "onnx", "-o", onnx.toString());
 
         assertEquals(0, export.exitCode(), export.err());
-        assertTrue(export.out().startsWith("model xor (step 10) written to " + onnx + " as ONNX (IR version 8, opset 17, "), export.out());
+        assertTrue(export.out().startsWith("model xor (step 10, snapshot " + snapshot + ") written to " + onnx + " as ONNX (IR version 8, opset 17, "),
+                export.out());
         Network trained = SnapshotCodec.decode(Files.readAllBytes(snapshot));
         Network imported = OnnxImport.read(Files.readAllBytes(onnx)).network();
         assertArrayEquals(trained.params().values().data().asFloat(), imported.params().values().data().asFloat());
@@ -88,5 +90,34 @@ class ModelsExportCommandTest {
         assertEquals("neurostream models export: " + snapshot + " holds model xor, not mnist-mlp", wrongName.errLine());
         assertEquals(2, wrongFormat.exitCode());
         assertEquals("neurostream models export: --format: unknown format \"tflite\"; formats: onnx", wrongFormat.errLine());
+    }
+
+    @Test
+    void shouldWantExactlyOneSourceSnapshotOrKafka() throws Exception {
+        Path snapshot = dir.resolve("xor.snapshot");
+        String onnx = dir.resolve("xor.onnx").toString();
+
+        CommandRun neither = CommandRun.of("models", "export", "xor", "--format", "onnx", "-o", onnx);
+        CommandRun both = CommandRun.of("models", "export", "xor", "--snapshot", snapshot.toString(), "--bootstrap-servers", "localhost:1", "-o", onnx);
+
+        assertEquals(2, neither.exitCode());
+        assertEquals("neurostream models export: where from? give --bootstrap-servers HOST:PORT (the newest published version) or --snapshot FILE",
+                neither.errLine());
+        assertEquals(2, both.exitCode());
+        assertEquals("neurostream models export: give --snapshot FILE or Kafka settings (--bootstrap-servers, --config, --set), not both: "
+                + "the model comes from one of them",
+                both.errLine());
+        assertFalse(Files.exists(dir.resolve("xor.onnx")));
+    }
+
+    @Test
+    void shouldSayInOneLineAndExit1WhenNoBrokerAnswers() throws Exception {
+        String address = "127.0.0.1:" + BrokerProbeTest.closedPort();
+
+        CommandRun export = CommandRun.of("models", "export", "xor", "--bootstrap-servers", address, "-o", dir.resolve("xor.onnx").toString());
+
+        assertEquals(1, export.exitCode());
+        assertTrue(export.errLine().startsWith("neurostream models export: no Kafka broker answers at " + address + " ("), export.err());
+        assertFalse(Files.exists(dir.resolve("xor.onnx")));
     }
 }
