@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KeyValue;
 import org.junit.jupiter.api.AfterEach;
@@ -181,7 +182,9 @@ class ModelServerTest {
                 HttpClient own = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
                 long requests = 0;
                 long lastVersion = -1;
-                while (!done.get()) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                // until the swaps are over and this client has seen the last one (however slow the machine), within a minute
+                while ((!done.get() || lastVersion < 10) && System.nanoTime() < deadline) {
                     HttpResponse<String> r = own.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models/mnist-mlp:predict"))
                             .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                     assertEquals(200, r.statusCode(), r.body());
@@ -204,7 +207,6 @@ class ModelServerTest {
             registry.offer(publish(moving));
             Thread.sleep(30);
         }
-        Thread.sleep(100);
         done.set(true);
         long total = 0;
         for (Future<long[]> f : results) {
