@@ -6,7 +6,7 @@ import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.metrics.ModelProgress;
 import io.neurostream.app.produce.MnistSource;
 import io.neurostream.app.runtime.Directories;
-import io.neurostream.app.runtime.ModelSpecPublisher;
+import io.neurostream.app.produce.ModelSpecPublisher;
 import io.neurostream.app.runtime.NeurostreamApp;
 import io.neurostream.app.runtime.TopicSetup;
 import io.neurostream.app.serde.DecodeResult;

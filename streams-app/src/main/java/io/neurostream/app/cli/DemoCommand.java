@@ -10,7 +10,7 @@ import io.neurostream.app.produce.Producers;
 import io.neurostream.app.produce.Progress;
 import io.neurostream.app.produce.SampleProducer;
 import io.neurostream.app.runtime.Directories;
-import io.neurostream.app.runtime.ModelSpecPublisher;
+import io.neurostream.app.produce.ModelSpecPublisher;
 import io.neurostream.app.runtime.NeurostreamApp;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.topology.Topics;

@@ -2,7 +2,7 @@
 package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
-import io.neurostream.app.runtime.ModelSpecPublisher;
+import io.neurostream.app.produce.ModelSpecPublisher;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.core.spec.ModelSpec;
 import java.io.PrintWriter;

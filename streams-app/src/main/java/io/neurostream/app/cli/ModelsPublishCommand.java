@@ -3,7 +3,7 @@ package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.runtime.ClientSettings;
-import io.neurostream.app.runtime.ModelSpecPublisher;
+import io.neurostream.app.produce.ModelSpecPublisher;
 import io.neurostream.app.serde.DecodeResult;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.topology.Topics;

@@ -2,7 +2,7 @@
 package io.neurostream.app.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.neurostream.app.topology.DeadLetterReason;
+import io.neurostream.app.records.DeadLetterReason;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

@@ -1,7 +1,7 @@
 // What RecordDecoder makes of a value: the record, or why it was rejected.
 package io.neurostream.app.serde;
 
-import io.neurostream.app.topology.DeadLetterReason;
+import io.neurostream.app.records.DeadLetterReason;
 import java.util.Objects;
 
 public sealed interface DecodeResult<T> {

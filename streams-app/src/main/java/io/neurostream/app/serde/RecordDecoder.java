@@ -6,7 +6,7 @@
 // against ~12 us with BinaryMessageDecoder.
 package io.neurostream.app.serde;
 
-import io.neurostream.app.topology.DeadLetterReason;
+import io.neurostream.app.records.DeadLetterReason;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;

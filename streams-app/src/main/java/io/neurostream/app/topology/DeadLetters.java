@@ -1,6 +1,7 @@
 // Builds the dead-letter record of an input record: where it came from, why, and its original bytes, cut to bounds that always fit a request.
 package io.neurostream.app.topology;
 
+import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.schemas.DeadLetter;
 import java.nio.ByteBuffer;

@@ -2,6 +2,7 @@
 package io.neurostream.app.topology;
 
 import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.serde.DecodeResult;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.serde.RecordDecoder;

@@ -1,7 +1,7 @@
 // Checks a decoded Sample against a model and writes its features and targets into a batch, in one pass.
 package io.neurostream.app.training;
 
-import io.neurostream.app.topology.DeadLetterReason;
+import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.core.net.Targets;
 import io.neurostream.schemas.Sample;
 import java.nio.ByteBuffer;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.neurostream.app.broker.EmbeddedKafka;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.metrics.ModelProgress;
-import io.neurostream.app.runtime.ModelSpecPublisher;
+import io.neurostream.app.produce.ModelSpecPublisher;
 import io.neurostream.app.runtime.NeurostreamApp;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.core.codec.SnapshotCodec;

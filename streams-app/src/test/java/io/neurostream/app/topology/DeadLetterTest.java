@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.schemas.DeadLetter;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;

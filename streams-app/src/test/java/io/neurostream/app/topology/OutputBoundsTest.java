@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.schemas.DeadLetter;
 import java.nio.file.Path;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.schemas.DeadLetter;
 import java.nio.file.Path;

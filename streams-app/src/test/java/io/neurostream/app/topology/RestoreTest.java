@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.state.Head;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.core.rng.Rng;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.core.spec.Presets;
 import io.neurostream.schemas.DeadLetter;
 import io.neurostream.schemas.Prediction;

@@ -1,8 +1,8 @@
 // Writes a model spec to the compacted models topic, where running applications pick it up.
-package io.neurostream.app.runtime;
+package io.neurostream.app.produce;
 
 import io.neurostream.app.config.NeurostreamConfig;
-import io.neurostream.app.produce.Producers;
+import io.neurostream.app.runtime.TopicSetup;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.core.spec.ModelSpec;

@@ -1,5 +1,5 @@
 // Why an input record went to the dead-letter topic: the code written in DeadLetter.reason.
-package io.neurostream.app.topology;
+package io.neurostream.app.records;
 
 public enum DeadLetterReason {
     /** The record has no value (null or zero bytes). */
