@@ -6,8 +6,8 @@ import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.serde.DecodeResult;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.serde.RecordDecoder;
-import io.neurostream.app.state.Head;
 import io.neurostream.app.state.JournalEntry;
+import io.neurostream.app.state.ModelLog;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.training.ModelRuntime;
 import io.neurostream.app.training.Output;
@@ -112,7 +112,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     /** The current model as snapshot bytes, or null if it is not loaded (for tests and tools). */
     byte[] encodedModel(String name) {
         ModelSlot model = models.get(name);
-        return model == null ? null : SnapshotCodec.encode(model.runtime.network());
+        return model == null ? null : SnapshotCodec.encode(model.runtime().network());
     }
 
     @Override
@@ -175,21 +175,21 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
                     + String.join(", ", Presets.names()) : "") + ")");
             return;
         }
-        ModelRuntime runtime = model.runtime;
+        ModelRuntime runtime = model.runtime();
         Rejection rejection;
         if (SampleInput.isLabelled(sample, runtime.shape())) {
             long stepsBefore = runtime.network().counters().steps();
             rejection = runtime.addLabelled(sample, record.timestamp(), context.currentSystemTimeMs(), output);
             if (rejection == null) {
-                store.putJournal(model.name, model.journalSlots, JournalEntry.sample(model.nextSeq++, record.timestamp(), value));
+                model.log().appendSample(record.timestamp(), value);
                 snapshotIfDue(model);
-                publisher.publishIfDue(model.name, runtime.network(), stepsBefore, record.timestamp(), context);
+                publisher.publishIfDue(model.name(), runtime.network(), stepsBefore, record.timestamp(), context);
                 return;
             }
         } else {
             rejection = runtime.predictOnly(sample, record.timestamp(), output);
             if (rejection == null) {
-                store.putHead(model.name, model.head()); // the predicted counter
+                model.log().countPredicted();
                 return;
             }
         }
@@ -205,38 +205,30 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      */
     private void onWallClock(long wallClockMillis) {
         for (ModelSlot model : models.values()) {
-            ModelRuntime runtime = model.runtime;
+            ModelRuntime runtime = model.runtime();
             if (runtime.closeDue(wallClockMillis)) {
                 long stepsBefore = runtime.network().counters().steps();
                 runtime.trainPending(output);
-                store.putJournal(model.name, model.journalSlots, JournalEntry.close(model.nextSeq++, wallClockMillis));
+                model.log().appendClose(wallClockMillis);
                 snapshotIfDue(model);
-                publisher.publishIfDue(model.name, runtime.network(), stepsBefore, wallClockMillis, context);
+                publisher.publishIfDue(model.name(), runtime.network(), stepsBefore, wallClockMillis, context);
             } else if (runtime.flushDue(wallClockMillis)) {
                 runtime.flush(output);
-                store.putJournal(model.name, model.journalSlots, JournalEntry.flush(model.nextSeq++, wallClockMillis));
+                model.log().appendFlush(wallClockMillis);
             }
             runtime.reportIfDue(wallClockMillis, output);
         }
     }
 
     private void snapshotIfDue(ModelSlot model) {
-        if (!model.runtime.snapshotDue(settings.snapshotIntervalBatches())) {
+        if (!model.runtime().snapshotDue(settings.snapshotIntervalBatches())) {
             return;
         }
         long start = System.nanoTime();
-        byte[] snapshot = SnapshotCodec.encode(model.runtime.network());
-        int generation = 1 - model.generation; // the newest becomes the one before it
-        int slots = settings.journalSlots(model.runtime.network().spec().batchSize());
-        store.putSnapshot(model.name, generation, snapshot, model.runtime.stats().encode());
-        // a resized ring no longer holds the entries since the older generation at their places
-        model.previousSnapshotSeq = model.journalSlots == slots ? model.snapshotSeq : Head.NONE;
-        model.snapshotSeq = model.nextSeq;
-        model.generation = generation;
-        model.journalSlots = slots;
-        model.runtime.snapshotTaken();
-        store.putHead(model.name, model.head());
-        metrics.model(model.name).snapshot(snapshot.length, System.nanoTime() - start);
+        byte[] snapshot = SnapshotCodec.encode(model.runtime().network());
+        model.log().putSnapshot(snapshot, model.runtime().stats().encode(), settings.journalSlots(model.runtime().network().spec().batchSize()));
+        model.runtime().snapshotTaken();
+        metrics.model(model.name()).snapshot(snapshot.length, System.nanoTime() - start);
     }
 
     /**
@@ -286,13 +278,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private void evictBeyondBudget() {
         for (Iterator<ModelSlot> it = models.values().iterator(); models.size() > settings.maxLoadedModels() && it.hasNext(); ) {
             ModelSlot model = it.next();
-            if (model.runtime.hasUnemitted()) {
-                model.runtime.flush(output);
-                store.putJournal(model.name, model.journalSlots, JournalEntry.flush(model.nextSeq++, context.currentSystemTimeMs()));
+            if (model.runtime().hasUnemitted()) {
+                model.runtime().flush(output);
+                model.log().appendFlush(context.currentSystemTimeMs());
             }
-            store.putHead(model.name, model.head());
+            model.log().writeHead();
             it.remove();
-            LOG.debug("model {}: evicted from memory ({} models loaded at most)", model.name, settings.maxLoadedModels());
+            LOG.debug("model {}: evicted from memory ({} models loaded at most)", model.name(), settings.maxLoadedModels());
         }
     }
 
@@ -319,53 +311,37 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /**
-     * Restores a model from its newest snapshot generation and the journal since; when that does not
-     * restore (a corrupt chunk), from the generation before it and the journal since that one,
-     * which gives the same model bit for bit. Throws when neither does.
+     * Restores a model from its log: a snapshot generation and the journal since, replayed with no
+     * output (what it produced was committed when it first happened). Throws when it does not restore.
      */
     private ModelSlot restore(String name, String json) {
         long start = System.nanoTime();
         ModelSpec spec = ModelSpec.parse(json);
         settings.limits().check(spec);
-        Head head = store.head(name);
-        int slots = settings.journalSlots(spec.batchSize());
-        if (head == null) {
-            head = Head.fresh(slots);
-            store.putHead(name, head); // the ring size its first journal entries are written with
-        }
-        ModelSlot model;
-        try {
-            model = restoreGeneration(spec, head, head.generation(), head.snapshotSeq());
-        } catch (KafkaException e) {
-            throw e;
-        } catch (RuntimeException e) {
-            if (head.previousSnapshotSeq() == Head.NONE) {
-                throw e;
+        ModelLog log = ModelLog.open(store, name, settings.journalSlots(spec.batchSize()));
+        ModelRuntime runtime = log.restore(new ModelLog.Replay<>() {
+            @Override
+            public ModelRuntime start(int generation) {
+                return fromSnapshot(spec, generation, log);
             }
-            int older = 1 - head.generation();
-            LOG.warn("model {}: the newest snapshot does not restore ({}); restoring from the one before it and the journal since", name, oneLine(e));
-            model = restoreGeneration(spec, head, older, head.previousSnapshotSeq());
-            model.generation = older; // the next snapshot overwrites the unreadable one
-            model.previousSnapshotSeq = Head.NONE;
-            store.putHead(name, model.head());
-        }
-        if (model.nextSeq == model.snapshotSeq && model.journalSlots != slots) {
-            model.journalSlots = slots; // the ring can change size (a new snapshot interval) while it is empty
-            model.previousSnapshotSeq = Head.NONE;
-            store.putHead(name, model.head());
-        }
+
+            @Override
+            public void apply(ModelRuntime runtime, JournalEntry entry) {
+                replay(name, runtime, entry);
+            }
+        }, settings.journalSlots(spec.batchSize()));
         long nanos = System.nanoTime() - start;
-        Network net = model.runtime.network();
+        Network net = runtime.network();
         metrics.model(name).restored(nanos, net.counters().steps());
-        if (model.nextSeq > 0) {
+        if (log.head().nextSeq() > 0) {
             LOG.info("model {}: restored at step {} from snapshot generation {} and {} journal entries in {} ms", name, net.counters().steps(),
-                    model.generation, model.nextSeq - model.snapshotSeq, nanos / 1_000_000);
+                    log.generation(), log.entriesSinceSnapshot(), nanos / 1_000_000);
         }
-        return model;
+        return new ModelSlot(name, runtime, log);
     }
 
-    /** The model from one snapshot generation (or the spec, when that generation has no snapshot) and the journal from fromSeq on. */
-    private ModelSlot restoreGeneration(ModelSpec spec, Head head, int generation, long fromSeq) {
+    /** The model as one snapshot generation left it, or new from the spec when that generation has no snapshot. */
+    private ModelRuntime fromSnapshot(ModelSpec spec, int generation, ModelLog log) {
         String name = spec.name();
         byte[] snapshot = store.snapshot(name, generation);
         Network net = snapshot == null ? Network.create(spec) : SnapshotCodec.decode(snapshot);
@@ -376,43 +352,26 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         PrequentialStats stats = savedStats == null
                 ? new PrequentialStats(settings.runtime().fadingFactor(), settings.runtime().window())
                 : PrequentialStats.decode(savedStats, settings.runtime().fadingFactor(), settings.runtime().window());
-        ModelRuntime runtime = new ModelRuntime(net, stats, head.predicted(), head.deadLettered(), settings.runtime(), metrics.model(name));
-        ModelSlot model = new ModelSlot(name, spec.json(), runtime, head);
-        model.snapshotSeq = fromSeq;
-        replayJournal(model, head.nextSeq());
-        return model;
+        return new ModelRuntime(net, stats, log.predicted(), log.deadLettered(), settings.runtime(), metrics.model(name));
     }
 
-    /**
-     * Replays the journal from the snapshot on and sets where it ends: at or after the head's
-     * {@code nextSeq}, where the entries stop following on (the head is not rewritten per entry).
-     */
-    private void replayJournal(ModelSlot model, long recordedEnd) {
-        model.runtime.replaying(true);
+    /** Applies one journal entry again, as it was applied when it was written, with no output. */
+    private void replay(String name, ModelRuntime runtime, JournalEntry entry) {
+        runtime.replaying(true);
         try {
-            long seq = model.snapshotSeq;
-            for (JournalEntry entry; (entry = store.journal(model.name, seq, model.journalSlots)) != null; seq++) {
-                if (entry.kind() == JournalEntry.Kind.FLUSH) {
-                    model.runtime.flush(Output.NONE);
-                    continue;
-                }
-                if (entry.kind() == JournalEntry.Kind.CLOSE) {
-                    model.runtime.trainPending(Output.NONE);
-                    continue;
-                }
-                DecodeResult<Sample> decoded = sampleDecoder.decode(entry.sample());
-                if (!(decoded instanceof DecodeResult.Decoded<Sample> ok)
-                        || model.runtime.addLabelled(ok.record(), entry.timestamp(), context.currentSystemTimeMs(), Output.NONE) != null) {
-                    throw new IllegalStateException("model " + model.name + ": journal entry " + seq + " no longer decodes or validates");
+            switch (entry.kind()) {
+                case FLUSH -> runtime.flush(Output.NONE);
+                case CLOSE -> runtime.trainPending(Output.NONE);
+                case SAMPLE -> {
+                    DecodeResult<Sample> decoded = sampleDecoder.decode(entry.sample());
+                    if (!(decoded instanceof DecodeResult.Decoded<Sample> ok)
+                            || runtime.addLabelled(ok.record(), entry.timestamp(), context.currentSystemTimeMs(), Output.NONE) != null) {
+                        throw new IllegalStateException("model " + name + ": journal entry " + entry.seq() + " no longer decodes or validates");
+                    }
                 }
             }
-            if (seq < recordedEnd) {
-                throw new IllegalStateException("model " + model.name + ": journal entry " + seq + " is missing (the head records entries up to "
-                        + recordedEnd + "); the state store is inconsistent");
-            }
-            model.nextSeq = seq;
         } finally {
-            model.runtime.replaying(false);
+            runtime.replaying(false);
         }
     }
 
@@ -465,7 +424,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         if (json.equals(previous) && load(name) != null) {
-            publisher.publishIfRequested(record.headers(), name, load(name).runtime.network(), record.timestamp(), context);
+            publisher.publishIfRequested(record.headers(), name, load(name).runtime().network(), record.timestamp(), context);
             return; // unchanged; the same spec again for a quarantined model starts it afresh
         }
         replace(name, json);
@@ -485,28 +444,23 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         ModelSlot old = quarantined.containsKey(name) ? null : load(name);
         endQuarantine(name);
         if (old != null) {
-            old.runtime.trainPending(output);
+            old.runtime().trainPending(output);
             models.remove(name);
         }
-        Head previous = old != null ? old.head() : store.head(name);
-        store.deleteSnapshot(name);
+        ModelLog.discardSnapshots(store, name, old != null ? old.log().head() : null);
         if (json == null) {
             store.deleteSpec(name);
         } else {
             store.putSpec(name, json);
         }
-        if (previous != null) {
-            store.putHead(name, new Head(previous.nextSeq(), previous.nextSeq(), previous.journalSlots(), previous.predicted(), previous.deadLettered(),
-                    Head.NONE, 0));
-        }
     }
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, ModelSlot model, DeadLetterReason reason, String message) {
-        String modelName = model == null ? null : model.name;
+        String modelName = model == null ? null : model.name();
         deadLetter(record, source, modelName, modelName, reason, message);
         if (model != null) {
-            model.runtime.countDeadLetter();
-            store.putHead(model.name, model.head());
+            model.runtime().countDeadLetter();
+            model.log().countDeadLettered();
         }
     }
 
