@@ -21,9 +21,7 @@ import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import io.neurostream.core.spec.SpecException;
 import io.neurostream.schemas.ModelSpecRecord;
-import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.Sample;
-import io.neurostream.schemas.TrainingMetrics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -66,7 +64,6 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private final Map<String, String> quarantined = new HashMap<>();
     /** Unknown model names already logged (bounded: the names come from sample keys). */
     private final Set<String> unknownNames = new HashSet<>();
-    private final Output output = new Forwarding();
     private final ModelPublisher publisher;
     private ProcessorContext<byte[], byte[]> context;
     private ModelStore store;
@@ -125,9 +122,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         }
     }
 
+    /**
+     * The path of a sample, in order: the record's cheap checks (key, size, decode, id), its model,
+     * then {@link #train} or {@link #predict}. A record rejected by a cheap check still counts for
+     * its model when that exists (so the model is looked up after the checks, to count it).
+     */
     private void onSample(Record<byte[], byte[]> record, RecordMetadata source) {
         byte[] key = record.key();
-        byte[] value = record.value();
         if (key == null || key.length == 0) {
             deadLetter(record, source, null, DeadLetterReason.MISSING_KEY, "record at offset " + source.offset() + " has no key; the key names the model");
             return;
@@ -138,62 +139,95 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         String modelName = new String(key, StandardCharsets.UTF_8);
-        ModelSlot model = load(modelName);
-        if (value == null || value.length == 0) {
-            deadLetter(record, source, model, DeadLetterReason.EMPTY_VALUE, "record at offset " + source.offset() + " for model " + modelName + " has no value");
+        DecodeResult<Sample> read = read(record.value(), source, modelName);
+        if (read instanceof DecodeResult.Rejected<Sample> unreadable) {
+            deadLetter(record, source, load(modelName), unreadable.reason(), unreadable.message());
             return;
         }
+        Sample sample = ((DecodeResult.Decoded<Sample>) read).record();
+        ModelSlot model = load(modelName);
+        if (model == null) {
+            deadLetterUnavailable(record, source, modelName, sample);
+        } else if (SampleInput.isLabelled(sample, model.runtime().shape())) {
+            train(model, sample, record, source);
+        } else {
+            predict(model, sample, record, source);
+        }
+    }
+
+    /** The record's sample, or why it cannot be read (no value, too large, not a Sample, an id too long): checked before its model is loaded. */
+    private DecodeResult<Sample> read(byte[] value, RecordMetadata source, String modelName) {
+        if (value == null || value.length == 0) {
+            return new DecodeResult.Rejected<>(DeadLetterReason.EMPTY_VALUE, "record at offset " + source.offset() + " for model " + modelName
+                    + " has no value");
+        }
         if (value.length > settings.recordMaxBytes()) {
-            deadLetter(record, source, model, DeadLetterReason.RECORD_TOO_LARGE, "record at offset " + source.offset() + " has "
-                    + value.length + " bytes, more than " + settings.recordMaxBytes());
-            return;
+            return new DecodeResult.Rejected<>(DeadLetterReason.RECORD_TOO_LARGE, "record at offset " + source.offset() + " has " + value.length
+                    + " bytes, more than " + settings.recordMaxBytes());
         }
         DecodeResult<Sample> decoded = sampleDecoder.decode(value);
         if (decoded instanceof DecodeResult.Rejected<Sample> rejected) {
-            deadLetter(record, source, model, rejected.reason(), "record at offset " + source.offset() + ": " + rejected.message());
-            return;
+            return new DecodeResult.Rejected<>(rejected.reason(), "record at offset " + source.offset() + ": " + rejected.message());
         }
         Sample sample = ((DecodeResult.Decoded<Sample>) decoded).record();
         if (sample.getId().length() > MAX_ID_CHARS) {
-            deadLetter(record, source, model, DeadLetterReason.ID_TOO_LONG, "record at offset " + source.offset() + ": the sample id has "
+            return new DecodeResult.Rejected<>(DeadLetterReason.ID_TOO_LONG, "record at offset " + source.offset() + ": the sample id has "
                     + sample.getId().length() + " characters, more than " + MAX_ID_CHARS + " (predictions carry it)");
-            return;
         }
-        if (model == null) {
-            String unavailable = quarantined.get(modelName);
-            if (unavailable != null) {
-                deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, "sample " + sample.getId() + ": " + unavailable);
-                return;
-            }
-            if (unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES && unknownNames.add(modelName)) {
-                LOG.warn("samples keyed \"{}\" are dead-lettered as UNKNOWN_MODEL: no model of that name{}", DeadLetters.printable(modelName),
-                        unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES ? " (logged once per name)"
-                                : " (logged once per name; this is the last name logged, see the dead-letters topic for more)");
-            }
-            deadLetter(record, source, null, modelName, DeadLetterReason.UNKNOWN_MODEL, "sample " + sample.getId() + ": no model named " + modelName
-                    + " (create it on the " + settings.topics().models() + " topic" + (settings.presetsEnabled() ? " or use a preset: "
-                    + String.join(", ", Presets.names()) : "") + ")");
-            return;
-        }
+        return decoded;
+    }
+
+    /**
+     * A labelled sample: validated into the pending batch, journaled, and when the batch is full
+     * predicted and learned from (one pass: {@link ModelRuntime#trainBatch}), then a snapshot and a
+     * published version when due.
+     */
+    private void train(ModelSlot model, Sample sample, Record<byte[], byte[]> record, RecordMetadata source) {
         ModelRuntime runtime = model.runtime();
-        Rejection rejection;
-        if (SampleInput.isLabelled(sample, runtime.shape())) {
-            long stepsBefore = runtime.network().counters().steps();
-            rejection = runtime.addLabelled(sample, record.timestamp(), context.currentSystemTimeMs(), output);
-            if (rejection == null) {
-                model.log().appendSample(record.timestamp(), value);
-                snapshotIfDue(model);
-                publisher.publishIfDue(model.name(), runtime.network(), stepsBefore, record.timestamp(), context);
-                return;
-            }
-        } else {
-            rejection = runtime.predictOnly(sample, record.timestamp(), output);
-            if (rejection == null) {
-                model.log().countPredicted();
-                return;
-            }
+        Rejection invalid = runtime.add(sample, record.timestamp(), context.currentSystemTimeMs());
+        if (invalid != null) {
+            deadLetter(record, source, model, invalid.reason(), invalid.message());
+            return;
         }
-        deadLetter(record, source, model, rejection.reason(), rejection.message());
+        model.log().appendSample(record.timestamp(), record.value());
+        if (runtime.batchFull()) {
+            trainBatch(model, record.timestamp());
+        }
+    }
+
+    /** Trains the model's pending batch (its journal entry is written), then snapshots and publishes when due. */
+    private void trainBatch(ModelSlot model, long timestamp) {
+        long stepsBefore = model.runtime().network().counters().steps();
+        model.runtime().trainBatch(model.output());
+        snapshotIfDue(model);
+        publisher.publishIfDue(model.name(), model.runtime().network(), stepsBefore, timestamp, context);
+    }
+
+    /** An unlabelled sample: validated, predicted with the current model, counted (not journaled: it changes no model). */
+    private void predict(ModelSlot model, Sample sample, Record<byte[], byte[]> record, RecordMetadata source) {
+        Rejection invalid = model.runtime().predictOnly(sample, record.timestamp(), model.output());
+        if (invalid != null) {
+            deadLetter(record, source, model, invalid.reason(), invalid.message());
+            return;
+        }
+        model.log().countPredicted();
+    }
+
+    /** A sample for a model that is quarantined or unknown. */
+    private void deadLetterUnavailable(Record<byte[], byte[]> record, RecordMetadata source, String modelName, Sample sample) {
+        String unavailable = quarantined.get(modelName);
+        if (unavailable != null) {
+            deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, "sample " + sample.getId() + ": " + unavailable);
+            return;
+        }
+        if (unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES && unknownNames.add(modelName)) {
+            LOG.warn("samples keyed \"{}\" are dead-lettered as UNKNOWN_MODEL: no model of that name{}", DeadLetters.printable(modelName),
+                    unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES ? " (logged once per name)"
+                            : " (logged once per name; this is the last name logged, see the dead-letters topic for more)");
+        }
+        deadLetter(record, source, null, modelName, DeadLetterReason.UNKNOWN_MODEL, "sample " + sample.getId() + ": no model named " + modelName
+                + " (create it on the " + settings.topics().models() + " topic" + (settings.presetsEnabled() ? " or use a preset: "
+                + String.join(", ", Presets.names()) : "") + ")");
     }
 
     /**
@@ -207,16 +241,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         for (ModelSlot model : models.values()) {
             ModelRuntime runtime = model.runtime();
             if (runtime.closeDue(wallClockMillis)) {
-                long stepsBefore = runtime.network().counters().steps();
-                runtime.trainPending(output);
                 model.log().appendClose(wallClockMillis);
-                snapshotIfDue(model);
-                publisher.publishIfDue(model.name(), runtime.network(), stepsBefore, wallClockMillis, context);
+                trainBatch(model, wallClockMillis);
             } else if (runtime.flushDue(wallClockMillis)) {
-                runtime.flush(output);
+                runtime.flush(model.output());
                 model.log().appendFlush(wallClockMillis);
             }
-            runtime.reportIfDue(wallClockMillis, output);
+            runtime.reportIfDue(wallClockMillis, model.output());
         }
     }
 
@@ -279,7 +310,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         for (Iterator<ModelSlot> it = models.values().iterator(); models.size() > settings.maxLoadedModels() && it.hasNext(); ) {
             ModelSlot model = it.next();
             if (model.runtime().hasUnemitted()) {
-                model.runtime().flush(output);
+                model.runtime().flush(model.output());
                 model.log().appendFlush(context.currentSystemTimeMs());
             }
             model.log().writeHead();
@@ -322,7 +353,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         ModelRuntime runtime = log.restore(new ModelLog.Replay<>() {
             @Override
             public ModelRuntime start(int generation) {
-                return fromSnapshot(spec, generation, log);
+                return fromSnapshot(spec, generation);
             }
 
             @Override
@@ -337,11 +368,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             LOG.info("model {}: restored at step {} from snapshot generation {} and {} journal entries in {} ms", name, net.counters().steps(),
                     log.generation(), log.entriesSinceSnapshot(), nanos / 1_000_000);
         }
-        return new ModelSlot(name, runtime, log);
+        return new ModelSlot(name, runtime, log, new ModelOutput(context, name, log, metrics.model(name), settings.runtime().topK()));
     }
 
     /** The model as one snapshot generation left it, or new from the spec when that generation has no snapshot. */
-    private ModelRuntime fromSnapshot(ModelSpec spec, int generation, ModelLog log) {
+    private ModelRuntime fromSnapshot(ModelSpec spec, int generation) {
         String name = spec.name();
         byte[] snapshot = store.snapshot(name, generation);
         Network net = snapshot == null ? Network.create(spec) : SnapshotCodec.decode(snapshot);
@@ -352,26 +383,23 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         PrequentialStats stats = savedStats == null
                 ? new PrequentialStats(settings.runtime().fadingFactor(), settings.runtime().window())
                 : PrequentialStats.decode(savedStats, settings.runtime().fadingFactor(), settings.runtime().window());
-        return new ModelRuntime(net, stats, log.predicted(), log.deadLettered(), settings.runtime(), metrics.model(name));
+        return new ModelRuntime(net, stats, settings.runtime());
     }
 
     /** Applies one journal entry again, as it was applied when it was written, with no output. */
     private void replay(String name, ModelRuntime runtime, JournalEntry entry) {
-        runtime.replaying(true);
-        try {
-            switch (entry.kind()) {
-                case FLUSH -> runtime.flush(Output.NONE);
-                case CLOSE -> runtime.trainPending(Output.NONE);
-                case SAMPLE -> {
-                    DecodeResult<Sample> decoded = sampleDecoder.decode(entry.sample());
-                    if (!(decoded instanceof DecodeResult.Decoded<Sample> ok)
-                            || runtime.addLabelled(ok.record(), entry.timestamp(), context.currentSystemTimeMs(), Output.NONE) != null) {
-                        throw new IllegalStateException("model " + name + ": journal entry " + entry.seq() + " no longer decodes or validates");
-                    }
+        switch (entry.kind()) {
+            case FLUSH -> runtime.flush(Output.NONE);
+            case CLOSE -> runtime.trainBatch(Output.NONE);
+            case SAMPLE -> {
+                DecodeResult<Sample> decoded = sampleDecoder.decode(entry.sample());
+                if (!(decoded instanceof DecodeResult.Decoded<Sample> ok) || runtime.add(ok.record(), entry.timestamp(), context.currentSystemTimeMs()) != null) {
+                    throw new IllegalStateException("model " + name + ": journal entry " + entry.seq() + " no longer decodes or validates");
+                }
+                if (runtime.batchFull()) {
+                    runtime.trainBatch(Output.NONE);
                 }
             }
-        } finally {
-            runtime.replaying(false);
         }
     }
 
@@ -444,7 +472,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         ModelSlot old = quarantined.containsKey(name) ? null : load(name);
         endQuarantine(name);
         if (old != null) {
-            old.runtime().trainPending(output);
+            old.runtime().trainBatch(old.output());
             models.remove(name);
         }
         ModelLog.discardSnapshots(store, name, old != null ? old.log().head() : null);
@@ -459,8 +487,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         String modelName = model == null ? null : model.name();
         deadLetter(record, source, modelName, modelName, reason, message);
         if (model != null) {
-            model.runtime().countDeadLetter();
             model.log().countDeadLettered();
+            model.runtime().countersChanged();
         }
     }
 
@@ -473,21 +501,5 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         byte[] value = DeadLetters.encode(source, reason, message, named, record.key(), record.value(), record.timestamp(), settings.recordMaxBytes());
         context.forward(new Record<>(DeadLetters.key(record.key()), value, record.timestamp()), NeurostreamTopology.DEAD_LETTERS_SINK);
         metrics.model(meterModel).deadLettered(reason.name());
-    }
-
-
-    /** Sends predictions and metrics to their sinks, keyed by model name. */
-    private final class Forwarding implements Output {
-        @Override
-        public void prediction(Prediction prediction, long timestamp) {
-            context.forward(new Record<>(prediction.getModel().getBytes(StandardCharsets.UTF_8),
-                    NeurostreamSerdes.prediction().encode(prediction), timestamp), NeurostreamTopology.PREDICTIONS_SINK);
-        }
-
-        @Override
-        public void metrics(TrainingMetrics metrics, long timestamp) {
-            context.forward(new Record<>(metrics.getModel().getBytes(StandardCharsets.UTF_8),
-                    NeurostreamSerdes.trainingMetrics().encode(metrics), timestamp), NeurostreamTopology.METRICS_SINK);
-        }
     }
 }

@@ -1,7 +1,6 @@
-// One model in a stream task: prequential prediction, mini-batch training, metrics; no Kafka, no store.
+// One model in a stream task: prequential prediction and mini-batch training; no Kafka, no store, no records, no meters.
 package io.neurostream.app.training;
 
-import io.neurostream.app.metrics.ModelMeters;
 import io.neurostream.core.net.Evaluation;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.net.Prequential;
@@ -9,58 +8,45 @@ import io.neurostream.core.net.StepResult;
 import io.neurostream.core.net.Targets;
 import io.neurostream.core.tensor.Buffers;
 import io.neurostream.core.tensor.HostCopy;
-import io.neurostream.schemas.ClassProbability;
-import io.neurostream.schemas.Prediction;
-import io.neurostream.schemas.TrainingMetrics;
 import io.neurostream.schemas.Sample;
 import java.nio.FloatBuffer;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Test-then-train: a labelled sample joins the pending batch; when the batch is full, the model
- * (unchanged since the batch began) predicts all of its samples in one pass — those are the
- * prequential predictions, emitted with the model step that made them — and then takes one
- * optimizer step on the batch. A flush emits the pending predictions early when the batch is
- * slow to fill; a close (when {@code batchMaxDelayMillis} is set) trains a batch that stays
- * partial as a smaller one. Unlabelled samples are predicted at once. Everything here is
- * deterministic, so replaying the journal after a snapshot (flushes and closes included) gives
- * back the same model and figures bit for bit.
+ * Test-then-train: a labelled sample joins the pending batch ({@link #add}); when the batch is
+ * full ({@link #trainBatch}), the model (unchanged since the batch began) predicts all of its
+ * samples in one pass — those are the prequential predictions, reported with the model step that
+ * made them — and then takes one optimizer step on the batch. A flush reports the pending
+ * predictions early when the batch is slow to fill; a close (when {@code batchMaxDelayMillis} is
+ * set) trains a batch that stays partial as a smaller one. Unlabelled samples are predicted at
+ * once. Everything here is deterministic, so replaying the journal after a snapshot (flushes and
+ * closes included) gives back the same model and figures bit for bit. What it computes goes to an
+ * {@link Output}, which turns it into records and meters.
  */
 public final class ModelRuntime {
     private static final Logger LOG = LoggerFactory.getLogger(ModelRuntime.class);
-    private static final int MAX_OUTPUTS_LISTED = 16;
     private static final long REPORTED = Long.MIN_VALUE;
 
     private final Network net;
     private final ModelShape shape;
     private final RuntimeSettings settings;
-    private final ModelMeters meters;
     private final PendingBatch pending;
     private final PrequentialStats stats;
     private final Buffers buffers;
     private final PendingBatch single; // scratch row for predict-only samples
-    private long predicted;
-    private long deadLettered;
     private int batchesSinceSnapshot;
     private Double lastBatchLoss; // null until this runtime trains a batch (the snapshot does not keep it)
-    private boolean replaying;
-    private boolean unreported; // the counters changed since the last metrics record
+    private boolean unreported; // the figures changed since the last metrics record
     private long unreportedSinceMillis = REPORTED; // when reportIfDue first saw that (wall clock)
 
-    public ModelRuntime(Network net, PrequentialStats stats, long predicted, long deadLettered, RuntimeSettings settings, ModelMeters meters) {
+    public ModelRuntime(Network net, PrequentialStats stats, RuntimeSettings settings) {
         this.net = net;
         this.shape = ModelShape.of(net);
         this.settings = settings;
-        this.meters = meters;
         this.stats = stats;
-        this.predicted = predicted;
-        this.deadLettered = deadLettered;
         this.pending = new PendingBatch(net.spec().batchSize(), shape);
         this.single = new PendingBatch(1, shape);
         this.buffers = new Buffers(DataType.FLOAT);
@@ -78,19 +64,6 @@ public final class ModelRuntime {
         return stats;
     }
 
-    public long predicted() {
-        return predicted;
-    }
-
-    public long deadLettered() {
-        return deadLettered;
-    }
-
-    /** While true, nothing is counted in the meters (the journal's samples were counted when they arrived). */
-    public void replaying(boolean on) {
-        this.replaying = on;
-    }
-
     public boolean snapshotDue(int interval) {
         return batchesSinceSnapshot >= interval;
     }
@@ -99,17 +72,18 @@ public final class ModelRuntime {
         batchesSinceSnapshot = 0;
     }
 
-    public void countDeadLetter() {
-        deadLettered++;
+    /** A counter kept outside the runtime changed (a dead letter of this model): the next metrics record says so. */
+    public void countersChanged() {
         unreported = true;
     }
 
     /**
-     * Adds a labelled sample to the batch (training on it when the batch fills); null if accepted.
+     * Validates a labelled sample into the next row of the pending batch; null if accepted. The
+     * batch trains when the caller calls {@link #trainBatch} (when {@link #batchFull}).
      *
-     * @param arrivalMillis wall-clock time of arrival, for the flush deadline
+     * @param arrivalMillis wall-clock time of arrival, for the flush and close deadlines
      */
-    public Rejection addLabelled(Sample sample, long timestamp, long arrivalMillis, Output out) {
+    public Rejection add(Sample sample, long timestamp, long arrivalMillis) {
         int row = pending.count;
         Rejection rejection = SampleInput.read(sample, shape, pending.inputs, pending.targets, pending.labels, row);
         if (rejection != null) {
@@ -125,10 +99,11 @@ public final class ModelRuntime {
         pending.eventTimes[row] = sample.getEventTime().toEpochMilli();
         pending.timestamps[row] = timestamp;
         pending.count++;
-        if (pending.isFull()) {
-            completeBatch(out);
-        }
         return null;
+    }
+
+    public boolean batchFull() {
+        return pending.isFull();
     }
 
     /** Predicts an unlabelled sample with the current model; null if it was usable. */
@@ -139,12 +114,9 @@ public final class ModelRuntime {
         }
         INDArray output = net.predict(inputs(single, 1));
         FloatBuffer rows = HostCopy.floats(output);
-        out.prediction(prediction(sample.getId(), sample.getEventTime().toEpochMilli(), rows, 0, null, null, net.counters().steps()), timestamp);
-        predicted++;
+        out.prediction(new SamplePrediction(shape, rows, 0, sample.getId(), sample.getEventTime().toEpochMilli(), net.counters().steps(),
+                timestamp, null, null));
         unreported = true;
-        if (!replaying) {
-            meters.predicted();
-        }
         return null;
     }
 
@@ -158,7 +130,7 @@ public final class ModelRuntime {
         return pending.hasUnemitted() && nowMillis - pending.oldestUnemittedMillis >= settings.maxDelayMillis();
     }
 
-    /** Emits the predictions of pending samples that have none yet (the model is the one the batch will train). */
+    /** Reports the predictions of pending samples that have none yet (the model is the one the batch will train). */
     public void flush(Output out) {
         if (!pending.hasUnemitted()) {
             return;
@@ -171,7 +143,7 @@ public final class ModelRuntime {
     /**
      * Whether the pending batch is partial and its first sample arrived at least
      * {@code batchMaxDelayMillis} ago (never when that is 0): then it trains as a smaller batch
-     * ({@link #trainPending}), a decision the caller journals, so a replay takes it at the same
+     * ({@link #trainBatch}), a decision the caller journals, so a replay takes it at the same
      * place without looking at the clock.
      */
     public boolean closeDue(long nowMillis) {
@@ -180,19 +152,16 @@ public final class ModelRuntime {
     }
 
     /**
-     * Trains on the pending samples now, as a smaller batch (their predictions first): when a
+     * Trains on the pending samples, their predictions first: when the batch is full, when a
      * partial batch is due to close ({@link #closeDue}), and before the model is replaced or
-     * deleted, so that every accepted sample ends trained.
+     * deleted, so that every accepted sample ends trained. Nothing when no sample is pending.
      */
-    public void trainPending(Output out) {
-        if (pending.count > 0) {
-            completeBatch(out);
-        }
-    }
-
-    private void completeBatch(Output out) {
-        long start = System.nanoTime();
+    public void trainBatch(Output out) {
         int batch = pending.count;
+        if (batch == 0) {
+            return;
+        }
+        long start = System.nanoTime();
         INDArray x = inputs(pending, batch);
         INDArray y = targets(pending, batch);
         long modelStep = net.counters().steps(); // the model that predicts the batch, before its update
@@ -207,28 +176,21 @@ public final class ModelRuntime {
             LOG.warn("model {}: step skipped, batch loss {} is not finite or a gradient is not; weights kept at step {}",
                     shape.model(), step.loss(), steps);
         }
-        if (!replaying) {
-            meters.trained(batch);
-            if (!step.applied()) {
-                meters.skippedStep();
-            }
-            meters.batch(step.loss(), nanos, steps, net.optimizer().learningRate(Math.max(1, steps)), stats.fadingLoss(),
-                    stats.fadingAccuracy(), stats.windowLoss(), stats.windowAccuracy());
-        }
+        out.batchTrained(batch, step.applied(), nanos, progress());
         unreported = true;
-        if (net.counters().steps() % settings.metricsEvery() == 0 || !step.applied()) {
+        if (steps % settings.metricsEvery() == 0 || !step.applied()) {
             report(pending.timestamps[batch - 1], out);
         }
         pending.clear();
     }
 
     /**
-     * Writes a metrics record when the counters changed and no record has said so for
+     * Reports the figures when they changed and no metrics record has said so for
      * {@code metricsIntervalMillis} (0: never): the interval runs from the first call that sees the
      * change, so a record follows a change within the interval plus the caller's period. Nothing
      * here is journaled: it changes no model, and a restore starts with nothing to report.
      *
-     * @return whether a record was written
+     * @return whether a record was due
      */
     public boolean reportIfDue(long nowMillis, Output out) {
         if (settings.metricsIntervalMillis() == 0 || !unreported) {
@@ -245,11 +207,12 @@ public final class ModelRuntime {
     }
 
     private void report(long timestamp, Output out) {
-        out.metrics(metrics(timestamp), timestamp);
+        out.metrics(progress(), timestamp);
         unreported = false;
         unreportedSinceMillis = REPORTED;
     }
 
+    /** The prequential figures take each prediction's loss and hit, in sample order. */
     private void emitPredictions(Evaluation eval, int from, int to, long modelStep, Output out) {
         FloatBuffer rows = HostCopy.floats(eval.output());
         FloatBuffer losses = HostCopy.floats(eval.perSampleLoss());
@@ -260,83 +223,15 @@ public final class ModelRuntime {
             boolean correct = Targets.predictedClass(rows, lastRow * width, width) == label;
             double loss = losses.get(i);
             stats.update(loss, correct);
-            out.prediction(prediction(pending.ids[i], pending.eventTimes[i], rows, i, label, loss, modelStep), pending.timestamps[i]);
+            out.prediction(new SamplePrediction(shape, rows, i, pending.ids[i], pending.eventTimes[i], modelStep, pending.timestamps[i], label, loss));
         }
     }
 
-    private Prediction prediction(String id, long eventTime, FloatBuffer rows, int sample, Integer label, Double loss, long modelStep) {
-        int width = shape.outputs();
-        int lastRow = (sample + 1) * shape.rows() - 1;
-        int offset = lastRow * width;
-        List<ClassProbability> top = topK(rows, offset, width);
-        List<Float> outputs = null;
-        if (width * shape.rows() <= MAX_OUTPUTS_LISTED) {
-            outputs = new ArrayList<>(width * shape.rows());
-            for (int k = sample * shape.rows() * width; k < (sample + 1) * shape.rows() * width; k++) {
-                outputs.add(rows.get(k));
-            }
-        }
-        return Prediction.newBuilder()
-                .setSampleId(id)
-                .setModel(shape.model())
-                .setModelStep(modelStep)
-                .setPredictedClass(Targets.predictedClass(rows, offset, width))
-                .setTopK(top)
-                .setOutputs(outputs)
-                .setLabel(label)
-                .setLoss(loss)
-                .setEventTime(Instant.ofEpochMilli(eventTime))
-                .build();
-    }
-
-    /** The k most probable classes of one output row, most probable first. */
-    private List<ClassProbability> topK(FloatBuffer rows, int offset, int width) {
-        int classes = shape.classes();
-        int k = Math.min(settings.topK(), classes);
-        int[] best = new int[k];
-        float[] bestP = new float[k];
-        int filled = 0;
-        for (int c = 0; c < classes; c++) {
-            float p = Targets.probability(rows, offset, width, c);
-            int at = filled;
-            while (at > 0 && bestP[at - 1] < p) {
-                at--;
-            }
-            if (at < k) {
-                int end = Math.min(filled, k - 1);
-                System.arraycopy(best, at, best, at + 1, end - at);
-                System.arraycopy(bestP, at, bestP, at + 1, end - at);
-                best[at] = c;
-                bestP[at] = p;
-                filled = Math.min(filled + 1, k);
-            }
-        }
-        List<ClassProbability> top = new ArrayList<>(filled);
-        for (int i = 0; i < filled; i++) {
-            top.add(new ClassProbability(best[i], bestP[i]));
-        }
-        return top;
-    }
-
-    private TrainingMetrics metrics(long timestamp) {
+    private Progress progress() {
         var counters = net.counters();
-        return TrainingMetrics.newBuilder()
-                .setModel(shape.model())
-                .setStep(counters.steps())
-                .setSamplesTrained(counters.samplesTrained())
-                .setSamplesPredicted(predicted)
-                .setSamplesDeadLettered(deadLettered)
-                .setSkippedSteps(counters.skippedSteps())
-                .setBatchLoss(lastBatchLoss)
-                .setPrequentialLossFading(stats.fadingLoss())
-                .setPrequentialAccuracyFading(stats.fadingAccuracy())
-                .setPrequentialLossWindow(stats.windowLoss())
-                .setPrequentialAccuracyWindow(stats.windowAccuracy())
-                .setFadingFactor(stats.alpha())
-                .setWindowSize(stats.window())
-                .setLearningRate(net.optimizer().learningRate(Math.max(1, counters.steps())))
-                .setTimestamp(Instant.ofEpochMilli(timestamp))
-                .build();
+        return new Progress(shape.model(), counters.steps(), counters.samplesTrained(), counters.skippedSteps(), lastBatchLoss,
+                stats.fadingLoss(), stats.fadingAccuracy(), stats.windowLoss(), stats.windowAccuracy(), stats.alpha(), stats.window(),
+                net.optimizer().learningRate(Math.max(1, counters.steps())));
     }
 
     /** The first n rows of a batch as a [n, ...input] array in the network's data type. */

@@ -1,20 +1,25 @@
-// Where a model runtime sends what it produces; a replay sends nothing.
+// Where a model runtime reports what it computes: the edge turns it into records and meters; a replay reports nothing.
 package io.neurostream.app.training;
 
-import io.neurostream.schemas.Prediction;
-import io.neurostream.schemas.TrainingMetrics;
-
 public interface Output {
-    /** Discards everything: used while replaying the journal, whose outputs were already committed. */
+    /** Discards everything: used while replaying the journal, whose outputs were already committed and counted. */
     Output NONE = new Output() {
         @Override
-        public void prediction(Prediction prediction, long timestamp) {}
+        public void prediction(SamplePrediction prediction) {}
 
         @Override
-        public void metrics(TrainingMetrics metrics, long timestamp) {}
+        public void batchTrained(int samples, boolean stepApplied, long nanos, Progress progress) {}
+
+        @Override
+        public void metrics(Progress progress, long timestamp) {}
     };
 
-    void prediction(Prediction prediction, long timestamp);
+    /** One sample's prediction (of a batch's samples, or of an unlabelled sample). */
+    void prediction(SamplePrediction prediction);
 
-    void metrics(TrainingMetrics metrics, long timestamp);
+    /** A batch went through its optimizer step (skipped when its loss or a gradient was not finite); progress is after it. */
+    void batchTrained(int samples, boolean stepApplied, long nanos, Progress progress);
+
+    /** The figures are due in a metrics record stamped with this time. */
+    void metrics(Progress progress, long timestamp);
 }

@@ -5,10 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurostream.app.broker.EmbeddedKafka;
 import io.neurostream.app.config.NeurostreamConfig;
-import io.neurostream.app.metrics.NeurostreamMetrics;
 import io.neurostream.app.runtime.NeurostreamApp;
 import io.neurostream.app.runtime.TopicSetup;
 import io.neurostream.app.serde.NeurostreamSerdes;
@@ -73,12 +71,12 @@ class BatchDelayIT {
 
     /** The model trained on the same samples with the same batches (32, 32, 6 closed, 32), without Kafka. */
     private static byte[] reference(List<byte[]> samples) {
-        ModelRuntime runtime = new ModelRuntime(Network.create(ModelSpec.parse(Presets.json(MODEL))), new PrequentialStats(0.999, 1000), 0, 0,
-                new RuntimeSettings(3, 1, 0.999, 1000, 1000, 0, 0), new NeurostreamMetrics(new SimpleMeterRegistry()).model(MODEL));
+        ModelRuntime runtime = new ModelRuntime(Network.create(ModelSpec.parse(Presets.json(MODEL))), new PrequentialStats(0.999, 1000),
+                new RuntimeSettings(3, 1, 0.999, 1000, 1000, 0, 0));
         for (int i = 0; i < TOTAL; i++) {
-            runtime.addLabelled(NeurostreamSerdes.sample().deserializer().deserialize("s", samples.get(i)), BASE_TIME + i, 0, Output.NONE);
-            if (i == FIRST - 1) {
-                runtime.trainPending(Output.NONE);
+            runtime.add(NeurostreamSerdes.sample().deserializer().deserialize("s", samples.get(i)), BASE_TIME + i, 0);
+            if (runtime.batchFull() || i == FIRST - 1) {
+                runtime.trainBatch(Output.NONE);
             }
         }
         return SnapshotCodec.encode(runtime.network());
