@@ -141,7 +141,7 @@ final class HostDenseNet {
                 if (lossKind == LossKind.SOFTMAX_CROSS_ENTROPY) {
                     softmax(b);
                 } else {
-                    Kernels.apply(Activation.SIGMOID, 0f, logits[b], output[b]);
+                    Activation.SIGMOID.forward(logits[b], output[b], 0f);
                 }
             }
         }
@@ -390,7 +390,7 @@ final class HostDenseNet {
                 dz = rows(batch, width);
             }
             for (int b = 0; b < batch; b++) {
-                Kernels.apply(activation, alpha, z[b], y[b]);
+                activation.forward(z[b], y[b], alpha);
             }
             return y;
         }
@@ -398,7 +398,7 @@ final class HostDenseNet {
         @Override
         public float[][] backward(float[][] dy, int batch) {
             for (int b = 0; b < batch; b++) {
-                Kernels.derivative(activation, alpha, z[b], y[b], dy[b], dz[b]);
+                activation.backward(z[b], y[b], dy[b], dz[b], alpha);
             }
             return dz;
         }
