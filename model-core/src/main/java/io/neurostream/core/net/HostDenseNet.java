@@ -6,7 +6,6 @@ import io.neurostream.core.layers.ActivationLayer;
 import io.neurostream.core.layers.Dense;
 import io.neurostream.core.layers.Layer;
 import io.neurostream.core.losses.Loss;
-import io.neurostream.core.losses.Losses;
 import io.neurostream.core.params.HostParams;
 import io.neurostream.core.params.Params;
 import io.neurostream.core.tensor.Buffers;
@@ -20,8 +19,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The same forward pass, loss and back-propagation as the ND4J layers, for networks made only of
- * {@link Dense} layers and element-wise activations (softmax only last, fused with cross-entropy),
- * in float32 at small batches. There, ND4J's fixed cost per op (~10 µs, some twenty ops a step)
+ * {@link Dense} layers and activations, in float32 at small batches: the row variants of the
+ * {@link Activation}s and the {@link Loss}, beside their ND4J ops in the same files. There, ND4J's fixed cost per op (~10 µs, some twenty ops a step)
  * outweighs the arithmetic: mnist-mlp at batch 1 spent ~0.3 ms in forward and backward, which
  * loops over Java arrays do in ~25 µs.
  *
@@ -37,65 +36,37 @@ final class HostDenseNet {
     static final int MAX_BATCH = 32;
 
     private final List<Stage> stages = new ArrayList<>();
-    private final LossKind lossKind;
+    private final Loss loss;
+    private final Activation fused; // the final activation when the loss takes it over (computed from the logits), else null
+    private final float fusedAlpha;
     private final HostParams params;
     private final int inputs;
     private final int outputs;
     private final Buffers buffers = new Buffers(DataType.FLOAT);
     private final Map<String, float[][]> scratch = new HashMap<>();
     private float[][] input = new float[0][];
-    private float[][] output;  // [B][outputs]: the network's output (probabilities after a fused softmax)
+    private float[][] output;  // [B][outputs]: the network's output (after a fused final activation)
     private float[][] logits;  // [B][outputs]: input of a fused final activation, else null
     private float[] perRow = new float[0];
-    private float[] rowMax = new float[0];    // a fused softmax's max logit per row, and the log of its normaliser:
-    private float[] rowLogSum = new float[0]; // the loss takes log p = z - max - logSum from them
     private float[][] targets;                // [B][outputs]: the targets of the last loss, which backward uses
     private int batch;
 
-    private enum LossKind {
-        SOFTMAX_CROSS_ENTROPY(true), SIGMOID_BINARY_CROSS_ENTROPY(true), HALF_SQUARED_ERROR(false), MEAN_SQUARED_ERROR(false);
-
-        /** Whether the loss takes over the final activation: computed from its input, the logits. */
-        final boolean fused;
-
-        LossKind(boolean fused) {
-            this.fused = fused;
-        }
-    }
-
-    /** Whether these layers and loss, in this data type and at this batch size, compute on the heap. */
-    static boolean supports(List<Layer> layers, Loss loss, DataType dataType, int batchSize) {
-        if (dataType != DataType.FLOAT || batchSize > MAX_BATCH || !(layers.get(0) instanceof Dense) || lossKind(layers, loss) == null) {
-            return false;
-        }
-        for (int i = 0; i < layers.size(); i++) {
-            Layer layer = layers.get(i);
-            boolean last = i == layers.size() - 1;
-            if (!(layer instanceof Dense || layer instanceof ActivationLayer a && (a.activation() != Activation.SOFTMAX || last))) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static LossKind lossKind(List<Layer> layers, Loss loss) {
-        Activation last = layers.get(layers.size() - 1) instanceof ActivationLayer a ? a.activation() : Activation.IDENTITY;
-        return switch (loss.specName()) {
-            case Losses.CROSS_ENTROPY -> last == Activation.SOFTMAX ? LossKind.SOFTMAX_CROSS_ENTROPY : null;
-            case Losses.BINARY_CROSS_ENTROPY -> last == Activation.SIGMOID ? LossKind.SIGMOID_BINARY_CROSS_ENTROPY : null;
-            case Losses.HALF_SQUARED_ERROR -> last == Activation.SOFTMAX ? null : LossKind.HALF_SQUARED_ERROR;
-            case Losses.MEAN_SQUARED_ERROR -> last == Activation.SOFTMAX ? null : LossKind.MEAN_SQUARED_ERROR;
-            default -> null;
-        };
+    /** Whether these layers, in this data type and at this batch size, compute on the heap. */
+    static boolean supports(List<Layer> layers, DataType dataType, int batchSize) {
+        return dataType == DataType.FLOAT && batchSize <= MAX_BATCH && layers.get(0) instanceof Dense
+                && layers.stream().allMatch(l -> l instanceof Dense || l instanceof ActivationLayer);
     }
 
     HostDenseNet(List<Layer> layers, Loss loss, Params flat) {
-        this.lossKind = lossKind(layers, loss);
+        this.loss = loss;
+        ActivationLayer last = layers.get(layers.size() - 1) instanceof ActivationLayer a && loss.fusesWith(a.activation()) ? a : null;
+        this.fused = last == null ? null : last.activation();
+        this.fusedAlpha = last == null ? 0f : (float) last.alpha();
         this.params = HostParams.of(flat, true);
         int chunk = 0;
         int width = ((Dense) layers.get(0)).inputs();
         this.inputs = width;
-        for (int i = 0; i < layers.size() - (lossKind.fused ? 1 : 0); i++) {
+        for (int i = 0; i < layers.size() - (fused != null ? 1 : 0); i++) {
             if (layers.get(i) instanceof Dense d) {
                 stages.add(new DenseStage(d, chunk, stages.isEmpty()));
                 chunk += d.inputs() + 1;
@@ -124,8 +95,6 @@ final class HostDenseNet {
         if (input.length < batch) {
             input = rows(batch, inputs);
             perRow = new float[batch];
-            rowMax = new float[batch];
-            rowLogSum = new float[batch];
         }
         copyRows(in, inputs, input, batch);
         float[][] x = input;
@@ -134,15 +103,11 @@ final class HostDenseNet {
         }
         logits = null;
         output = x;
-        if (lossKind.fused) {
+        if (fused != null) {
             logits = x;
             output = buffer("probabilities", batch, outputs);
             for (int b = 0; b < batch; b++) {
-                if (lossKind == LossKind.SOFTMAX_CROSS_ENTROPY) {
-                    softmax(b);
-                } else {
-                    Kernels.apply(Activation.SIGMOID, 0f, logits[b], output[b]);
-                }
+                fused.forward(logits[b], output[b], fusedAlpha);
             }
         }
         INDArray out = buffers.get("out", batch, outputs);
@@ -157,35 +122,10 @@ final class HostDenseNet {
     double loss(INDArray given, INDArray perRowOut) {
         targets = buffer("targets", batch, outputs);
         copyRows(given, outputs, targets, batch);
-        float[][] d = targets;
         double sum = 0;
         for (int b = 0; b < batch; b++) {
-            float[] t = d[b];
-            float l = 0;
-            switch (lossKind) {
-                case SOFTMAX_CROSS_ENTROPY -> {
-                    float[] z = logits[b];
-                    for (int k = 0; k < outputs; k++) {
-                        l -= t[k] * (z[k] - rowMax[b] - rowLogSum[b]);
-                    }
-                }
-                case SIGMOID_BINARY_CROSS_ENTROPY -> {
-                    float[] z = logits[b];
-                    for (int k = 0; k < outputs; k++) {
-                        l += Math.max(z[k], 0f) - z[k] * t[k] + (float) Math.log1p(Math.exp(-Math.abs(z[k])));
-                    }
-                }
-                case HALF_SQUARED_ERROR, MEAN_SQUARED_ERROR -> {
-                    float[] o = output[b];
-                    for (int k = 0; k < outputs; k++) {
-                        float diff = o[k] - t[k];
-                        l += diff * diff;
-                    }
-                    l *= lossKind == LossKind.HALF_SQUARED_ERROR ? 0.5f : 1f / outputs;
-                }
-            }
-            perRow[b] = l;
-            sum += l;
+            perRow[b] = loss.forward(logits == null ? null : logits[b], output[b], targets[b]);
+            sum += perRow[b];
         }
         perRowOut.data().asNioFloat().put(0, perRow, 0, batch);
         return sum / batch;
@@ -194,19 +134,9 @@ final class HostDenseNet {
     /** Back-propagates the mean loss of the last forward pass and {@link #loss} into the zeroed heap gradients. */
     void backward() {
         params.zeroGradients();
-        float[][] d = targets;
         float[][] grad = buffer("dOut", batch, outputs);
-        float scale = switch (lossKind) {
-            case MEAN_SQUARED_ERROR -> 2f / outputs / batch;
-            default -> 1f / batch;
-        };
         for (int b = 0; b < batch; b++) {
-            float[] o = output[b];
-            float[] t = d[b];
-            float[] g = grad[b];
-            for (int k = 0; k < outputs; k++) {
-                g[k] = (o[k] - t[k]) * scale;
-            }
+            loss.backward(logits == null ? null : logits[b], output[b], targets[b], batch, grad[b]);
         }
         for (int s = stages.size() - 1; s >= 0; s--) {
             grad = stages.get(s).backward(grad, batch);
@@ -239,31 +169,6 @@ final class HostDenseNet {
 
     private static float[][] rows(int rows, int width) {
         return new float[rows][width];
-    }
-
-    private static float max(float[] z) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float v : z) {
-            max = Math.max(max, v);
-        }
-        return max;
-    }
-
-    /** Softmax of row b's logits into its output, keeping the max and log-normaliser for the loss. */
-    private void softmax(int b) {
-        float[] z = logits[b];
-        float[] p = output[b];
-        float max = max(z);
-        float sum = 0;
-        for (int k = 0; k < z.length; k++) {
-            p[k] = (float) Math.exp(z[k] - max);
-            sum += p[k];
-        }
-        for (int k = 0; k < z.length; k++) {
-            p[k] = p[k] / sum;
-        }
-        rowMax[b] = max;
-        rowLogSum[b] = (float) Math.log(sum);
     }
 
     /** One step of the stack: forward from its input rows, backward from the gradient of its output rows. */
@@ -390,7 +295,7 @@ final class HostDenseNet {
                 dz = rows(batch, width);
             }
             for (int b = 0; b < batch; b++) {
-                Kernels.apply(activation, alpha, z[b], y[b]);
+                activation.forward(z[b], y[b], alpha);
             }
             return y;
         }
@@ -398,7 +303,7 @@ final class HostDenseNet {
         @Override
         public float[][] backward(float[][] dy, int batch) {
             for (int b = 0; b < batch; b++) {
-                Kernels.derivative(activation, alpha, z[b], y[b], dy[b], dz[b]);
+                activation.backward(z[b], y[b], dy[b], dz[b], alpha);
             }
             return dz;
         }

@@ -6,7 +6,6 @@ import io.neurostream.core.layers.ActivationLayer;
 import io.neurostream.core.layers.Layer;
 import io.neurostream.core.layers.Pass;
 import io.neurostream.core.losses.Loss;
-import io.neurostream.core.losses.Losses;
 import io.neurostream.core.optim.Optimizer;
 import io.neurostream.core.params.ParamSpec;
 import io.neurostream.core.params.Params;
@@ -69,7 +68,7 @@ public final class Network {
         }
         this.lowestTrainableLayer = lowest;
         this.trainingChangesForward = layers.stream().anyMatch(Layer::trainingChangesForward);
-        this.heap = allowHeap && HostDenseNet.supports(layers, loss, spec.dataType(), spec.batchSize()) ? new HostDenseNet(layers, loss, params) : null;
+        this.heap = allowHeap && HostDenseNet.supports(layers, spec.dataType(), spec.batchSize()) ? new HostDenseNet(layers, loss, params) : null;
     }
 
     /** A new network with weights drawn from the spec's seed. */
@@ -107,7 +106,7 @@ public final class Network {
         Rng rng = new Rng(spec.seed());
         params.initialize(rng);
         layers.forEach(Layer::initializeParams);
-        Loss loss = Losses.create(spec.loss(), spec.dataType());
+        Loss loss = Loss.fromSpecName(spec.loss());
         return new Network(spec, layers, params, loss, spec.optimizer().create(), rng, allowHeap);
     }
 
@@ -252,7 +251,7 @@ public final class Network {
         if (heap != null) {
             return heap.loss(targets, buffers.get("perRow", rows(lastOutput)));
         }
-        return loss.forward(logitsOrNull(), as2d(lastOutput), as2d(targets), buffers.get("perRow", rows(lastOutput)));
+        return loss.forward(logitsOrNull(), as2d(lastOutput), as2d(targets), buffers.get("perRow", rows(lastOutput)), buffers);
     }
 
     /** The last forward pass as an evaluation: per-sample losses are means over time steps for sequence outputs. */
@@ -278,7 +277,7 @@ public final class Network {
         INDArray out2d = as2d(lastOutput);
         INDArray logits = logitsOrNull();
         INDArray grad = buffers.get("dOut", out2d.shape());
-        loss.backward(logits, out2d, as2d(targets), grad);
+        loss.backward(logits, out2d, as2d(targets), grad, buffers);
         INDArray dOut = grad.reshape('c', lastOutput.shape());
         int first = layers.size() - (lossFusesFinalActivation ? 2 : 1);
         for (int i = first; i >= lowestTrainableLayer; i--) {

@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.neurostream.core.losses.Losses;
+import io.neurostream.core.losses.Loss;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -67,7 +67,7 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         String description = node.optString("description", "");
         InputSpec input = InputSpec.parse(node.object("input"));
         List<LayerSpec> layers = node.objects("layers").stream().map(LayerSpecs::parse).toList();
-        String loss = node.requireChoice("loss", Losses.names());
+        String loss = node.requireChoice("loss", Loss.specNames());
         OptimizerSpec optimizer = OptimizerSpec.parse(node.object("optimizer"));
         int batchSize = node.optInt("batch_size", 32, 1);
         if (batchSize > MAX_BATCH_SIZE) {
