@@ -9,6 +9,7 @@ import io.neurostream.core.spec.ModelSpec;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -70,20 +71,36 @@ public final class ModelBench {
             inputs[i] = randomInputs(net, batch, rng);
             targets[i] = randomTargets(net, batch, rng);
         }
-        runFor(net, inputs, targets, warmupSeconds);
+        Rounds timed = time(batch, i -> net.trainStep(inputs[i % DISTINCT_BATCHES], targets[i % DISTINCT_BATCHES]), afterEachRound);
+        return new Result(spec.name(), batch, Nd4jRuntime.threads(), net.params().trainableCount(), median(timed.rates()), timed.rates(),
+                net.computesOnHeap(), timed.cpuRates());
+    }
+
+    /**
+     * @param rates    samples/s of each timed round, in order
+     * @param cpuRates samples per CPU second of the process in each round (NaN where the JVM does not tell)
+     */
+    public record Rounds(double[] rates, double[] cpuRates) {}
+
+    /**
+     * Times a training step of {@code batch} samples: calls {@code step} (with 0, 1, 2, ...) for the
+     * warm-up, then for each timed round, running {@code afterEachRound} after each. The one timing
+     * loop of every {@code bench model} measurement, ours and the baselines'.
+     */
+    public Rounds time(int batch, IntConsumer step, Runnable afterEachRound) {
+        runFor(step, warmupSeconds);
         double[] rates = new double[rounds];
         double[] cpuRates = new double[rounds];
         for (int r = 0; r < rounds; r++) {
             long cpuStart = processCpuNanos();
             long start = System.nanoTime();
-            rates[r] = runFor(net, inputs, targets, roundSeconds) * batch;
+            rates[r] = runFor(step, roundSeconds) * batch;
             double wallSeconds = (System.nanoTime() - start) / 1e9;
             double cpuSeconds = (processCpuNanos() - cpuStart) / 1e9;
             cpuRates[r] = cpuSeconds > 0 ? rates[r] * wallSeconds / cpuSeconds : Double.NaN;
             afterEachRound.run();
         }
-        return new Result(spec.name(), batch, Nd4jRuntime.threads(), net.params().trainableCount(), median(rates), rates,
-                net.computesOnHeap(), cpuRates);
+        return new Rounds(rates, cpuRates);
     }
 
     /** The median of {@code values} (the upper one of an even count), or NaN when empty. */
@@ -103,14 +120,13 @@ public final class ModelBench {
     }
 
     /** Steps per second over about {@code seconds}. */
-    private static double runFor(Network net, INDArray[] inputs, INDArray[] targets, double seconds) {
+    private static double runFor(IntConsumer step, double seconds) {
         long start = System.nanoTime();
         long deadline = start + (long) (seconds * 1e9);
         int steps = 0;
         long now;
         do {
-            int i = steps % inputs.length;
-            net.trainStep(inputs[i], targets[i]);
+            step.accept(steps);
             steps++;
             now = System.nanoTime();
         } while (now < deadline);

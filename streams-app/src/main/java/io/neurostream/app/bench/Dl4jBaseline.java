@@ -14,7 +14,6 @@ import io.neurostream.core.spec.MaxPool2DSpec;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.OptimizerSpec;
 import io.neurostream.core.tensor.Shape;
-import java.util.Arrays;
 import java.util.List;
 import org.deeplearning4j.nn.conf.ConvolutionMode;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -43,7 +42,8 @@ import org.nd4j.linalg.lossfunctions.LossFunctions.LossFunction;
 /**
  * Translates a neurostream spec into a DL4J configuration layer by layer (float32, the same
  * sizes, activations, loss and optimizer; DL4J's momentum is Nesterov's, ours is classical —
- * the same cost; convolutions NCHW with DL4J's own helpers, as DL4J users get them) and times {@code fit} on random batches exactly as {@link ModelBench} times ours.
+ * the same cost; convolutions NCHW with DL4J's own helpers, as DL4J users get them) and times {@code fit} on random batches with
+ * {@link ModelBench#time}, the loop that times ours.
  */
 public final class Dl4jBaseline {
     private static final int DISTINCT_BATCHES = 8;
@@ -68,27 +68,8 @@ public final class Dl4jBaseline {
             }
             data[i] = new DataSet(x, y);
         }
-        runFor(net, data, warmupSeconds);
-        double[] rates = new double[rounds];
-        for (int r = 0; r < rounds; r++) {
-            rates[r] = runFor(net, data, roundSeconds) * batch;
-        }
-        double[] sorted = rates.clone();
-        Arrays.sort(sorted);
-        return new ModelBench.Result("dl4j:" + spec.name(), batch, 0, net.numParams(), sorted[rounds / 2], rates, false);
-    }
-
-    private static double runFor(MultiLayerNetwork net, DataSet[] data, double seconds) {
-        long start = System.nanoTime();
-        long deadline = start + (long) (seconds * 1e9);
-        int steps = 0;
-        long now;
-        do {
-            net.fit(data[steps % data.length]);
-            steps++;
-            now = System.nanoTime();
-        } while (now < deadline);
-        return steps / ((now - start) / 1e9);
+        ModelBench.Rounds timed = new ModelBench(warmupSeconds, roundSeconds, rounds).time(batch, i -> net.fit(data[i % DISTINCT_BATCHES]), () -> {});
+        return new ModelBench.Result("dl4j:" + spec.name(), batch, 0, net.numParams(), ModelBench.median(timed.rates()), timed.rates(), false);
     }
 
     static org.deeplearning4j.nn.conf.MultiLayerConfiguration configure(ModelSpec spec) {

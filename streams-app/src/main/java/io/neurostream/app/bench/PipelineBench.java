@@ -127,9 +127,9 @@ public final class PipelineBench {
 
     /**
      * Streams the values {@code warmupPasses} times untimed, then {@code timedPasses} times timed,
-     * and returns the median rate of the timed passes. At first the JIT compiles the code paths of
-     * Kafka, Avro, RocksDB and the topology (C2 kept one of the two cores busy for most of the
-     * first ~20 s here), so the figure is the steady state a long-running application sees.
+     * and returns the median rate of the timed passes. The untimed passes let the JIT compile the code
+     * paths of Kafka, Avro, RocksDB and the topology first, so the figure is the steady state a
+     * long-running application sees.
      * {@code done} counts finished samples, which complete {@code unit} at a time (a batch).
      */
     private double steadyRate(String stage, String bootstrap, String topic, String key, List<byte[]> values, LongSupplier done, int unit)

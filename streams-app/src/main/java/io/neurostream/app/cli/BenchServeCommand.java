@@ -34,15 +34,15 @@ final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--clients", split = ",", defaultValue = "1,16,64", paramLabel = "N[,N...]", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
     List<Integer> clients;
 
-    @Option(names = "--duration", defaultValue = "10s", converter = DemoCommand.DurationConverter.class,
+    @Option(names = "--duration", defaultValue = "10s", converter = DurationConverter.class,
             description = "Timed window of each run (default: ${DEFAULT-VALUE}).")
     Duration duration;
 
-    @Option(names = "--warmup", defaultValue = "3s", converter = DemoCommand.DurationConverter.class,
+    @Option(names = "--warmup", defaultValue = "3s", converter = DurationConverter.class,
             description = "Untimed requests before each window (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = "--swap-every", defaultValue = "1s", converter = DemoCommand.DurationConverter.class,
+    @Option(names = "--swap-every", defaultValue = "1s", converter = DurationConverter.class,
             description = "Interval of the hot swaps in the swapping runs (default: ${DEFAULT-VALUE}).")
     Duration swapEvery;
 

@@ -5,35 +5,26 @@ import io.neurostream.app.broker.EmbeddedKafka;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.metrics.ModelProgress;
 import io.neurostream.app.produce.MnistSource;
-import io.neurostream.app.produce.Pacer;
-import io.neurostream.app.produce.Producers;
-import io.neurostream.app.produce.Progress;
-import io.neurostream.app.produce.SampleProducer;
-import io.neurostream.app.runtime.Directories;
 import io.neurostream.app.produce.ModelSpecPublisher;
+import io.neurostream.app.produce.SampleFeeder;
+import io.neurostream.app.runtime.Directories;
 import io.neurostream.app.runtime.NeurostreamApp;
-import io.neurostream.app.serde.NeurostreamSerdes;
-import io.neurostream.app.topology.Topics;
 import io.neurostream.core.data.DataLocator;
 import io.neurostream.core.data.Mnist;
 import io.neurostream.core.spec.ModelSpec;
-import io.neurostream.schemas.Sample;
 import java.io.PrintWriter;
-import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.streams.KafkaStreams;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start a one-node Kafka broker in this process, stream the bundled MNIST training images into the samples topic "
@@ -88,11 +79,8 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON line: the summary.")
     boolean json;
 
-    @Option(names = "--config", paramLabel = "FILE", description = "A properties file of neurostream.* and Kafka Streams settings.")
-    Path configFile;
-
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One setting, repeatable; overrides the file.")
-    Map<String, String> settings = new LinkedHashMap<>();
+    @Mixin
+    ConfigOptions config;
 
     /** The end of a demo run, as printed by --json. */
     record Summary(String model, long samples_produced, long trained, long predicted, long dead_lettered, long model_step,
@@ -120,14 +108,14 @@ final class DemoCommand implements Callable<Integer> {
         // on Ctrl-C or SIGTERM the progress loop ends; the JVM waits while the app, the broker and the files are closed
         try (StopOnSignal signal = new StopOnSignal("neurostream-demo-stop", STOP_WAIT_SECONDS, () -> {})) {
             try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(brokerPort).dataDir(work.resolve("kafka")).build().start()) {
-                NeurostreamConfig config = NeurostreamConfig.load(configFile, overrides(kafka.bootstrapServers(), work));
+                NeurostreamConfig config = this.config.load(overrides(kafka.bootstrapServers(), work));
                 ModelSpecPublisher.publish(config, spec, "neurostream demo");
                 try (NeurostreamApp app = NeurostreamApp.start(config)) {
                     out.printf("demo: Kafka at %s; training %s (%s) on %,d MNIST images, then predicting %,d unlabelled ones%n",
                             kafka.bootstrapServers(), spec.name(), spec.description(), trainCount, testCount);
                     printEndpoints(out, config, app);
                     out.flush();
-                    Feeder feeder = new Feeder(config, spec.name(), train, trainCount, test, testCount);
+                    SampleFeeder feeder = new SampleFeeder(config, PRODUCER_CLIENT_ID, spec.name(), rate, train, trainCount, test, testCount);
                     feeder.start();
                     Summary summary = watch(app, spec, feeder, trainCount, signal);
                     feeder.stop();
@@ -156,10 +144,13 @@ final class DemoCommand implements Callable<Integer> {
         return base.resolve("neurostream");
     }
 
+    /** What the demo sets on top of --config and --set: its broker, and unless set a state folder in its work folder and the HTTP port. */
     private Map<String, String> overrides(String bootstrap, Path work) {
-        Map<String, String> overrides = new LinkedHashMap<>(settings);
+        Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("bootstrap.servers", bootstrap);
-        overrides.putIfAbsent("state.dir", work.resolve("streams-state").toString());
+        if (!config.settings.containsKey("state.dir")) {
+            overrides.put("state.dir", work.resolve("streams-state").toString());
+        }
         if (httpPort != null) {
             overrides.put(NeurostreamConfig.HTTP_PORT.name(), httpPort.toString());
         }
@@ -177,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     /** Prints progress until every produced sample is accounted for, the duration ends, a signal comes, or Kafka Streams stops. */
-    private Summary watch(NeurostreamApp app, ModelSpec spec, Feeder feeder, int trainCount, StopOnSignal signal)
+    private Summary watch(NeurostreamApp app, ModelSpec spec, SampleFeeder feeder, int trainCount, StopOnSignal signal)
             throws InterruptedException {
         PrintWriter out = command.commandLine().getOut();
         long start = System.nanoTime();
@@ -213,14 +204,14 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static Summary summary(NeurostreamApp app, ModelSpec spec, Feeder feeder, long start, String stoppedBy) {
+    private static Summary summary(NeurostreamApp app, ModelSpec spec, SampleFeeder feeder, long start, String stoppedBy) {
         ModelProgress p = ModelProgress.read(app.registry(), spec.name());
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Summary(spec.name(), feeder.produced(), p.trained(), p.predicted(), p.deadLettered(), p.step(), seconds,
                 p.trained() / seconds, p.trainingLoss(), p.fadingAccuracy(), p.windowAccuracy(), stoppedBy);
     }
 
-    private static boolean allAccounted(NeurostreamApp app, ModelSpec spec, Feeder feeder, long waitingInJournal) {
+    private static boolean allAccounted(NeurostreamApp app, ModelSpec spec, SampleFeeder feeder, long waitingInJournal) {
         return feeder.done() && ModelProgress.read(app.registry(), spec.name()).accounted() + waitingInJournal >= feeder.produced();
     }
 
@@ -234,78 +225,5 @@ final class DemoCommand implements Callable<Integer> {
 
     static String percent(double fraction) {
         return Double.isNaN(fraction) ? "-" : String.format("%.2f%%", 100 * fraction);
-    }
-
-    /** Streams the training images (labelled), then the test images (unlabelled), on its own thread. */
-    private final class Feeder {
-        private final Producer<String, Sample> producer;
-        private final SampleProducer sender;
-        private final Thread thread;
-        private volatile boolean done;
-        private volatile RuntimeException failure;
-
-        Feeder(NeurostreamConfig config, String key, MnistSource train, int trainCount, MnistSource test, int testCount) {
-            this.producer = Producers.create(config, PRODUCER_CLIENT_ID, NeurostreamSerdes.sample().serializer());
-            String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).samples();
-            this.sender = new SampleProducer(producer, topic, key, rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM),
-                    System::currentTimeMillis, System::nanoTime);
-            this.thread = new Thread(() -> {
-                try {
-                    send(train, trainCount);
-                    send(test, testCount);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    failure = e;
-                } finally {
-                    producer.close();
-                    done = true;
-                }
-            }, "neurostream-demo-producer");
-        }
-
-        private void send(MnistSource source, int count) throws InterruptedException {
-            Progress silent = new Progress(new PrintWriter(Writer.nullWriter()), "", false, count, System::nanoTime);
-            sender.produce(source, SampleProducer.order(source.size(), count, null), silent);
-        }
-
-        void start() {
-            thread.start();
-        }
-
-        void stop() throws InterruptedException {
-            sender.stop();
-            thread.join();
-        }
-
-        long produced() {
-            return sender.sent();
-        }
-
-        boolean done() {
-            return done;
-        }
-
-        RuntimeException failure() {
-            return failure;
-        }
-    }
-
-    /** "90s", "10m", "1h", "500ms": a positive duration. */
-    static final class DurationConverter implements ITypeConverter<Duration> {
-        @Override
-        public Duration convert(String value) {
-            var m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
-            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
-                throw new TypeConversionException("'" + value + "' is not a duration: expected e.g. 500ms, 90s, 10m or 1h");
-            }
-            long n = Long.parseLong(m.group(1));
-            return switch (m.group(2)) {
-                case "ms" -> Duration.ofMillis(n);
-                case "s" -> Duration.ofSeconds(n);
-                case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
-            };
-        }
     }
 }

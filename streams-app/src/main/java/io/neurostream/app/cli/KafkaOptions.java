@@ -5,36 +5,27 @@ import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.runtime.BrokerProbe;
 import io.neurostream.app.runtime.ClientSettings;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
-/** A picocli mixin; flags > --config file > defaults, as for {@code run}. */
+/** A picocli mixin: {@link ConfigOptions} plus the cluster; flags > --config file > defaults. */
 final class KafkaOptions {
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]", description = "Kafka brokers (else bootstrap.servers from --config).")
     String bootstrapServers;
 
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "A properties file: neurostream.* keys (e.g. neurostream.topic.prefix) and Kafka client settings (security.protocol, sasl.*, ...).")
-    Path configFile;
+    @Mixin
+    ConfigOptions config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "One setting, repeatable; overrides the file.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
-    @Option(names = "--wait-for-broker", paramLabel = "TIME", converter = DemoCommand.DurationConverter.class,
+    @Option(names = "--wait-for-broker", paramLabel = "TIME", converter = DurationConverter.class,
             description = "Wait up to this long (e.g. 30s, 5m) for a broker to accept connections; default: fail at once, in one line, when none answers.")
     Duration waitForBroker;
 
     /** The merged configuration; an error when no cluster is named. */
     NeurostreamConfig load() {
-        Map<String, String> overrides = new LinkedHashMap<>(settings);
-        if (bootstrapServers != null) {
-            overrides.put("bootstrap.servers", bootstrapServers);
-        }
-        NeurostreamConfig config = NeurostreamConfig.load(configFile, overrides);
+        NeurostreamConfig config = this.config.load(bootstrapServers == null ? Map.of() : Map.of("bootstrap.servers", bootstrapServers));
         if (config.streamsProperties().getProperty("bootstrap.servers") == null) {
             throw new IllegalArgumentException("no Kafka cluster: give --bootstrap-servers or bootstrap.servers in --config");
         }

@@ -69,7 +69,7 @@ final class ModelsExportCommand implements Callable<Integer> {
         if (!format.equals("onnx")) {
             return ExitCodes.badInput(command, "--format: unknown format \"" + format + "\"; formats: onnx");
         }
-        boolean fromKafka = kafka.bootstrapServers != null || kafka.configFile != null || !kafka.settings.isEmpty();
+        boolean fromKafka = kafka.bootstrapServers != null || kafka.config.given();
         if (fromKafka == (snapshot != null)) {
             return ExitCodes.badInput(command, fromKafka
                     ? "give --snapshot FILE or Kafka settings (--bootstrap-servers, --config, --set), not both: the model comes from one of them"

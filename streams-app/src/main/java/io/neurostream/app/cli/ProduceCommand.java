@@ -109,7 +109,7 @@ final class ProduceCommand implements Callable<Integer> {
                     + "Otherwise: send in an order shuffled with this seed (ids stay those of the file order); default: file order.")
     Long seed;
 
-    @Option(names = "--retry-for", paramLabel = "TIME", converter = DemoCommand.DurationConverter.class, defaultValue = "2m",
+    @Option(names = "--retry-for", paramLabel = "TIME", converter = DurationConverter.class, defaultValue = "2m",
             description = "When the broker stops answering mid-run, keep retrying each send for up to this long, saying so on stderr "
                     + "(default: ${DEFAULT-VALUE}); the producer is idempotent, so a retried sample is written once.")
     Duration retryFor;

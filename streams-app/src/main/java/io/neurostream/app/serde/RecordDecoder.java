@@ -2,8 +2,7 @@
 // instead of throwing: the validation step turns a rejection into a dead letter. Knows the current
 // schema and every historical one (SchemaHistory), so older writers' records decode into the current class.
 // Reads what BinaryMessageDecoder reads, but through a buffered decoder over the byte array rather than
-// Avro's unbuffered stream decoder: a 784-float sample decodes in ~7 us here, bounds check included,
-// against ~12 us with BinaryMessageDecoder.
+// Avro's unbuffered stream decoder, which decodes the same bytes more slowly.
 package io.neurostream.app.serde;
 
 import io.neurostream.app.records.DeadLetterReason;

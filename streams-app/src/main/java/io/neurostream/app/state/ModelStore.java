@@ -141,7 +141,7 @@ public final class ModelStore {
         }
     }
 
-    /** Generation 0 has the keys of the single generation stores had before ("MODEL/manifest"); generation 1 "MODEL/1/manifest". */
+    /** Generation 0's keys are "MODEL/manifest", ... (as in stores written with one generation, which read as generation 0); generation 1's "MODEL/1/manifest", .... */
     private static String generationPrefix(String model, int generation) {
         return generation == 0 ? model + "/" : model + "/1/";
     }

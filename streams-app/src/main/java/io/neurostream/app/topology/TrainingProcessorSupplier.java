@@ -13,8 +13,7 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The store is persistent (RocksDB) and logged to a compacted changelog topic. It is not cached:
  * nearly every write is a journal entry under a key not written again before the ring comes
- * round, so a cache would only add its bookkeeping (measured: `bench pipeline` went from ~15,700
- * to ~16,500 samples/s with caching off).
+ * round, so a cache would only add its bookkeeping ({@code bench pipeline} compares).
  */
 final class TrainingProcessorSupplier implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
     private final ProcessorSettings settings;
