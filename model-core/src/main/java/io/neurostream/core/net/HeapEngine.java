@@ -1,11 +1,13 @@
-// A float32 stack of dense layers and element-wise activations, computed on the Java heap.
+// The heap engine: a float32 stack of dense layers and activations computed with loops over Java arrays.
 package io.neurostream.core.net;
 
 import io.neurostream.core.activations.Activation;
 import io.neurostream.core.layers.ActivationLayer;
 import io.neurostream.core.layers.Dense;
 import io.neurostream.core.layers.Layer;
+import io.neurostream.core.layers.Pass;
 import io.neurostream.core.losses.Loss;
+import io.neurostream.core.optim.Optimizer;
 import io.neurostream.core.params.HostParams;
 import io.neurostream.core.params.Params;
 import io.neurostream.core.tensor.Buffers;
@@ -31,7 +33,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * order of summation), so a network computes on one path only, chosen from its spec
  * ({@link #supports}): its runs stay bit-identical.
  */
-final class HostDenseNet {
+final class HeapEngine implements Engine {
     /** Largest spec batch size computed on the heap: above it, ND4J's BLAS is faster (see the README's figures). */
     static final int MAX_BATCH = 32;
 
@@ -39,7 +41,9 @@ final class HostDenseNet {
     private final Loss loss;
     private final Activation fused; // the final activation when the loss takes it over (computed from the logits), else null
     private final float fusedAlpha;
-    private final HostParams params;
+    private final Params flat;        // the network's parameters
+    private final HostParams params;  // their rows on the heap, which the loops compute with
+    private Newest newest = Newest.FLAT;
     private final int inputs;
     private final int outputs;
     private final Buffers buffers = new Buffers(DataType.FLOAT);
@@ -51,13 +55,20 @@ final class HostDenseNet {
     private float[][] targets;                // [B][outputs]: the targets of the last loss, which backward uses
     private int batch;
 
+    /**
+     * Which copy of the parameters is newer: after a backward pass or an update the heap rows (values and gradients);
+     * once {@link #params()} has handed out the flat buffers, those, since the caller may have written them.
+     */
+    private enum Newest { SAME, ROWS, FLAT }
+
     /** Whether these layers, in this data type and at this batch size, compute on the heap. */
     static boolean supports(List<Layer> layers, DataType dataType, int batchSize) {
         return dataType == DataType.FLOAT && batchSize <= MAX_BATCH && layers.get(0) instanceof Dense
                 && layers.stream().allMatch(l -> l instanceof Dense || l instanceof ActivationLayer);
     }
 
-    HostDenseNet(List<Layer> layers, Loss loss, Params flat) {
+    HeapEngine(List<Layer> layers, Loss loss, Params flat) {
+        this.flat = flat;
         this.loss = loss;
         ActivationLayer last = layers.get(layers.size() - 1) instanceof ActivationLayer a && loss.fusesWith(a.activation()) ? a : null;
         this.fused = last == null ? null : last.activation();
@@ -84,13 +95,29 @@ final class HostDenseNet {
         }
     }
 
-    /** The heap copies of the parameters: current while {@link Network} says so. */
-    HostParams params() {
-        return params;
+    @Override
+    public Params params() {
+        if (newest == Newest.ROWS) {
+            params.storeValues(flat);
+            params.storeGradients(flat);
+        }
+        newest = Newest.FLAT;
+        return flat;
     }
 
-    /** Forward pass of a [B, ...] float32 input; returns the output [B, K] as an array the network owns. */
-    INDArray forward(INDArray in) {
+    @Override
+    public boolean update(Optimizer optimizer, long step) {
+        newest = Newest.ROWS;
+        return optimizer.update(params, step);
+    }
+
+    /** Forward pass of a [B, ...] float32 input (no layer here draws from the pass's generator); returns the output [B, K]. */
+    @Override
+    public INDArray forward(INDArray in, Pass pass) {
+        if (newest == Newest.FLAT) {
+            params.loadValues(flat);
+            newest = Newest.SAME;
+        }
         batch = Math.toIntExact(in.size(0));
         if (input.length < batch) {
             input = rows(batch, inputs);
@@ -119,7 +146,8 @@ final class HostDenseNet {
     }
 
     /** Per-sample losses of the last forward pass against [B, K] targets into {@code perRowOut} [B]; returns their mean. */
-    double loss(INDArray given, INDArray perRowOut) {
+    @Override
+    public double loss(INDArray given, INDArray perRowOut) {
         targets = buffer("targets", batch, outputs);
         copyRows(given, outputs, targets, batch);
         double sum = 0;
@@ -131,8 +159,10 @@ final class HostDenseNet {
         return sum / batch;
     }
 
-    /** Back-propagates the mean loss of the last forward pass and {@link #loss} into the zeroed heap gradients. */
-    void backward() {
+    /** Back-propagates the mean loss of the last forward pass against the targets {@link #loss} was given, into the zeroed heap gradients. */
+    @Override
+    public void backward(INDArray given) {
+        newest = Newest.ROWS;
         params.zeroGradients();
         float[][] grad = buffer("dOut", batch, outputs);
         for (int b = 0; b < batch; b++) {
