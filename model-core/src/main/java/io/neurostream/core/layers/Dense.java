@@ -16,6 +16,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * A dense layer on [B, in] inputs; a [B, C, H, W] (or any) input is flattened to [B, C*H*W]. Forward is one GEMM into a reused buffer plus a bias add;
  * backward is dW += x^T dOut, db += sum_B dOut and, unless this is the first layer,
  * dIn = dOut W^T. A fixed bias (the course's worked example) is never updated.
+ *
+ * <p>Beside the ND4J variant, the same forward and backward as loops over float32 rows on the
+ * Java heap (the heap engine of small networks, where ND4J's ~10 µs per op outweighs the
+ * arithmetic): W as its {@code in} rows of {@code out}, a batch as one array per sample. Every
+ * array a loop touches is read at the same index, so the JIT vectorises it; the loops run over
+ * input units outermost, four rows at a time, so each weight row is loaded once per batch, and
+ * inputs of exactly 0 (most MNIST pixels) are skipped.
  */
 public final class Dense implements Layer {
     private final int in;
@@ -99,5 +106,98 @@ public final class Dense implements Layer {
         INDArray dIn = buffers.get("dIn", dOut.size(0), in); // [B, in]
         Nd4j.gemm(dOut, weights, dIn, false, true, 1.0, 0.0);
         return inputShape.length == 2 ? dIn : dIn.reshape('c', inputShape);
+    }
+
+    /**
+     * Row variant of {@link #forward(INDArray, Pass)}: y[b] = bias + Σ_i x[b][i] W[i] for the first
+     * {@code batch} rows, with W's rows at {@code w[at .. at + in)} and the bias at {@code w[at + in]}.
+     */
+    public void forward(float[][] x, int batch, float[][] w, int at, float[][] y) {
+        float[] b0 = w[at + in];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(b0, 0, y[b], 0, out);
+        }
+        int i = 0;
+        for (; i + 4 <= in; i += 4) { // four weight rows at a time, each loaded once per batch
+            float[] w0 = w[at + i];
+            float[] w1 = w[at + i + 1];
+            float[] w2 = w[at + i + 2];
+            float[] w3 = w[at + i + 3];
+            for (int b = 0; b < batch; b++) {
+                float[] xb = x[b];
+                if (xb[i] != 0f || xb[i + 1] != 0f || xb[i + 2] != 0f || xb[i + 3] != 0f) {
+                    axpy4(xb[i], w0, xb[i + 1], w1, xb[i + 2], w2, xb[i + 3], w3, y[b]);
+                }
+            }
+        }
+        for (; i < in; i++) {
+            float[] wi = w[at + i];
+            for (int b = 0; b < batch; b++) {
+                if (x[b][i] != 0f) {
+                    axpy(x[b][i], wi, y[b]);
+                }
+            }
+        }
+    }
+
+    /**
+     * Row variant of {@link #backward(INDArray, boolean)} for the rows of the last row forward:
+     * adds dW and db into the gradient rows {@code g} (laid out as {@code w}) and writes dIn into
+     * {@code dx} unless it is null.
+     */
+    public void backward(float[][] x, float[][] dy, int batch, float[][] w, float[][] g, int at, float[][] dx) {
+        if (!fixedBias) {
+            float[] db = g[at + in];
+            for (int b = 0; b < batch; b++) {
+                axpy(1f, dy[b], db);
+            }
+        }
+        for (int i = 0; i < in; i++) {
+            float[] dwi = g[at + i];
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) { // four samples at a time: one pass over the gradient row
+                float a0 = x[b][i];
+                float a1 = x[b + 1][i];
+                float a2 = x[b + 2][i];
+                float a3 = x[b + 3][i];
+                if (a0 != 0f || a1 != 0f || a2 != 0f || a3 != 0f) {
+                    axpy4(a0, dy[b], a1, dy[b + 1], a2, dy[b + 2], a3, dy[b + 3], dwi);
+                }
+            }
+            for (; b < batch; b++) {
+                if (x[b][i] != 0f) {
+                    axpy(x[b][i], dy[b], dwi);
+                }
+            }
+            if (dx != null) {
+                float[] wi = w[at + i];
+                for (int s = 0; s < batch; s++) {
+                    dx[s][i] = dot(dy[s], wi);
+                }
+            }
+        }
+    }
+
+    /** y += a x. */
+    private static void axpy(float a, float[] x, float[] y) {
+        for (int j = 0; j < y.length; j++) {
+            y[j] += a * x[j];
+        }
+    }
+
+    /** y += a0 x0 + a1 x1 + a2 x2 + a3 x3: one pass over y for four rows (the JIT's vector loops are bound by loads and stores). */
+    private static void axpy4(float a0, float[] x0, float a1, float[] x1, float a2, float[] x2, float a3, float[] x3, float[] y) {
+        for (int j = 0; j < y.length; j++) {
+            y[j] += a0 * x0[j] + a1 * x1[j] + a2 * x2[j] + a3 * x3[j];
+        }
+    }
+
+    /** Σ x_j y_j, in index order. */
+    private static float dot(float[] x, float[] y) {
+        float sum = 0;
+        for (int j = 0; j < x.length; j++) {
+            sum += x[j] * y[j];
+        }
+        return sum;
     }
 }

@@ -2,7 +2,6 @@
 package io.neurostream.core.net;
 
 import io.neurostream.core.Nd4jRuntime;
-import io.neurostream.core.layers.ActivationLayer;
 import io.neurostream.core.layers.Layer;
 import io.neurostream.core.layers.Pass;
 import io.neurostream.core.losses.Loss;
@@ -24,7 +23,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Layers in order, their parameters in one {@link Params}, a loss, an optimizer and the seeded
- * {@link Rng}; everything a snapshot needs to continue training bit for bit.
+ * {@link Rng}; everything a snapshot needs to continue training bit for bit. One {@link Engine},
+ * chosen when the network is built, computes its passes: the ND4J layers, or for a small float32
+ * dense stack loops over Java arrays.
  *
  * <p>A training step: forward in training mode, loss, and if it is finite, zero the gradients,
  * back-propagate (the final activation's derivative is folded into the loss when they fuse,
@@ -36,39 +37,24 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 public final class Network {
     private final ModelSpec spec;
     private final List<Layer> layers;
-    private final Params params;
-    private final Loss loss;
+    private final Engine engine;
     private final Optimizer optimizer;
-    private final boolean lossFusesFinalActivation;
-    private final int lowestTrainableLayer; // back-propagation stops here: nothing below has parameters
     private final Buffers buffers;
     private Rng rng;
     private long steps;
     private long samplesTrained;
     private long skippedSteps;
     private final boolean trainingChangesForward; // some layer (dropout, batch norm) computes otherwise in training
-    private INDArray lastOutput; // [B, ...out] of the last forward pass; belongs to the last layer
-    private final HostDenseNet heap; // computes instead of the ND4J layers (a small dense float32 network), else null
-    private boolean heapBehind = true; // the values in params may differ from the heap copies
-    private boolean paramsBehind;      // the heap copies hold newer values and gradients than params
+    private INDArray lastOutput; // [B, ...out] of the last forward pass; belongs to the engine
 
-    private Network(ModelSpec spec, List<Layer> layers, Params params, Loss loss, Optimizer optimizer, Rng rng, boolean allowHeap) {
+    private Network(ModelSpec spec, List<Layer> layers, Engine engine, Optimizer optimizer, Rng rng) {
         this.spec = spec;
         this.layers = Collections.unmodifiableList(layers);
-        this.params = params;
-        this.loss = loss;
+        this.engine = engine;
         this.optimizer = optimizer;
         this.rng = rng;
         this.buffers = new Buffers(spec.dataType());
-        Layer last = layers.get(layers.size() - 1);
-        this.lossFusesFinalActivation = last instanceof ActivationLayer a && loss.fusesWith(a.activation());
-        int lowest = 0;
-        while (lowest < layers.size() - 1 && layers.get(lowest).params().isEmpty()) {
-            lowest++;
-        }
-        this.lowestTrainableLayer = lowest;
         this.trainingChangesForward = layers.stream().anyMatch(Layer::trainingChangesForward);
-        this.heap = allowHeap && HostDenseNet.supports(layers, spec.dataType(), spec.batchSize()) ? new HostDenseNet(layers, loss, params) : null;
     }
 
     /** A new network with weights drawn from the spec's seed. */
@@ -107,7 +93,9 @@ public final class Network {
         params.initialize(rng);
         layers.forEach(Layer::initializeParams);
         Loss loss = Loss.fromSpecName(spec.loss());
-        return new Network(spec, layers, params, loss, spec.optimizer().create(), rng, allowHeap);
+        Engine engine = allowHeap && HeapEngine.supports(layers, spec.dataType(), spec.batchSize())
+                ? new HeapEngine(layers, loss, params) : new Nd4jEngine(layers, params, loss);
+        return new Network(spec, layers, engine, spec.optimizer().create(), rng);
     }
 
     public ModelSpec spec() {
@@ -120,28 +108,20 @@ public final class Network {
     }
 
     /**
-     * The parameters, up to date; the caller may change them. (A network computing on the heap
-     * copies them across here, and again before its next pass.)
+     * The parameters with the latest values and gradients; the caller may change them, and the
+     * next pass computes with what they hold.
      */
     public Params params() {
-        if (heap != null) {
-            if (paramsBehind) {
-                heap.params().storeValues(params);
-                heap.params().storeGradients(params);
-                paramsBehind = false;
-            }
-            heapBehind = true;
-        }
-        return params;
+        return engine.params();
     }
 
     /**
-     * Whether this network computes with loops over Java arrays instead of ND4J ops: a float32
-     * stack of dense layers and element-wise activations at a batch size of at most 32, where that
-     * is several times faster. Its results then differ from the ND4J path's in the last bits.
+     * Whether this network computes with loops over Java arrays ({@link HeapEngine}) instead of
+     * ND4J ops: a float32 stack of dense layers and activations at a batch size of at most 32,
+     * where that is several times faster. Its results then differ from the ND4J path's in the last bits.
      */
     public boolean computesOnHeap() {
-        return heap != null;
+        return engine instanceof HeapEngine;
     }
 
     public Optimizer optimizer() {
@@ -217,7 +197,7 @@ public final class Network {
         }
         Evaluation evaluation = evaluation(forwardLoss(input, targets, true));
         if (Double.isFinite(evaluation.meanLoss())) {
-            backward(targets);
+            engine.backward(targets);
         }
         return new Prequential(evaluation, step(input.size(0), evaluation.meanLoss()));
     }
@@ -229,7 +209,7 @@ public final class Network {
     public double computeGradients(INDArray input, INDArray targets) {
         double meanLoss = forwardLoss(input, targets, true);
         if (Double.isFinite(meanLoss)) {
-            backward(targets);
+            engine.backward(targets);
         }
         return meanLoss;
     }
@@ -237,7 +217,7 @@ public final class Network {
     /** Applies the optimizer to the gradients of a batch of {@code batch} samples unless the loss or a gradient is not finite. */
     private StepResult step(long batch, double meanLoss) {
         samplesTrained += batch;
-        if (!Double.isFinite(meanLoss) || !(heap == null ? optimizer.update(params, steps + 1) : optimizer.update(heap.params(), steps + 1))) {
+        if (!Double.isFinite(meanLoss) || !engine.update(optimizer, steps + 1)) {
             skippedSteps++;
             return new StepResult(meanLoss, false);
         }
@@ -248,10 +228,7 @@ public final class Network {
     /** Forward pass and per-row losses into the "perRow" buffer; the output stays in {@link #lastOutput}. Returns the mean loss. */
     private double forwardLoss(INDArray input, INDArray targets, boolean training) {
         lastOutput = forward(input, training);
-        if (heap != null) {
-            return heap.loss(targets, buffers.get("perRow", rows(lastOutput)));
-        }
-        return loss.forward(logitsOrNull(), as2d(lastOutput), as2d(targets), buffers.get("perRow", rows(lastOutput)), buffers);
+        return engine.loss(targets, buffers.get("perRow", rows(lastOutput)));
     }
 
     /** The last forward pass as an evaluation: per-sample losses are means over time steps for sequence outputs. */
@@ -266,25 +243,6 @@ public final class Network {
         return new Evaluation(lastOutput, perSample, meanLoss);
     }
 
-    /** Back-propagates the loss of the last (training-mode) forward pass into the zeroed gradients. */
-    private void backward(INDArray targets) {
-        if (heap != null) {
-            heap.backward(); // against the targets of the loss just computed
-            paramsBehind = true;
-            return;
-        }
-        params.zeroGradients();
-        INDArray out2d = as2d(lastOutput);
-        INDArray logits = logitsOrNull();
-        INDArray grad = buffers.get("dOut", out2d.shape());
-        loss.backward(logits, out2d, as2d(targets), grad, buffers);
-        INDArray dOut = grad.reshape('c', lastOutput.shape());
-        int first = layers.size() - (lossFusesFinalActivation ? 2 : 1);
-        for (int i = first; i >= lowestTrainableLayer; i--) {
-            dOut = layers.get(i).backward(dOut, i > lowestTrainableLayer);
-        }
-    }
-
     /** Mean loss of a forward pass in training mode (dropout and batch statistics on); no gradients. */
     public double trainingLoss(INDArray input, INDArray targets) {
         return forwardLoss(input, targets, true);
@@ -292,20 +250,7 @@ public final class Network {
 
     private INDArray forward(INDArray input, boolean training) {
         checkInput(input);
-        if (heap != null) {
-            if (heapBehind) {
-                heap.params().loadValues(params);
-                heapBehind = false;
-            }
-            return heap.forward(input);
-        }
-        Nd4jRuntime.ensureConfigured(); // OpenMP's bound is per thread: a stream thread may not be the creator
-        Pass pass = new Pass(training, rng);
-        INDArray x = input;
-        for (Layer layer : layers) {
-            x = layer.forward(x, pass);
-        }
-        return x;
+        return engine.forward(input, new Pass(training, rng));
     }
 
     private void checkInput(INDArray input) {
@@ -318,20 +263,6 @@ public final class Network {
             throw new IllegalArgumentException("model " + spec.name() + ": expected input [B, " + in.toString().substring(1)
                     + ", got " + Arrays.toString(input.shape()));
         }
-    }
-
-    /** The final activation's input (the logits) as [rows, K] when the loss fuses with it, else null. */
-    private INDArray logitsOrNull() {
-        return lossFusesFinalActivation ? as2d(((ActivationLayer) layers.get(layers.size() - 1)).lastInput()) : null;
-    }
-
-    /** [B, ..., K] -> [rows, K] (a view; sequence outputs put every time step on its own row). */
-    private static INDArray as2d(INDArray a) {
-        if (a.rank() == 2) {
-            return a;
-        }
-        long k = a.size(a.rank() - 1);
-        return a.reshape('c', a.length() / k, k);
     }
 
     private static long rows(INDArray out) {

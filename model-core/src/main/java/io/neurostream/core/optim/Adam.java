@@ -2,27 +2,34 @@
 package io.neurostream.core.optim;
 
 import io.neurostream.core.params.HostParams;
-import io.neurostream.core.params.Params;
-import java.nio.DoubleBuffer;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²; w ← w − η_t m / (√v + ε̂) with
- * η_t = η √(1−β2^t) / (1−β1^t): one loop on the host, element by element in the model's data type (float32 over Java
- * arrays, with the moments kept on the heap between steps).
+ * g' = g + λ w (weights only); m ← β1 m + (1−β1) g'; v ← β2 v + (1−β2) g'²; w ← w − η_t m / (√v + ε̂)
+ * with η_t = η √(1−β2^t) / (1−β1^t): one loop over each chunk, element by element in the model's
+ * data type, with the moments kept in chunks between steps.
  */
 public final class Adam implements Optimizer {
     static final String FIRST_MOMENT = "m";
     static final String SECOND_MOMENT = "v";
 
+    /*
+     * Subnormal floats (below 1.2e-38) make each arithmetic operation ~100x slower. A parameter whose gradient stays 0
+     * (an MNIST border pixel's weights) has its moments decay geometrically into that range, where v stays for ~16,000
+     * steps (0.999^t): Adam then took 5-6 ms instead of 0.3 ms per step of mnist-mlp. Every sweepEvery steps, float32
+     * moments below 1e-30 are flushed to 0; a moment above it cannot decay below 1e-37 (still normal) before the next
+     * sweep, and what a flushed moment would add to an update is below 1e-7 of the learning rate. The sweep is a
+     * separate loop so that the update loop has no branch.
+     */
+    private static final float FLOAT_TINY_MOMENT = 1e-30f;
+
     private final LearningRate learningRate;
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private final WeightDecay weightDecay;
-    private final int sweepEvery; // steps between flushes of tiny float32 moments, see below
+    private final double weightDecay;
+    private final int sweepEvery; // steps between flushes of tiny float32 moments
     private final FlatState state = new FlatState(FIRST_MOMENT, SECOND_MOMENT);
 
     public Adam(LearningRate learningRate, double beta1, double beta2, double epsilon, double weightDecay) {
@@ -30,7 +37,7 @@ public final class Adam implements Optimizer {
         this.beta1 = beta1;
         this.beta2 = beta2;
         this.epsilon = epsilon;
-        this.weightDecay = new WeightDecay(weightDecay);
+        this.weightDecay = WeightDecay.check(weightDecay);
         this.sweepEvery = sweepEvery(beta1, beta2);
     }
 
@@ -44,38 +51,6 @@ public final class Adam implements Optimizer {
         return learningRate.at(step);
     }
 
-    @Override
-    public void apply(Params params, long step) {
-        INDArray w = params.values();
-        if (w.dataType() == DataType.FLOAT) {
-            if (copies == null) {
-                copies = HostParams.of(params, false);
-            }
-            copies.loadValues(params);
-            copies.loadGradients(params);
-            apply(copies, step);
-            copies.storeValues(params);
-        } else {
-            weightDecay.addTo(params);
-            INDArray m = state.get(FIRST_MOMENT, w);
-            INDArray v = state.get(SECOND_MOMENT, w);
-            updateDoubles(w.data().asNioDouble(), params.gradients().data().asNioDouble(), m.data().asNioDouble(), v.data().asNioDouble(),
-                    (int) w.length(), rate(step));
-        }
-    }
-
-    /*
-     * Subnormal floats (below 1.2e-38) make each arithmetic operation ~100x slower. A parameter whose gradient stays 0
-     * (an MNIST border pixel's weights) has its moments decay geometrically into that range, where v stays for ~16,000
-     * steps (0.999^t): Adam then took 5-6 ms instead of 0.3 ms per step of mnist-mlp. Every sweepEvery steps, moments
-     * below 1e-30 are flushed to 0; a moment above it cannot decay below 1e-37 (still normal) before the next sweep, and
-     * what a flushed moment would add to an update is below 1e-7 of the learning rate. The sweep is a separate loop so
-     * that the update loop has no branch.
-     */
-    private static final float FLOAT_TINY_MOMENT = 1e-30f;
-
-    private HostParams copies; // a float32 network's values and gradients copied to the heap for each update
-
     /** Steps between sweeps: the faster-decaying moment keeps more than 1e-7 of its value over that many steps. */
     private static int sweepEvery(double beta1, double beta2) {
         double fastest = Math.min(beta1, beta2);
@@ -87,39 +62,52 @@ public final class Adam implements Optimizer {
         return learningRate.at(step) * Math.sqrt(1 - Math.pow(beta2, t)) / (1 - Math.pow(beta1, t));
     }
 
-    /*
-     * On the heap, chunk by chunk: ND4J's AdamUpdater op and element-wise ops cost 40 us and more each on mnist-mlp's
-     * 101,770 parameters, and a loop over the direct buffers ~240 us because the JIT does not vectorise it. Over arrays
-     * that all use the same index it is vectorised: ~50 us. The moments stay on the heap between steps.
-     */
     @Override
-    public void apply(HostParams host, long step) {
-        weightDecay.addTo(host);
-        float rate = (float) rate(step);
+    public void apply(HostParams p, long step) {
+        double rate = rate(step);
+        if (p.doubles()) {
+            double[][] m = state.doubles(FIRST_MOMENT, p);
+            double[][] v = state.doubles(SECOND_MOMENT, p);
+            for (int c = 0; c < p.chunks(); c++) {
+                step(p.values64()[c], p.gradients64()[c], m[c], v[c], p.decays(c) ? weightDecay : 0.0, rate);
+            }
+            return;
+        }
+        float[][] m = state.floats(FIRST_MOMENT, p);
+        float[][] v = state.floats(SECOND_MOMENT, p);
+        for (int c = 0; c < p.chunks(); c++) {
+            step(p.values()[c], p.gradients()[c], m[c], v[c], p.decays(c) ? (float) weightDecay : 0f, (float) rate);
+        }
+        if (step % sweepEvery == 0) {
+            flushTiny(m);
+            flushTiny(v);
+        }
+    }
+
+    private void step(float[] w, float[] g, float[] m, float[] v, float lambda, float rate) {
         float b1 = (float) beta1;
         float b2 = (float) beta2;
         float oneMinusB1 = (float) (1 - beta1);
         float oneMinusB2 = (float) (1 - beta2);
         float eps = (float) epsilon;
-        float[][] ms = state.host(FIRST_MOMENT, host);
-        float[][] vs = state.host(SECOND_MOMENT, host);
-        for (int c = 0; c < host.chunks(); c++) {
-            float[] w = host.values()[c];
-            float[] g = host.gradients()[c];
-            float[] m = ms[c];
-            float[] v = vs[c];
-            for (int i = 0; i < w.length; i++) {
-                float gi = g[i];
-                float mi = b1 * m[i] + oneMinusB1 * gi;
-                float vi = b2 * v[i] + oneMinusB2 * gi * gi;
-                m[i] = mi;
-                v[i] = vi;
-                w[i] = w[i] - rate * mi / ((float) Math.sqrt(vi) + eps);
-            }
+        for (int i = 0; i < w.length; i++) {
+            float gi = g[i] + lambda * w[i];
+            float mi = b1 * m[i] + oneMinusB1 * gi;
+            float vi = b2 * v[i] + oneMinusB2 * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] = w[i] - rate * mi / ((float) Math.sqrt(vi) + eps);
         }
-        if (step % sweepEvery == 0) {
-            flushTiny(ms);
-            flushTiny(vs);
+    }
+
+    private void step(double[] w, double[] g, double[] m, double[] v, double lambda, double rate) {
+        for (int i = 0; i < w.length; i++) {
+            double gi = g[i] + lambda * w[i];
+            double mi = beta1 * m[i] + (1 - beta1) * gi;
+            double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
+            m[i] = mi;
+            v[i] = vi;
+            w[i] = w[i] - rate * mi / (Math.sqrt(vi) + epsilon);
         }
     }
 
@@ -130,17 +118,6 @@ public final class Adam implements Optimizer {
                     a[i] = 0;
                 }
             }
-        }
-    }
-
-    private void updateDoubles(DoubleBuffer w, DoubleBuffer g, DoubleBuffer m, DoubleBuffer v, int n, double rate) {
-        for (int i = 0; i < n; i++) {
-            double gi = g.get(i);
-            double mi = beta1 * m.get(i) + (1 - beta1) * gi;
-            double vi = beta2 * v.get(i) + (1 - beta2) * gi * gi;
-            m.put(i, mi);
-            v.put(i, vi);
-            w.put(i, w.get(i) - rate * mi / (Math.sqrt(vi) + epsilon));
         }
     }
 

@@ -1,4 +1,4 @@
-// Named flat state arrays of an optimizer, allocated on first use, with float32 copies on the heap.
+// Named state arrays of an optimizer, allocated on first use, as chunks of the parameters' layout and as flat arrays for the codec.
 package io.neurostream.core.optim;
 
 import io.neurostream.core.params.HostParams;
@@ -12,76 +12,86 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Holds an optimizer's state arrays ([P] each, zeros when created) under fixed names. A float32
- * optimizer that updates on the heap keeps its state there between steps, as chunks of a
- * {@link HostParams} layout ({@link #host}); {@link #all()} brings the flat arrays up to date for
- * the codec, and {@link #restore} replaces both.
+ * Holds an optimizer's state ([P] per name, zeros when created) under fixed names. Between steps
+ * it lives in chunks of the {@link HostParams} layout the optimizer updates ({@link #floats},
+ * {@link #doubles}); {@link #all()} copies it into flat arrays for the codec, and {@link #restore}
+ * replaces it from one.
  */
 final class FlatState {
     private final List<String> names;
-    private final Map<String, INDArray> arrays = new LinkedHashMap<>();
-    private final Map<String, float[][]> host = new LinkedHashMap<>();
-    private HostParams hostLayout;
+    private final Map<String, INDArray> flat = new LinkedHashMap<>();  // restored or last copied out
+    private final Map<String, Object> chunks = new LinkedHashMap<>(); // float[][] or double[][] of layout
+    private HostParams layout;
 
     FlatState(String... names) {
         this.names = List.of(names);
     }
 
-    /** The named array, created as zeros like {@code values} when absent. */
-    INDArray get(String name, INDArray values) {
-        flushHost();
-        host.clear();
-        return arrays.computeIfAbsent(name, n -> Nd4j.zeros(values.dataType(), values.length()));
+    /** The named float32 state as chunks of {@code p}'s layout (from its flat array, or zeros); the caller may change them in place. */
+    float[][] floats(String name, HostParams p) {
+        return (float[][]) chunks(name, p);
     }
 
-    /**
-     * The named state as chunks of {@code layout}, loaded from its flat array (zeros when there
-     * is none) on first use; the caller may change them in place.
-     */
-    float[][] host(String name, HostParams layout) {
-        if (hostLayout != layout) {
-            flushHost();
-            host.clear();
-            hostLayout = layout;
+    /** The same for float64 chunks. */
+    double[][] doubles(String name, HostParams p) {
+        return (double[][]) chunks(name, p);
+    }
+
+    private Object chunks(String name, HostParams p) {
+        if (layout != p) {
+            copyOut();
+            chunks.clear();
+            layout = p;
         }
-        return host.computeIfAbsent(name, n -> {
-            float[][] chunks = layout.zerosLike();
-            INDArray flat = arrays.get(n);
-            if (flat != null) {
-                layout.load(flat.data().asNioFloat(), chunks);
+        return chunks.computeIfAbsent(name, n -> {
+            INDArray saved = flat.get(n);
+            if (p.doubles()) {
+                double[][] c = p.zerosLike64();
+                if (saved != null) {
+                    p.load(saved.data().asNioDouble(), c);
+                }
+                return c;
             }
-            return chunks;
+            float[][] c = p.zerosLike();
+            if (saved != null) {
+                p.load(saved.data().asNioFloat(), c);
+            }
+            return c;
         });
     }
 
     Map<String, INDArray> all() {
-        flushHost();
+        copyOut();
         Map<String, INDArray> ordered = new LinkedHashMap<>();
         for (String n : names) {
-            if (arrays.containsKey(n)) {
-                ordered.put(n, arrays.get(n));
+            if (flat.containsKey(n)) {
+                ordered.put(n, flat.get(n));
             }
         }
         return Collections.unmodifiableMap(ordered);
     }
 
-    void restore(String optimizer, String name, INDArray flat) {
+    void restore(String optimizer, String name, INDArray array) {
         if (!names.contains(name)) {
             throw new IllegalArgumentException(optimizer + " has no state named " + name + "; known: " + names);
         }
-        if (flat.rank() != 1) {
-            throw new IllegalArgumentException(optimizer + " state " + name + " must be flat, got shape " + Arrays.toString(flat.shape()));
+        if (array.rank() != 1) {
+            throw new IllegalArgumentException(optimizer + " state " + name + " must be flat, got shape " + Arrays.toString(array.shape()));
         }
-        flushHost(); // the state not restored keeps its latest values
-        host.clear();
-        arrays.put(name, flat);
+        copyOut(); // the state not restored keeps its latest values
+        chunks.clear();
+        flat.put(name, array);
     }
 
-    /** Copies the heap chunks into the flat arrays (creating them). */
-    private void flushHost() {
-        host.forEach((name, chunks) -> {
-            INDArray flat = arrays.computeIfAbsent(name, n -> Nd4j.zeros(DataType.FLOAT, Math.max(hostLayout.length(), 1)));
-            hostLayout.store(chunks, flat.data().asNioFloat());
+    /** Copies the chunks into the flat arrays (creating them). */
+    private void copyOut() {
+        chunks.forEach((name, c) -> {
+            INDArray f = flat.computeIfAbsent(name, n -> Nd4j.zeros(layout.doubles() ? DataType.DOUBLE : DataType.FLOAT, Math.max(layout.length(), 1)));
+            if (c instanceof double[][] d) {
+                layout.store(d, f.data().asNioDouble());
+            } else {
+                layout.store((float[][]) c, f.data().asNioFloat());
+            }
         });
     }
 }

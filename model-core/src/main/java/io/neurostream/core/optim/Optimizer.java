@@ -1,4 +1,4 @@
-// Updates the flat parameter buffer from the flat gradient buffer; knows nothing of layers.
+// Updates a network's (value, gradient) chunks; knows nothing of layers.
 package io.neurostream.core.optim;
 
 import io.neurostream.core.params.HostParams;
@@ -7,8 +7,9 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * An optimizer sees (values, gradients) as two flat arrays [P]. Its own state (momentum, Adam
- * moments) is allocated on the first update and saved with the model by the codec.
+ * An optimizer sees a list of (value, gradient) chunks ({@link HostParams}) and updates each
+ * value from its gradient in one loop. Its own state (momentum, Adam moments) is allocated on the
+ * first update, in the same chunks, and saved with the model by the codec.
  */
 public interface Optimizer {
 
@@ -22,31 +23,28 @@ public interface Optimizer {
      * Applies one update, {@code step} being its 1-based number, unless a gradient is not finite:
      * then it returns false and changes nothing (not the values, not its own state).
      */
-    default boolean update(Params params, long step) {
-        if (!params.gradientsFinite()) {
+    default boolean update(HostParams chunks, long step) {
+        if (!chunks.gradientsFinite()) {
             return false;
         }
-        apply(params, step);
+        apply(chunks, step);
+        return true;
+    }
+
+    /** The same on a network's flat buffers, through their chunks ({@link Params#chunks()}). */
+    default boolean update(Params params, long step) {
+        HostParams chunks = params.chunks();
+        chunks.loadValues(params);
+        chunks.loadGradients(params);
+        if (!update(chunks, step)) {
+            return false;
+        }
+        chunks.storeValues(params);
         return true;
     }
 
     /** Applies one update to finite gradients; {@code step} is its 1-based number. */
-    void apply(Params params, long step);
-
-    /**
-     * The same on a float32 network's host copies (a network that computes on the heap): the
-     * values change in {@code host} only.
-     */
-    default boolean update(HostParams host, long step) {
-        if (!host.gradientsFinite()) {
-            return false;
-        }
-        apply(host, step);
-        return true;
-    }
-
-    /** Applies one update to finite gradients held on the heap. */
-    void apply(HostParams host, long step);
+    void apply(HostParams chunks, long step);
 
     /** The state arrays allocated so far, by name, in a fixed order (empty before the first update). */
     Map<String, INDArray> state();

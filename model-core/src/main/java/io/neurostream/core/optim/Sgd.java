@@ -2,27 +2,27 @@
 package io.neurostream.core.optim;
 
 import io.neurostream.core.params.HostParams;
-import io.neurostream.core.params.Params;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * g' = g + λ w (weights only, not biases); without momentum w ← w − η g'; with momentum μ,
- * v ← μ v − η g' and w ← w + v (Polyak's heavy ball; Sutskever et al. 2013, eq. 1).
+ * g' = g + λ w (weights only, not biases); v ← μ v − η g' and w ← w + v (Polyak's heavy ball;
+ * Sutskever et al. 2013, eq. 1). Without momentum (μ = 0) that is w ← w − η g': v is then a
+ * scratch chunk, not state the model saves.
  */
 public final class Sgd implements Optimizer {
     static final String VELOCITY = "velocity";
 
     private final LearningRate learningRate;
     private final double momentum;
-    private final WeightDecay weightDecay;
+    private final double weightDecay;
     private final FlatState state = new FlatState(VELOCITY);
+    private final FlatState scratch = new FlatState(VELOCITY); // the velocity without momentum, never saved
 
     public Sgd(LearningRate learningRate, double momentum, double weightDecay) {
         this.learningRate = learningRate;
         this.momentum = momentum;
-        this.weightDecay = new WeightDecay(weightDecay);
+        this.weightDecay = WeightDecay.check(weightDecay);
     }
 
     @Override
@@ -36,41 +36,37 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
-    public void apply(Params params, long step) {
-        INDArray w = params.values();
-        INDArray g = params.gradients();
-        weightDecay.addTo(params);
-        if (momentum == 0.0) {
-            Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate.at(step), g, w);
+    public void apply(HostParams p, long step) {
+        FlatState velocity = momentum == 0.0 ? scratch : state;
+        double rate = learningRate.at(step);
+        if (p.doubles()) {
+            double[][] v = velocity.doubles(VELOCITY, p);
+            for (int c = 0; c < p.chunks(); c++) {
+                step(p.values64()[c], p.gradients64()[c], v[c], p.decays(c) ? weightDecay : 0.0, momentum, rate);
+            }
             return;
         }
-        INDArray v = state.get(VELOCITY, w);
-        v.muli(momentum);
-        Nd4j.getBlasWrapper().level1().axpy(w.length(), -learningRate.at(step), g, v);
-        w.addi(v);
+        float[][] v = velocity.floats(VELOCITY, p);
+        for (int c = 0; c < p.chunks(); c++) {
+            step(p.values()[c], p.gradients()[c], v[c], p.decays(c) ? (float) weightDecay : 0f, (float) momentum, (float) rate);
+        }
     }
 
-    @Override
-    public void apply(HostParams host, long step) {
-        weightDecay.addTo(host);
-        float rate = (float) learningRate.at(step);
-        float mu = (float) momentum;
-        float[][] velocity = momentum == 0.0 ? null : state.host(VELOCITY, host);
-        for (int c = 0; c < host.chunks(); c++) {
-            float[] w = host.values()[c];
-            float[] g = host.gradients()[c];
-            if (velocity == null) {
-                for (int i = 0; i < w.length; i++) {
-                    w[i] = w[i] - rate * g[i];
-                }
-            } else {
-                float[] v = velocity[c];
-                for (int i = 0; i < w.length; i++) {
-                    float vi = mu * v[i] - rate * g[i];
-                    v[i] = vi;
-                    w[i] = w[i] + vi;
-                }
-            }
+    private static void step(float[] w, float[] g, float[] v, float lambda, float mu, float rate) {
+        for (int i = 0; i < w.length; i++) {
+            float gi = g[i] + lambda * w[i];
+            float vi = mu * v[i] - rate * gi;
+            v[i] = vi;
+            w[i] = w[i] + vi;
+        }
+    }
+
+    private static void step(double[] w, double[] g, double[] v, double lambda, double mu, double rate) {
+        for (int i = 0; i < w.length; i++) {
+            double gi = g[i] + lambda * w[i];
+            double vi = mu * v[i] - rate * gi;
+            v[i] = vi;
+            w[i] = w[i] + vi;
         }
     }
 

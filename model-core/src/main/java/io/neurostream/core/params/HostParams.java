@@ -1,6 +1,7 @@
-// A float32 network's trainable values and gradients as Java arrays, for loops the JIT vectorises.
+// A network's trainable values and gradients as chunks of Java arrays: what every optimizer loops over.
 package io.neurostream.core.params;
 
+import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -8,44 +9,59 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * Copies of {@link Params#values()} and {@link Params#gradients()} on the Java heap, cut into
- * chunks: one per parameter, or one per row of its last axis (a dense layer's weight matrix
- * [in, out] as {@code in} rows of {@code out}). The JIT vectorises a loop only when every array in
- * it is read at the same index (with different offsets it cannot rule out that two are the same
- * array), so the kernels and the optimizers loop over chunks, each starting at index 0. Chunks
- * follow the flat buffer's order, so copying across is one bulk copy per chunk. A chunk never
- * mixes weights and biases: weight decay applies chunk by chunk.
+ * (value, gradient) pairs of {@link Params}' trainable buffers on the Java heap, cut into chunks:
+ * one per parameter, or one per row of its last axis (a dense layer's weight matrix [in, out] as
+ * {@code in} rows of {@code out}). float32 networks hold {@code float[]} chunks, float64 networks
+ * {@code double[]} chunks. The JIT vectorises a loop only when every array in it is read at the
+ * same index (with different offsets it cannot rule out that two are the same array), so the
+ * kernels and the optimizers loop over chunks, each starting at index 0. Chunks follow the flat
+ * buffer's order, so copying across is one bulk copy per chunk. A chunk never mixes weights and
+ * biases: weight decay applies chunk by chunk ({@link #decays}).
  */
 public final class HostParams {
-    private final float[][] values;
+    private final boolean doubles;
+    private final float[][] values;      // float32 chunks, else null
     private final float[][] gradients;
+    private final double[][] values64;   // float64 chunks, else null
+    private final double[][] gradients64;
     private final int[] offsets;      // chunk -> offset in the flat buffer
+    private final int[] lengths;      // chunk -> values in it
     private final boolean[] decays;   // chunk -> holds weights (weight decay applies)
     private final int length;
-    private final float[] finiteScratch; // as long as the longest chunk
+    private float[] finiteSums; // as long as the longest chunk, for the float32 finite check
 
-    private HostParams(List<int[]> chunks, List<Boolean> decay, int length) {
-        this.values = new float[chunks.size()][];
-        this.gradients = new float[chunks.size()][];
-        this.offsets = new int[chunks.size()];
-        this.decays = new boolean[chunks.size()];
-        for (int c = 0; c < chunks.size(); c++) {
+    private HostParams(boolean doubles, List<int[]> chunks, List<Boolean> decay, int length) {
+        int n = chunks.size();
+        this.doubles = doubles;
+        this.values = doubles ? null : new float[n][];
+        this.gradients = doubles ? null : new float[n][];
+        this.values64 = doubles ? new double[n][] : null;
+        this.gradients64 = doubles ? new double[n][] : null;
+        this.offsets = new int[n];
+        this.lengths = new int[n];
+        this.decays = new boolean[n];
+        for (int c = 0; c < n; c++) {
             offsets[c] = chunks.get(c)[0];
-            values[c] = new float[chunks.get(c)[1]];
-            gradients[c] = new float[chunks.get(c)[1]];
+            lengths[c] = chunks.get(c)[1];
             decays[c] = decay.get(c);
+            if (doubles) {
+                values64[c] = new double[lengths[c]];
+                gradients64[c] = new double[lengths[c]];
+            } else {
+                values[c] = new float[lengths[c]];
+                gradients[c] = new float[lengths[c]];
+            }
         }
         this.length = length;
-        this.finiteScratch = new float[Arrays.stream(values).mapToInt(v -> v.length).max().orElse(0)];
     }
 
     /**
-     * The layout of a float32 network's trainable parameters: with {@code rows}, each parameter
-     * of rank 2 or more is cut into rows of its last axis; otherwise each parameter is one chunk.
+     * The layout of a network's trainable parameters: with {@code rows}, each parameter of rank 2
+     * or more is cut into rows of its last axis; otherwise each parameter is one chunk.
      */
     public static HostParams of(Params params, boolean rows) {
-        if (params.dataType() != DataType.FLOAT) {
-            throw new IllegalArgumentException("host copies are float32 only, not " + params.dataType());
+        if (params.dataType() != DataType.FLOAT && params.dataType() != DataType.DOUBLE) {
+            throw new IllegalArgumentException("host chunks are float32 or float64, not " + params.dataType());
         }
         List<int[]> chunks = new ArrayList<>();
         List<Boolean> decay = new ArrayList<>();
@@ -61,11 +77,16 @@ public final class HostParams {
                 decay.add(e.spec().role() == ParamSpec.Role.WEIGHT);
             }
         }
-        return new HostParams(chunks, decay, Math.toIntExact(params.trainableCount()));
+        return new HostParams(params.dataType() == DataType.DOUBLE, chunks, decay, Math.toIntExact(params.trainableCount()));
+    }
+
+    /** Whether the chunks are float64 ({@link #values64()}) rather than float32 ({@link #values()}). */
+    public boolean doubles() {
+        return doubles;
     }
 
     public int chunks() {
-        return values.length;
+        return offsets.length;
     }
 
     /** Number of trainable values in all chunks. */
@@ -73,6 +94,7 @@ public final class HostParams {
         return length;
     }
 
+    /** float32 value chunks (null for a float64 network). */
     public float[][] values() {
         return values;
     }
@@ -81,38 +103,78 @@ public final class HostParams {
         return gradients;
     }
 
+    /** float64 value chunks (null for a float32 network). */
+    public double[][] values64() {
+        return values64;
+    }
+
+    public double[][] gradients64() {
+        return gradients64;
+    }
+
     /** Whether chunk {@code c} holds weights (decayed) rather than biases. */
     public boolean decays(int c) {
         return decays[c];
     }
 
-    /** New zeroed chunks of this layout (an optimizer's state). */
+    /** New zeroed float32 chunks of this layout (an optimizer's state). */
     public float[][] zerosLike() {
-        float[][] z = new float[values.length][];
+        float[][] z = new float[lengths.length][];
         for (int c = 0; c < z.length; c++) {
-            z[c] = new float[values[c].length];
+            z[c] = new float[lengths[c]];
+        }
+        return z;
+    }
+
+    /** New zeroed float64 chunks of this layout. */
+    public double[][] zerosLike64() {
+        double[][] z = new double[lengths.length][];
+        for (int c = 0; c < z.length; c++) {
+            z[c] = new double[lengths[c]];
         }
         return z;
     }
 
     public void loadValues(Params params) {
-        load(params.values().data().asNioFloat(), values);
+        if (doubles) {
+            load(params.values().data().asNioDouble(), values64);
+        } else {
+            load(params.values().data().asNioFloat(), values);
+        }
     }
 
     public void loadGradients(Params params) {
-        load(params.gradients().data().asNioFloat(), gradients);
+        if (doubles) {
+            load(params.gradients().data().asNioDouble(), gradients64);
+        } else {
+            load(params.gradients().data().asNioFloat(), gradients);
+        }
     }
 
     public void storeValues(Params params) {
-        store(values, params.values().data().asNioFloat());
+        if (doubles) {
+            store(values64, params.values().data().asNioDouble());
+        } else {
+            store(values, params.values().data().asNioFloat());
+        }
     }
 
     public void storeGradients(Params params) {
-        store(gradients, params.gradients().data().asNioFloat());
+        if (doubles) {
+            store(gradients64, params.gradients().data().asNioDouble());
+        } else {
+            store(gradients, params.gradients().data().asNioFloat());
+        }
     }
 
     /** Copies a flat buffer of this layout into chunks. */
     public void load(FloatBuffer flat, float[][] into) {
+        for (int c = 0; c < into.length; c++) {
+            flat.get(offsets[c], into[c]);
+        }
+    }
+
+    public void load(DoubleBuffer flat, double[][] into) {
         for (int c = 0; c < into.length; c++) {
             flat.get(offsets[c], into[c]);
         }
@@ -125,18 +187,57 @@ public final class HostParams {
         }
     }
 
-    public void zeroGradients() {
-        for (float[] g : gradients) {
-            Arrays.fill(g, 0f);
+    public void store(double[][] from, DoubleBuffer flat) {
+        for (int c = 0; c < from.length; c++) {
+            flat.put(offsets[c], from[c]);
         }
     }
 
-    /** Whether every gradient is finite (see {@link FiniteCheck}). */
-    public boolean gradientsFinite() {
-        Arrays.fill(finiteScratch, 0f);
-        for (float[] g : gradients) {
-            FiniteCheck.addDifferences(g, finiteScratch);
+    public void zeroGradients() {
+        for (int c = 0; c < lengths.length; c++) {
+            if (doubles) {
+                Arrays.fill(gradients64[c], 0.0);
+            } else {
+                Arrays.fill(gradients[c], 0f);
+            }
         }
-        return FiniteCheck.allZero(finiteScratch);
+    }
+
+    /**
+     * Whether every gradient is finite (no NaN, no ±∞): a step on any other must not be taken.
+     * g − g is 0 for a finite g and NaN otherwise; summed element-wise into a row of sums (a loop
+     * the JIT vectorises: ~10 µs for 100,000 values), every sum stays 0 exactly when all values are.
+     */
+    public boolean gradientsFinite() {
+        int longest = Arrays.stream(lengths).max().orElse(0);
+        if (doubles) {
+            double[] sums = new double[longest];
+            for (double[] g : gradients64) {
+                for (int j = 0; j < g.length; j++) {
+                    sums[j] += g[j] - g[j];
+                }
+            }
+            return Arrays.stream(sums).allMatch(s -> s == 0.0);
+        }
+        if (finiteSums == null) {
+            finiteSums = new float[longest];
+        }
+        Arrays.fill(finiteSums, 0f);
+        for (float[] g : gradients) {
+            addDifferences(g, finiteSums);
+        }
+        for (float s : finiteSums) {
+            if (s != 0f) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** sums[j] += g[j] − g[j] for every j of g (sums at least as long). */
+    private static void addDifferences(float[] g, float[] sums) {
+        for (int j = 0; j < g.length; j++) {
+            sums[j] += g[j] - g[j];
+        }
     }
 }

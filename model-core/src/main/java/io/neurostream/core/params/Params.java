@@ -14,8 +14,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Trainable parameters (weights and biases) live in {@link #values()}, [P]; their gradients in
- * {@link #gradients()}, [P], at the same offsets, so the optimizer updates everything with a few
- * whole-buffer operations and the codec writes one array. Non-trained state (BatchNorm running
+ * {@link #gradients()}, [P], at the same offsets, so the codec writes one array and an optimizer
+ * loops over them as (value, gradient) chunks ({@link #chunks()}, {@link HostParams}). Non-trained state (BatchNorm running
  * averages) lives in a separate flat buffer {@link #state()}. Each parameter is also reachable as
  * a view shaped as its {@link ParamSpec} says, under its full name ("0.W", "2.forward.b", ...).
  */
@@ -26,8 +26,7 @@ public final class Params {
     private final INDArray values;    // [P]
     private final INDArray gradients; // [P]
     private final INDArray state;     // [S]
-    private INDArray decayMask;       // [P], 1 for weights, 0 otherwise; built on first use
-    private final FiniteCheck finite = new FiniteCheck();
+    private HostParams chunks;        // per-parameter chunks of values and gradients, built on first use
 
     /** One parameter's place in a flat buffer. */
     public record Entry(ParamSpec spec, boolean isState, long offset) {}
@@ -104,30 +103,16 @@ public final class Params {
         return view(gradients, e);
     }
 
-    public boolean has(String name) {
-        return byName.containsKey(name);
-    }
-
-    /** Whether every gradient is finite (no NaN, no ±∞): a step on any other must not be taken. */
-    public boolean gradientsFinite() {
-        return finite.allFinite(gradients);
-    }
-
     public void zeroGradients() {
         gradients.assign(0);
     }
 
-    /** [P] mask: 1 where weight decay applies (weights), 0 elsewhere. */
-    public INDArray decayMask() {
-        if (decayMask == null) {
-            decayMask = Nd4j.zeros(dataType, values.length());
-            for (Entry e : entries) {
-                if (!e.isState() && e.spec().role() == ParamSpec.Role.WEIGHT) {
-                    slice(decayMask, e).assign(1);
-                }
-            }
+    /** The trainable values and gradients as one chunk per parameter, for an optimizer; loaded and stored by the caller. */
+    public HostParams chunks() {
+        if (chunks == null) {
+            chunks = HostParams.of(this, false);
         }
-        return decayMask;
+        return chunks;
     }
 
     /** Draws every parameter from its init scheme, in declaration order, from the given generator. */

@@ -111,7 +111,7 @@ class OptimizerReferenceTest {
     }
 
     /**
-     * The float32 path (moments on the Java heap, blocks of 4,096, a periodic flush of tiny moments)
+     * The float32 path (moments in chunks on the Java heap, a periodic flush of tiny moments)
      * is the formula evaluated in float, bit for bit, also across a save and restore of its state;
      * a parameter whose gradient becomes 0 sees its moments decay to exactly 0, never through
      * subnormal floats (which make every operation on them ~100x slower).

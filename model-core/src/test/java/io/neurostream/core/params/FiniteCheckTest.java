@@ -1,4 +1,4 @@
-// The finite check finds a NaN or ±∞ anywhere: in every piece of a flat buffer and in every heap row.
+// The finite check finds a NaN or ±∞ anywhere: in every chunk of a parameter and in every heap row, float32 and float64.
 package io.neurostream.core.params;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,9 +11,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 class FiniteCheckTest {
     private static final float[] NOT_FINITE = {Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
 
-    /** 300 x 250 weights and 250 biases: 75,250 values, more than one 65,536-value piece. */
-    private static Params params() {
-        Params p = new Params(List.of(ParamSpec.weight("W", Init.XAVIER, 300, 250, 300, 250), ParamSpec.bias("b", 250)), DataType.FLOAT);
+    /** 300 x 250 weights and 250 biases: 75,250 values. */
+    private static Params params(DataType type) {
+        Params p = new Params(List.of(ParamSpec.weight("W", Init.XAVIER, 300, 250, 300, 250), ParamSpec.bias("b", 250)), type);
         p.gradients().assign(0.5);
         p.gradients().putScalar(7, Float.MAX_VALUE); // large and tiny values are finite
         p.gradients().putScalar(70_000, -Float.MIN_VALUE);
@@ -21,22 +21,28 @@ class FiniteCheckTest {
     }
 
     @Test
-    void aNonFiniteGradientInAnyPieceOfTheFlatBufferIsFound() {
-        Params p = params();
-        assertTrue(p.gradientsFinite());
-        for (int at : new int[] {0, 65_535, 65_536, 75_249}) {
-            for (float bad : NOT_FINITE) {
-                p.gradients().putScalar(at, bad);
-                assertFalse(p.gradientsFinite(), bad + " at " + at);
-                p.gradients().putScalar(at, 0.5);
-                assertTrue(p.gradientsFinite(), "0.5 again at " + at);
+    void aNonFiniteGradientAnywhereInTheParametersIsFound() {
+        for (DataType type : List.of(DataType.FLOAT, DataType.DOUBLE)) {
+            Params p = params(type);
+            HostParams chunks = p.chunks();
+            chunks.loadGradients(p);
+            assertTrue(chunks.gradientsFinite(), type.toString());
+            for (int at : new int[] {0, 65_535, 65_536, 75_249}) {
+                for (float bad : NOT_FINITE) {
+                    p.gradients().putScalar(at, bad);
+                    chunks.loadGradients(p);
+                    assertFalse(chunks.gradientsFinite(), type + ": " + bad + " at " + at);
+                    p.gradients().putScalar(at, 0.5);
+                    chunks.loadGradients(p);
+                    assertTrue(chunks.gradientsFinite(), type + ": 0.5 again at " + at);
+                }
             }
         }
     }
 
     @Test
     void aNonFiniteGradientInAnyHeapRowIsFound() {
-        Params p = params();
+        Params p = params(DataType.FLOAT);
         HostParams host = HostParams.of(p, true);
         host.loadGradients(p);
         assertTrue(host.gradientsFinite());

@@ -25,7 +25,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * rounding, and weights after several optimizer steps.
  */
 @Tag("numerics")
-class HostDenseNetTest {
+class HeapEngineTest {
     private static final int BATCH = 5;   // not a multiple of 4: the blocked loops' remainders run too
     private static final int INPUTS = 13;
 
@@ -189,8 +189,8 @@ class HostDenseNetTest {
     void onlyFloat32DenseStacksAtSmallBatchesComputeOnTheHeap() {
         ModelSpec mlp = Presets.load("mnist-mlp");
         assertTrue(Network.create(mlp).computesOnHeap());
-        assertTrue(Network.create(mlp.with(Map.of("batch_size", HostDenseNet.MAX_BATCH))).computesOnHeap());
-        assertFalse(Network.create(mlp.with(Map.of("batch_size", HostDenseNet.MAX_BATCH + 1))).computesOnHeap());
+        assertTrue(Network.create(mlp.with(Map.of("batch_size", HeapEngine.MAX_BATCH))).computesOnHeap());
+        assertFalse(Network.create(mlp.with(Map.of("batch_size", HeapEngine.MAX_BATCH + 1))).computesOnHeap());
         assertFalse(Network.create(mlp.with(Map.of("dtype", "float64"))).computesOnHeap());
         assertFalse(Network.create(Presets.load("lenet5")).computesOnHeap());
         assertTrue(Network.create(spec("softmax", "softmax", "cross_entropy", 3, "{\"type\": \"sgd\"}")).computesOnHeap(),

@@ -1,11 +1,13 @@
-// A float32 stack of dense layers and element-wise activations, computed on the Java heap.
+// The heap engine: a float32 stack of dense layers and activations computed with loops over Java arrays.
 package io.neurostream.core.net;
 
 import io.neurostream.core.activations.Activation;
 import io.neurostream.core.layers.ActivationLayer;
 import io.neurostream.core.layers.Dense;
 import io.neurostream.core.layers.Layer;
+import io.neurostream.core.layers.Pass;
 import io.neurostream.core.losses.Loss;
+import io.neurostream.core.optim.Optimizer;
 import io.neurostream.core.params.HostParams;
 import io.neurostream.core.params.Params;
 import io.neurostream.core.tensor.Buffers;
@@ -18,20 +20,17 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * The same forward pass, loss and back-propagation as the ND4J layers, for networks made only of
- * {@link Dense} layers and activations, in float32 at small batches: the row variants of the
- * {@link Activation}s and the {@link Loss}, beside their ND4J ops in the same files. There, ND4J's fixed cost per op (~10 µs, some twenty ops a step)
- * outweighs the arithmetic: mnist-mlp at batch 1 spent ~0.3 ms in forward and backward, which
- * loops over Java arrays do in ~25 µs.
- *
- * <p>Every array a loop touches is read at the same index (see {@link HostParams}): a weight
- * matrix is its rows, a batch is one array per sample. The loops run over input units outermost,
- * four rows at a time, so each weight row is loaded once per batch; inputs of exactly 0 (most
- * MNIST pixels) add nothing and are skipped. The results differ from the ND4J path's in the last bits (another
- * order of summation), so a network computes on one path only, chosen from its spec
+ * The same forward pass, loss and back-propagation as {@link Nd4jEngine}, for networks made only
+ * of {@link Dense} layers and activations, in float32 at small batches, from the row variants that
+ * {@link Dense}, each {@link Activation} and each {@link Loss} implement beside their ND4J ops.
+ * There, ND4J's fixed cost per op (~10 µs, some twenty ops a step) outweighs the arithmetic:
+ * mnist-mlp at batch 1 spent ~0.3 ms in forward and backward, which loops over Java arrays do in
+ * ~25 µs. The parameters are computed with as rows on the heap ({@link HostParams}), which the
+ * optimizer updates in place. The results differ from the ND4J engine's in the last bits (another
+ * order of summation), so a network computes with one engine only, chosen from its spec
  * ({@link #supports}): its runs stay bit-identical.
  */
-final class HostDenseNet {
+final class HeapEngine implements Engine {
     /** Largest spec batch size computed on the heap: above it, ND4J's BLAS is faster (see the README's figures). */
     static final int MAX_BATCH = 32;
 
@@ -39,7 +38,9 @@ final class HostDenseNet {
     private final Loss loss;
     private final Activation fused; // the final activation when the loss takes it over (computed from the logits), else null
     private final float fusedAlpha;
-    private final HostParams params;
+    private final Params flat;        // the network's parameters
+    private final HostParams params;  // their rows on the heap, which the loops compute with
+    private Newest newest = Newest.FLAT;
     private final int inputs;
     private final int outputs;
     private final Buffers buffers = new Buffers(DataType.FLOAT);
@@ -51,13 +52,20 @@ final class HostDenseNet {
     private float[][] targets;                // [B][outputs]: the targets of the last loss, which backward uses
     private int batch;
 
+    /**
+     * Which copy of the parameters is newer: after a backward pass or an update the heap rows (values and gradients);
+     * once {@link #params()} has handed out the flat buffers, those, since the caller may have written them.
+     */
+    private enum Newest { SAME, ROWS, FLAT }
+
     /** Whether these layers, in this data type and at this batch size, compute on the heap. */
     static boolean supports(List<Layer> layers, DataType dataType, int batchSize) {
         return dataType == DataType.FLOAT && batchSize <= MAX_BATCH && layers.get(0) instanceof Dense
                 && layers.stream().allMatch(l -> l instanceof Dense || l instanceof ActivationLayer);
     }
 
-    HostDenseNet(List<Layer> layers, Loss loss, Params flat) {
+    HeapEngine(List<Layer> layers, Loss loss, Params flat) {
+        this.flat = flat;
         this.loss = loss;
         ActivationLayer last = layers.get(layers.size() - 1) instanceof ActivationLayer a && loss.fusesWith(a.activation()) ? a : null;
         this.fused = last == null ? null : last.activation();
@@ -84,13 +92,29 @@ final class HostDenseNet {
         }
     }
 
-    /** The heap copies of the parameters: current while {@link Network} says so. */
-    HostParams params() {
-        return params;
+    @Override
+    public Params params() {
+        if (newest == Newest.ROWS) {
+            params.storeValues(flat);
+            params.storeGradients(flat);
+        }
+        newest = Newest.FLAT;
+        return flat;
     }
 
-    /** Forward pass of a [B, ...] float32 input; returns the output [B, K] as an array the network owns. */
-    INDArray forward(INDArray in) {
+    @Override
+    public boolean update(Optimizer optimizer, long step) {
+        newest = Newest.ROWS;
+        return optimizer.update(params, step);
+    }
+
+    /** Forward pass of a [B, ...] float32 input (no layer here draws from the pass's generator); returns the output [B, K]. */
+    @Override
+    public INDArray forward(INDArray in, Pass pass) {
+        if (newest == Newest.FLAT) {
+            params.loadValues(flat);
+            newest = Newest.SAME;
+        }
         batch = Math.toIntExact(in.size(0));
         if (input.length < batch) {
             input = rows(batch, inputs);
@@ -119,7 +143,8 @@ final class HostDenseNet {
     }
 
     /** Per-sample losses of the last forward pass against [B, K] targets into {@code perRowOut} [B]; returns their mean. */
-    double loss(INDArray given, INDArray perRowOut) {
+    @Override
+    public double loss(INDArray given, INDArray perRowOut) {
         targets = buffer("targets", batch, outputs);
         copyRows(given, outputs, targets, batch);
         double sum = 0;
@@ -131,8 +156,10 @@ final class HostDenseNet {
         return sum / batch;
     }
 
-    /** Back-propagates the mean loss of the last forward pass and {@link #loss} into the zeroed heap gradients. */
-    void backward() {
+    /** Back-propagates the mean loss of the last forward pass against the targets {@link #loss} was given, into the zeroed heap gradients. */
+    @Override
+    public void backward(INDArray given) {
+        newest = Newest.ROWS;
         params.zeroGradients();
         float[][] grad = buffer("dOut", batch, outputs);
         for (int b = 0; b < batch; b++) {
@@ -179,22 +206,18 @@ final class HostDenseNet {
         float[][] backward(float[][] dOut, int batch);
     }
 
-    /** y = x W + b on rows, W as {@code in} rows of {@code out}. */
+    /** A dense layer's row variant over its heap rows, which start at chunk {@code firstChunk}. */
     private final class DenseStage implements Stage {
-        private final int in;
-        private final int out;
+        private final Dense dense;
         private final int firstChunk;
-        private final boolean fixedBias;
         private final boolean first;
         private float[][] x;
         private float[][] y = new float[0][];
         private float[][] dx = new float[0][];
 
-        DenseStage(Dense d, int firstChunk, boolean first) {
-            this.in = d.inputs();
-            this.out = d.units();
+        DenseStage(Dense dense, int firstChunk, boolean first) {
+            this.dense = dense;
             this.firstChunk = firstChunk;
-            this.fixedBias = d.fixedBias();
             this.first = first;
         }
 
@@ -202,72 +225,16 @@ final class HostDenseNet {
         public float[][] forward(float[][] input, int batch) {
             x = input;
             if (y.length < batch) {
-                y = rows(batch, out);
-                dx = first ? null : rows(batch, in);
+                y = rows(batch, dense.units());
+                dx = first ? null : rows(batch, dense.inputs());
             }
-            float[][] w = params.values();
-            float[] bias = w[firstChunk + in];
-            for (int b = 0; b < batch; b++) {
-                System.arraycopy(bias, 0, y[b], 0, out);
-            }
-            int i = 0;
-            for (; i + 4 <= in; i += 4) { // four weight rows at a time, each loaded once per batch
-                float[] w0 = w[firstChunk + i];
-                float[] w1 = w[firstChunk + i + 1];
-                float[] w2 = w[firstChunk + i + 2];
-                float[] w3 = w[firstChunk + i + 3];
-                for (int b = 0; b < batch; b++) {
-                    float[] xb = x[b];
-                    if (xb[i] != 0f || xb[i + 1] != 0f || xb[i + 2] != 0f || xb[i + 3] != 0f) {
-                        Kernels.axpy4(xb[i], w0, xb[i + 1], w1, xb[i + 2], w2, xb[i + 3], w3, y[b]);
-                    }
-                }
-            }
-            for (; i < in; i++) {
-                float[] wi = w[firstChunk + i];
-                for (int b = 0; b < batch; b++) {
-                    if (x[b][i] != 0f) {
-                        Kernels.axpy(x[b][i], wi, y[b]);
-                    }
-                }
-            }
+            dense.forward(x, batch, params.values(), firstChunk, y);
             return y;
         }
 
         @Override
         public float[][] backward(float[][] dy, int batch) {
-            float[][] g = params.gradients();
-            if (!fixedBias) {
-                float[] db = g[firstChunk + in];
-                for (int b = 0; b < batch; b++) {
-                    Kernels.axpy(1f, dy[b], db);
-                }
-            }
-            float[][] w = params.values();
-            for (int i = 0; i < in; i++) {
-                float[] dwi = g[firstChunk + i];
-                int b = 0;
-                for (; b + 4 <= batch; b += 4) { // four samples at a time: one pass over the gradient row
-                    float a0 = x[b][i];
-                    float a1 = x[b + 1][i];
-                    float a2 = x[b + 2][i];
-                    float a3 = x[b + 3][i];
-                    if (a0 != 0f || a1 != 0f || a2 != 0f || a3 != 0f) {
-                        Kernels.axpy4(a0, dy[b], a1, dy[b + 1], a2, dy[b + 2], a3, dy[b + 3], dwi);
-                    }
-                }
-                for (; b < batch; b++) {
-                    if (x[b][i] != 0f) {
-                        Kernels.axpy(x[b][i], dy[b], dwi);
-                    }
-                }
-                if (!first) {
-                    float[] wi = w[firstChunk + i];
-                    for (int s = 0; s < batch; s++) {
-                        dx[s][i] = Kernels.dot(dy[s], wi);
-                    }
-                }
-            }
+            dense.backward(x, dy, batch, params.values(), params.gradients(), firstChunk, dx);
             return dx;
         }
     }
