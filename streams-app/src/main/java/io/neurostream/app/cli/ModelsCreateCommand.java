@@ -1,11 +1,17 @@
-// `neurostream models create SPEC.json`: publishes a model spec to the compacted models topic, keyed by its name.
+// `neurostream models create SPEC.json [--init-from MODEL.onnx]`: publishes a model spec (and its initial weights) to the compacted models topic, keyed by its name.
 package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.produce.ModelSpecPublisher;
+import io.neurostream.app.state.InitPayloads;
 import io.neurostream.app.topology.Topics;
+import io.neurostream.app.versions.WeightsCodec;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.onnx.OnnxException;
+import io.neurostream.core.onnx.OnnxImport;
 import io.neurostream.core.spec.ModelSpec;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -21,10 +27,14 @@ import picocli.CommandLine.Spec;
                 "The spec is checked as by 'models validate' (with the model limits of --config), then written as a ModelSpecRecord with key = the model name; "
                         + "running applications pick it up and samples keyed by that name train it. Writing a spec under an existing "
                         + "name replaces that model's spec. The neurostream topics are created when absent.",
+                "With --init-from the model starts from the weights of an ONNX model instead of its seed's: they are checked against the spec "
+                        + "first (nothing is written when they do not fit), then written with the spec in one transaction.",
                 "Exit codes: 0 written, 1 Kafka failure, 2 invalid spec or setting."},
         footer = {"", "Examples:",
                 "  neurostream models create my-mlp.json --bootstrap-servers 127.0.0.1:9092",
                 "  neurostream models create mnist-mlp --name mnist-small \\",
+                "      --bootstrap-servers 127.0.0.1:9092",
+                "  neurostream models create mnist-mlp --init-from mnist-mlp.onnx --name mnist-warm \\",
                 "      --bootstrap-servers 127.0.0.1:9092"})
 final class ModelsCreateCommand implements Callable<Integer> {
     @Spec
@@ -35,6 +45,11 @@ final class ModelsCreateCommand implements Callable<Integer> {
 
     @Option(names = "--name", paramLabel = "NAME", description = "The model's name, replacing the spec's \"name\" (default: the spec's).")
     String name;
+
+    @Option(names = "--init-from", paramLabel = "MODEL.onnx",
+            description = "Start the model from the weights of an ONNX model (a neurostream export, or a chain of Gemm/Conv/MaxPool/Flatten/"
+                    + "activation ops from another framework) instead of the seed's; its parameters must have the spec's shapes, in order.")
+    Path initFrom;
 
     @Mixin
     KafkaOptions kafka;
@@ -50,13 +65,36 @@ final class ModelsCreateCommand implements Callable<Integer> {
         if (name != null) {
             parsed = parsed.with(Map.of("name", name));
         }
-        SpecArgument.build(parsed, config.modelLimits());
+        Network net = SpecArgument.build(parsed, config.modelLimits());
+        byte[] weights = initFrom == null ? null : initialWeights(net, config);
         kafka.probe(config, command);
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
-        RecordMetadata written = ModelSpecPublisher.publish(config, parsed, "neurostream models create (" + System.getProperty("user.name") + ")");
+        String createdBy = "neurostream models create (" + System.getProperty("user.name") + ")";
+        RecordMetadata written = weights == null ? ModelSpecPublisher.publish(config, parsed, createdBy)
+                : ModelSpecPublisher.publishWithInitialWeights(config, parsed, createdBy, weights);
         PrintWriter out = command.commandLine().getOut();
+        if (weights != null) {
+            out.printf("initial weights from %s: %,d bytes in %d chunk(s) keyed %s/init/I%n", initFrom, weights.length,
+                    InitPayloads.chunkCount(weights.length), parsed.name());
+        }
         out.printf("model %s written to topic %s (partition %d, offset %d)%n", parsed.name(), topic, written.partition(), written.offset());
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The spec's network with the ONNX model's weights, encoded; weights that do not fit the spec are a one-line error. */
+    private byte[] initialWeights(Network net, NeurostreamConfig config) {
+        OnnxImport imported = TrainCommand.readOnnx(initFrom);
+        try {
+            imported.loadInto(net);
+        } catch (OnnxException e) {
+            throw new IllegalArgumentException(initFrom + ": " + e.getMessage(), e);
+        }
+        int recordMax = config.intValue(NeurostreamConfig.RECORD_MAX_BYTES);
+        if (recordMax < InitPayloads.MAX_RECORD_BYTES) {
+            throw new IllegalArgumentException(NeurostreamConfig.RECORD_MAX_BYTES.name() + " is " + recordMax + ": the chunks of initial weights need up to "
+                    + InitPayloads.MAX_RECORD_BYTES + " bytes each");
+        }
+        return WeightsCodec.encode(net);
     }
 }

@@ -42,6 +42,8 @@ public enum DeadLetterReason {
     UNKNOWN_MODEL,
     /** A model spec on the models topic cannot be parsed or built, or is over the model limits. */
     INVALID_MODEL_SPEC,
+    /** A chunk of a model's initial weights (models create --init-from, key NAME/init/I) is malformed, or beyond what a model within the limits needs. */
+    INVALID_INIT_CHUNK,
     /** The key names a quarantined model: its spec was rejected or its state cannot be restored (the message says which). */
     MODEL_UNAVAILABLE
 }

@@ -6,6 +6,7 @@ import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.serde.DecodeResult;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.serde.RecordDecoder;
+import io.neurostream.app.state.InitPayloads;
 import io.neurostream.app.state.JournalEntry;
 import io.neurostream.app.state.ModelLog;
 import io.neurostream.app.state.ModelStore;
@@ -31,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -67,6 +69,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private final ModelPublisher publisher;
     private ProcessorContext<byte[], byte[]> context;
     private ModelStore store;
+    private InitPayloads initPayloads;
 
     TrainingProcessor(ProcessorSettings settings, NeurostreamMetrics metrics) {
         this.settings = settings;
@@ -86,6 +89,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         this.context = context;
         KeyValueStore<String, byte[]> kv = context.getStateStore(ModelStore.NAME);
         this.store = new ModelStore(kv);
+        this.initPayloads = new InitPayloads(kv, settings.limits(), settings.recordMaxBytes());
         context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
@@ -94,6 +98,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     public void close() {
         forget();
         store = null;
+        initPayloads = null;
         context = null;
     }
 
@@ -115,7 +120,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     @Override
     public void process(Record<byte[], byte[]> record) {
         RecordMetadata source = context.recordMetadata().orElseThrow();
-        if (source.topic().equals(settings.topics().models())) {
+        if (source.topic().equals(settings.topics().models()) && InitPayloads.isChunkKey(record.key())) {
+            String problem = initPayloads.put(new String(record.key(), StandardCharsets.UTF_8), record.value());
+            if (problem != null) {
+                deadLetter(record, source, null, DeadLetterReason.INVALID_INIT_CHUNK, "record at offset " + source.offset() + ": " + problem);
+            }
+        } else if (source.topic().equals(settings.topics().models())) {
             onSpec(record, source);
         } else {
             onSample(record, source);
@@ -438,6 +448,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         } catch (SpecException e) {
             problem = "model spec " + name + ": " + e.getMessage();
         }
+        Header init = record.headers().lastHeader(InitPayloads.HEADER);
+        InitPayloads.Taken initial = init == null ? null : problem == null ? initPayloads.take(ModelSpec.parse(json), init.value()) : null;
+        if (init != null && initial == null) {
+            initPayloads.discard(name);
+        }
+        problem = problem == null && initial != null ? initial.problem() : problem;
         String previous = store.spec(name);
         if (problem != null) {
             deadLetter(record, source, null, name, DeadLetterReason.INVALID_MODEL_SPEC, problem);
@@ -451,11 +467,14 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             }
             return;
         }
-        if (json.equals(previous) && load(name) != null) {
+        if (initial == null && json.equals(previous) && load(name) != null) {
             publisher.publishIfRequested(record.headers(), name, load(name).runtime().network(), record.timestamp(), context);
             return; // unchanged; the same spec again for a quarantined model starts it afresh
         }
         replace(name, json);
+        if (initial != null) { // the model starts from these weights, as from a snapshot at step 0
+            store.putSnapshot(name, 0, initial.snapshot(), new PrequentialStats(settings.runtime().fadingFactor(), settings.runtime().window()).encode());
+        }
         if (previous == null) {
             LOG.info("model {}: created from its spec on {}", name, source.topic());
         } else {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurostream.core.net.Network;
+import io.neurostream.core.onnx.OnnxExport;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.nio.file.Files;
@@ -124,6 +125,31 @@ class ModelsCommandTest {
     }
 
     @Test
+    void shouldRefuseInitialWeightsThatDoNotFitTheSpecBeforeContactingKafka(@TempDir Path dir) throws Exception {
+        Path spec = dir.resolve("tiny.json");
+        Files.writeString(spec, SMALL_SPEC);
+        Path wider = dir.resolve("wider.onnx");
+        Files.write(wider, OnnxExport.export(Network.create(ModelSpec.parse(SMALL_SPEC.replace("\"units\": 3", "\"units\": 4")))));
+        Path garbage = dir.resolve("garbage.onnx");
+        Files.writeString(garbage, "not protobuf");
+
+        // port 1 has no broker: reaching Kafka would be exit 1 with another message, so these stop before anything is written
+        CommandRun mismatch = CommandRun.of("models", "create", spec.toString(), "--init-from", wider.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, mismatch.exitCode(), mismatch.out());
+        assertEquals("neurostream models create: " + wider + ": model tiny: parameter 0.W is [2, 3] but the ONNX model's tensor 0.W gives [2, 4]",
+                mismatch.errLine());
+        assertEquals(1, mismatch.err().lines().count(), mismatch.err());
+        assertEquals("", mismatch.out());
+        CommandRun unreadable = CommandRun.of("models", "create", spec.toString(), "--init-from", garbage.toString(), "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, unreadable.exitCode(), unreadable.out());
+        assertTrue(unreadable.errLine().startsWith("neurostream models create: " + garbage + ": "), unreadable.err());
+        CommandRun missing = CommandRun.of("models", "create", spec.toString(), "--init-from", dir.resolve("none.onnx").toString(),
+                "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, missing.exitCode(), missing.out());
+        assertTrue(missing.errLine().startsWith("neurostream models create: " + dir.resolve("none.onnx") + ": cannot read"), missing.err());
+    }
+
+    @Test
     void shouldRejectBadBrokerPortsInOneLine() {
         assertOneLineError("neurostream broker: --port must be 0 to 65535, got 70000", "broker", "--port", "70000");
         assertOneLineError("neurostream broker: --port and --controller-port must differ, both are 9500",
@@ -139,7 +165,7 @@ class ModelsCommandTest {
         for (String sub : new String[] {"list", "show", "validate", "create"}) {
             assertTrue(models.out().contains(sub), models.out());
         }
-        for (String option : new String[] {"--name", "--bootstrap-servers", "--config", "--set"}) {
+        for (String option : new String[] {"--name", "--init-from", "--bootstrap-servers", "--config", "--set"}) {
             assertTrue(create.out().contains(option), create.out());
         }
         for (String option : new String[] {"--port", "--data-dir", "--controller-port", "Ctrl-C"}) {
