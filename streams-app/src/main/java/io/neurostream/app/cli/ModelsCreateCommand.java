@@ -66,7 +66,7 @@ final class ModelsCreateCommand implements Callable<Integer> {
             parsed = parsed.with(Map.of("name", name));
         }
         Network net = SpecArgument.build(parsed, config.modelLimits());
-        byte[] weights = initFrom == null ? null : initialWeights(net, config);
+        byte[] weights = initFrom == null ? null : initialWeights(net);
         kafka.probe(config, command);
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
         String createdBy = "neurostream models create (" + System.getProperty("user.name") + ")";
@@ -83,17 +83,12 @@ final class ModelsCreateCommand implements Callable<Integer> {
     }
 
     /** The spec's network with the ONNX model's weights, encoded; weights that do not fit the spec are a one-line error. */
-    private byte[] initialWeights(Network net, NeurostreamConfig config) {
+    private byte[] initialWeights(Network net) {
         OnnxImport imported = TrainCommand.readOnnx(initFrom);
         try {
             imported.loadInto(net);
         } catch (OnnxException e) {
             throw new IllegalArgumentException(initFrom + ": " + e.getMessage(), e);
-        }
-        int recordMax = config.intValue(NeurostreamConfig.RECORD_MAX_BYTES);
-        if (recordMax < InitPayloads.MAX_RECORD_BYTES) {
-            throw new IllegalArgumentException(NeurostreamConfig.RECORD_MAX_BYTES.name() + " is " + recordMax + ": the chunks of initial weights need up to "
-                    + InitPayloads.MAX_RECORD_BYTES + " bytes each");
         }
         return WeightsCodec.encode(net);
     }

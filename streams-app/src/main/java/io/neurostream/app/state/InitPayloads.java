@@ -49,8 +49,6 @@ public final class InitPayloads {
     private static final int SHA_BYTES = 32;
     /** magic, version, sha-256, chunk count, chunk index, payload length. */
     private static final int ENVELOPE_BYTES = MAGIC.length + 2 + SHA_BYTES + 4 + 4 + 8;
-    /** The largest chunk record's value. */
-    public static final int MAX_RECORD_BYTES = CHUNK_BYTES + ENVELOPE_BYTES;
 
     private final KeyValueStore<String, byte[]> kv;
     private final long maxPayloadBytes;

@@ -132,6 +132,24 @@ class InitialWeightsTest {
     }
 
     @Test
+    void shouldRestartARunningModelFromInitialWeightsSentWithTheSameSpec() {
+        Network init = initialised();
+        harness.sendSpec("warm", SPEC.json());
+        harness.send("warm", Samples.bytes(Samples.values("s0", features(0)).setLabel(0)));
+        harness.send("warm", Samples.bytes(Samples.values("s1", features(1)).setLabel(1)));
+        harness.send("warm", Samples.bytes(Samples.values("p0", features(7))));
+        assertEquals(1, harness.predictions().get(2).getModelStep(), "trained one step");
+
+        byte[] payload = WeightsCodec.encode(init);
+        sendInit(payload, InitPayloads.chunks("warm", payload));
+        harness.send("warm", Samples.bytes(Samples.values("p", features(7))));
+        Prediction p = harness.predictions().get(0);
+        assertEquals(0, p.getModelStep());
+        assertEquals(expected(init, features(7)), p.getOutputs(), "the same spec with initial weights starts the model again from them");
+        assertEquals(List.of(), harness.deadLetters());
+    }
+
+    @Test
     void shouldQuarantineTheModelWhenAChunkIsCorrupted() {
         byte[] payload = WeightsCodec.encode(initialised());
         List<KeyValue<String, byte[]>> chunks = new ArrayList<>(InitPayloads.chunks("warm", payload));
