@@ -16,7 +16,7 @@ final class ChangelogState {
     static ChangelogState read(String bootstrap, String applicationId) {
         String topic = applicationId + "-" + ModelStore.NAME + "-changelog";
         ChangelogState state = new ChangelogState();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readCommitted(bootstrap, topic, rs -> !rs.isEmpty(), Duration.ofSeconds(3), Duration.ofSeconds(30))) {
+        for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readCommittedToEnd(bootstrap, topic, Duration.ofSeconds(120))) {
             String key = new String(r.key(), StandardCharsets.UTF_8);
             if (r.value() == null) {
                 state.latest.remove(key);
