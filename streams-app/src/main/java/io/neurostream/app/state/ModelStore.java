@@ -24,8 +24,7 @@ public final class ModelStore {
     }
 
     public String spec(String model) {
-        byte[] b = kv.get(model + "/spec");
-        return b == null ? null : new String(b, StandardCharsets.UTF_8);
+        return text(model + "/spec");
     }
 
     public void putSpec(String model, String json) {
@@ -38,7 +37,11 @@ public final class ModelStore {
 
     /** Why the last spec for a model that has none was rejected, or null: its samples are dead-lettered with this reason. */
     public String rejected(String model) {
-        byte[] b = kv.get(model + "/rejected");
+        return text(model + "/rejected");
+    }
+
+    private String text(String key) {
+        byte[] b = kv.get(key);
         return b == null ? null : new String(b, StandardCharsets.UTF_8);
     }
 

@@ -7,6 +7,7 @@ import io.neurostream.app.versions.ModelVersionKeys;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
 /**
  * <pre>
@@ -41,11 +42,16 @@ public final class NeurostreamTopology {
 
     public static Topology build(NeurostreamConfig config, NeurostreamMetrics metrics) {
         ProcessorSettings settings = ProcessorSettings.from(config);
+        return build(settings, new TrainingProcessorSupplier(settings, metrics));
+    }
+
+    /** The topology around a given training processor (tests wrap the real one to inject failures). */
+    static Topology build(ProcessorSettings settings, ProcessorSupplier<byte[], byte[], byte[], byte[]> training) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
         topology.addSource(SAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.samples());
         topology.addSource(MODELS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.models());
-        topology.addProcessor(TRAIN_PROCESSOR, new TrainingProcessorSupplier(settings, metrics), SAMPLES_SOURCE, MODELS_SOURCE);
+        topology.addProcessor(TRAIN_PROCESSOR, training, SAMPLES_SOURCE, MODELS_SOURCE);
         topology.addSink(PREDICTIONS_SINK, topics.predictions(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
         topology.addSink(METRICS_SINK, topics.metrics(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);

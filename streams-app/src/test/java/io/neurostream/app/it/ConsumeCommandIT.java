@@ -110,6 +110,10 @@ class ConsumeCommandIT {
         try (LiveApp live = LiveApp.start(stateDir, "consume-follow-it", 500)) {
             live.samples(MODEL, xorSamples(0, SAMPLES), 0, 0);
             live.awaitTrained(MODEL, SAMPLES, TIMEOUT);
+            // trained is counted before the transaction commits: wait until every earlier prediction is committed, so
+            // none of them can arrive after the command below has started at the end of the topic
+            Run earlier = consume(live, "predictions", "--from-beginning", "--follow", "--limit", Integer.toString(SAMPLES));
+            assertEquals(SAMPLES, earlier.lines().size(), earlier.err());
 
             CompletableFuture<Run> next = CompletableFuture.supplyAsync(() -> {
                 try {

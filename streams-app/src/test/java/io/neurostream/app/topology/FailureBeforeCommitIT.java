@@ -22,8 +22,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -74,7 +72,7 @@ class FailureBeforeCommitIT {
         }
     }
 
-    /** NeurostreamTopology's topology, with the training processor wrapped (or not) to fail once. */
+    /** NeurostreamTopology's topology, with the training processor wrapped (or not) to fail once; the sinks are the app's own. */
     private static Topology topology(NeurostreamConfig config, AtomicInteger processed) {
         ProcessorSettings settings = ProcessorSettings.from(config);
         NeurostreamMetrics metrics = new NeurostreamMetrics(new SimpleMeterRegistry());
@@ -91,18 +89,7 @@ class FailureBeforeCommitIT {
                 return real.stores();
             }
         };
-        Topics topics = settings.topics();
-        Topology topology = new Topology();
-        topology.addSource(NeurostreamTopology.SAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.samples());
-        topology.addSource(NeurostreamTopology.MODELS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.models());
-        topology.addProcessor(NeurostreamTopology.TRAIN_PROCESSOR, supplier, NeurostreamTopology.SAMPLES_SOURCE, NeurostreamTopology.MODELS_SOURCE);
-        topology.addSink(NeurostreamTopology.PREDICTIONS_SINK, topics.predictions(), new ByteArraySerializer(), new ByteArraySerializer(),
-                NeurostreamTopology.TRAIN_PROCESSOR);
-        topology.addSink(NeurostreamTopology.METRICS_SINK, topics.metrics(), new ByteArraySerializer(), new ByteArraySerializer(),
-                NeurostreamTopology.TRAIN_PROCESSOR);
-        topology.addSink(NeurostreamTopology.DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(),
-                NeurostreamTopology.TRAIN_PROCESSOR);
-        return topology;
+        return NeurostreamTopology.build(settings, supplier);
     }
 
     private NeurostreamConfig config(String bootstrap, String name) {
