@@ -228,6 +228,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         int generation = 1 - model.generation; // the newest becomes the one before it
         int slots = settings.journalSlots(model.runtime.network().spec().batchSize());
         store.putSnapshot(model.name, generation, snapshot, model.runtime.stats().encode());
+        store.putDrift(model.name, generation, model.runtime.driftState());
         // a resized ring no longer holds the entries since the older generation at their places
         model.previousSnapshotSeq = model.journalSlots == slots ? model.snapshotSeq : Head.NONE;
         model.snapshotSeq = model.nextSeq;
@@ -376,6 +377,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
                 ? new PrequentialStats(settings.runtime().fadingFactor(), settings.runtime().window())
                 : PrequentialStats.decode(savedStats, settings.runtime().fadingFactor(), settings.runtime().window());
         ModelRuntime runtime = new ModelRuntime(net, stats, head.predicted(), head.deadLettered(), settings.runtime(), metrics.model(name));
+        runtime.restoreDrift(store.drift(name, generation));
         ModelSlot model = new ModelSlot(name, spec.json(), runtime, head);
         model.snapshotSeq = fromSeq;
         replayJournal(model, head.nextSeq());

@@ -2,6 +2,7 @@
 package io.neurostream.app.training;
 
 import io.neurostream.app.metrics.ModelMeters;
+import io.neurostream.core.drift.DriftStatistic;
 import io.neurostream.core.net.Evaluation;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.net.Prequential;
@@ -44,6 +45,7 @@ public final class ModelRuntime {
     private final PendingBatch pending;
     private final PrequentialStats stats;
     private final Buffers buffers;
+    private DriftMonitor drift;
     private final PendingBatch single; // scratch row for predict-only samples
     private long predicted;
     private long deadLettered;
@@ -64,6 +66,7 @@ public final class ModelRuntime {
         this.pending = new PendingBatch(net.spec().batchSize(), shape);
         this.single = new PendingBatch(1, shape);
         this.buffers = new Buffers(DataType.FLOAT);
+        this.drift = DriftMonitor.fresh(net.spec().drift());
     }
 
     public Network network() {
@@ -76,6 +79,16 @@ public final class ModelRuntime {
 
     public PrequentialStats stats() {
         return stats;
+    }
+
+    /** The drift detector's state, stored with each snapshot. */
+    public byte[] driftState() {
+        return drift.encode();
+    }
+
+    /** Restores the drift detector saved with the snapshot this runtime starts from (null: none saved, a fresh one). */
+    public void restoreDrift(byte[] saved) {
+        drift = DriftMonitor.restore(net.spec().drift(), saved);
     }
 
     public long predicted() {
@@ -260,6 +273,11 @@ public final class ModelRuntime {
             boolean correct = Targets.predictedClass(rows, lastRow * width, width) == label;
             double loss = losses.get(i);
             stats.update(loss, correct);
+            DriftStatistic detection = drift.feed(loss, correct);
+            if (detection != null && !replaying) {
+                LOG.info("model {}: drift detected by {} at sample {} (model step {}): mean {} before, {} after", shape.model(),
+                        detection.detector(), pending.ids[i], modelStep, detection.meanBefore(), detection.meanAfter());
+            }
             out.prediction(prediction(pending.ids[i], pending.eventTimes[i], rows, i, label, loss, modelStep), pending.timestamps[i]);
         }
     }

@@ -1,0 +1,103 @@
+// Drift detection in the training processor: a small classifier whose labels are swapped mid-stream.
+package io.neurostream.app.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.state.ModelStore;
+import io.neurostream.app.training.DriftMonitor;
+import io.neurostream.core.drift.DriftDetector;
+import io.neurostream.core.drift.DriftSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
+
+class DriftStreamTest {
+    static final String MODEL = "drifty";
+    /** Samples before the labels are swapped; the stream has twice as many. */
+    static final int SWITCH = 1536;
+    static final int SAMPLES = 2 * SWITCH;
+    static final Map<String, String> SETTINGS = Map.of(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "4",
+            NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0");
+
+    /** Two inputs, a hidden layer, two classes, batches of 8; the drift section as given ("" for none). */
+    static String spec(String drift) {
+        return """
+                {"name": "%s", "input": {"shape": [2]},
+                 "layers": [{"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 2, "activation": "softmax"}],
+                 "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.05}, "batch_size": 8, "seed": 11%s}
+                """.formatted(MODEL, drift.isEmpty() ? "" : ", \"drift\": " + drift);
+    }
+
+    /** Points in [-1, 1]²; the label is whether x > 0, and from sample SWITCH on the opposite (the classes swap). */
+    static List<byte[]> samples() {
+        SplittableRandom random = new SplittableRandom(5);
+        List<byte[]> out = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            float x = (float) (random.nextDouble() * 2 - 1);
+            float y = (float) (random.nextDouble() * 2 - 1);
+            int label = (x > 0) == (i < SWITCH) ? 1 : 0;
+            out.add(Samples.bytes(Samples.values("s" + i, x, y).setLabel(label)));
+        }
+        return out;
+    }
+
+    static ProcessorTask task(KeyValueStore<String, byte[]> store, long offset, String spec) {
+        ProcessorTask task = new ProcessorTask(store, offset, SETTINGS);
+        if (spec != null) {
+            task.sendSpec(MODEL, spec);
+        }
+        return task;
+    }
+
+    static List<Record<byte[], byte[]>> feed(ProcessorTask task, List<byte[]> samples, int from, int to) {
+        for (int i = from; i < to; i++) {
+            task.send(MODEL, samples.get(i));
+        }
+        return task.outputs();
+    }
+
+    @Test
+    void detectorStateGoesWithEachSnapshotSoARestoreDetectsAtTheSameSample() {
+        List<byte[]> samples = samples();
+        KeyValueStore<String, byte[]> straight = ProcessorTask.newStore();
+        ProcessorTask uninterrupted = task(straight, 0, spec(""));
+        List<Record<byte[], byte[]>> expected = feed(uninterrupted, samples, 0, SAMPLES);
+
+        KeyValueStore<String, byte[]> store = ProcessorTask.newStore();
+        ProcessorTask first = task(store, 0, spec(""));
+        int stop = SWITCH + 8 * 4 * 2 + 13; // after the switch, a snapshot and part of the journal since; before the detection
+        List<Record<byte[], byte[]>> outputs = new ArrayList<>(feed(first, samples, 0, stop));
+        ProcessorTask restarted = task(store, first.offset, null);
+        outputs.addAll(feed(restarted, samples, stop, SAMPLES));
+
+        DriftDetector detector = storedDetector(straight);
+        assertTrue(detector.detections() >= 1, "the swap is detected");
+        assertTrue(detector.last().updates() > stop, "after the restart point: " + detector.last());
+        assertArrayEquals(stored(straight), stored(store), "the same detector state in the last snapshot");
+        assertArrayEquals(uninterrupted.processor.encodedModel(MODEL), restarted.processor.encodedModel(MODEL), "bit-identical model");
+        assertEquals(expected.size(), outputs.size());
+        for (int i = 0; i < expected.size(); i++) {
+            assertArrayEquals(expected.get(i).value(), outputs.get(i).value(), "output " + i);
+        }
+    }
+
+    /** The drift state stored with the newest snapshot (the stream ends with one: SAMPLES is a multiple of 4 batches). */
+    static byte[] stored(KeyValueStore<String, byte[]> kv) {
+        ModelStore store = new ModelStore(kv);
+        byte[] state = store.drift(MODEL, store.head(MODEL).generation());
+        assertNotNull(state, "drift state beside the snapshot");
+        return state;
+    }
+
+    static DriftDetector storedDetector(KeyValueStore<String, byte[]> kv) {
+        return DriftMonitor.restore(DriftSpec.DEFAULT, stored(kv)).detector();
+    }
+}
