@@ -19,6 +19,7 @@ import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import io.neurostream.core.spec.SpecException;
+import io.neurostream.schemas.DriftEvent;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.Sample;
@@ -523,7 +524,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
 
-    /** Sends predictions and metrics to their sinks, keyed by model name. */
+    /** Sends predictions, metrics and drift events to their sinks, keyed by model name. */
     private final class Forwarding implements Output {
         @Override
         public void prediction(Prediction prediction, long timestamp) {
@@ -535,6 +536,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         public void metrics(TrainingMetrics metrics, long timestamp) {
             context.forward(new Record<>(metrics.getModel().getBytes(StandardCharsets.UTF_8),
                     NeurostreamSerdes.trainingMetrics().encode(metrics), timestamp), NeurostreamTopology.METRICS_SINK);
+        }
+
+        @Override
+        public void drift(DriftEvent event, long timestamp) {
+            context.forward(new Record<>(event.getModel().getBytes(StandardCharsets.UTF_8),
+                    NeurostreamSerdes.driftEvent().encode(event), timestamp), NeurostreamTopology.DRIFT_SINK);
         }
     }
 }

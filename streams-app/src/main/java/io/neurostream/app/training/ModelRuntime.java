@@ -11,6 +11,7 @@ import io.neurostream.core.net.Targets;
 import io.neurostream.core.tensor.Buffers;
 import io.neurostream.core.tensor.HostCopy;
 import io.neurostream.schemas.ClassProbability;
+import io.neurostream.schemas.DriftEvent;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.TrainingMetrics;
 import io.neurostream.schemas.Sample;
@@ -274,12 +275,34 @@ public final class ModelRuntime {
             double loss = losses.get(i);
             stats.update(loss, correct);
             DriftStatistic detection = drift.feed(loss, correct);
-            if (detection != null && !replaying) {
-                LOG.info("model {}: drift detected by {} at sample {} (model step {}): mean {} before, {} after", shape.model(),
-                        detection.detector(), pending.ids[i], modelStep, detection.meanBefore(), detection.meanAfter());
+            if (detection != null) {
+                driftDetected(detection, i, modelStep, out);
             }
             out.prediction(prediction(pending.ids[i], pending.eventTimes[i], rows, i, label, loss, modelStep), pending.timestamps[i]);
         }
+    }
+
+    /** Reports a detection completed by the score of pending row {@code row}. */
+    private void driftDetected(DriftStatistic d, int row, long modelStep, Output out) {
+        String reaction = drift.spec().reaction();
+        if (!replaying) {
+            meters.driftDetected(d.detector());
+            LOG.info("model {}: drift detected by {} at sample {} (model step {}, {} samples read): mean {} before, {} after; reaction {}",
+                    shape.model(), d.detector(), pending.ids[row], modelStep, d.updates(), d.meanBefore(), d.meanAfter(), reaction);
+        }
+        out.drift(DriftEvent.newBuilder()
+                .setModel(shape.model())
+                .setModelStep(modelStep)
+                .setSampleId(pending.ids[row])
+                .setSamples(d.updates())
+                .setDetector(d.detector())
+                .setStatistic(d.statistic())
+                .setThreshold(d.threshold())
+                .setMeanBefore(d.meanBefore())
+                .setMeanAfter(d.meanAfter())
+                .setReaction(reaction)
+                .setEventTime(Instant.ofEpochMilli(pending.eventTimes[row]))
+                .build(), pending.timestamps[row]);
     }
 
     private Prediction prediction(String id, long eventTime, FloatBuffer rows, int sample, Integer label, Double loss, long modelStep) {

@@ -3,14 +3,19 @@ package io.neurostream.app.topology;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.training.DriftMonitor;
 import io.neurostream.core.drift.DriftDetector;
 import io.neurostream.core.drift.DriftSpec;
+import io.neurostream.schemas.DriftEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -87,6 +92,62 @@ class DriftStreamTest {
         for (int i = 0; i < expected.size(); i++) {
             assertArrayEquals(expected.get(i).value(), outputs.get(i).value(), "output " + i);
         }
+    }
+
+    /** The drift events among a task's outputs. */
+    static List<DriftEvent> driftEvents(ProcessorTask task) {
+        List<DriftEvent> out = new ArrayList<>();
+        task.context.forwarded().forEach(f -> {
+            if (NeurostreamTopology.DRIFT_SINK.equals(f.childName().orElse(null))) {
+                assertEquals(MODEL, new String(f.record().key(), StandardCharsets.UTF_8), "keyed by the model name");
+                out.add(NeurostreamSerdes.driftEvent().deserializer().deserialize("drift", f.record().value()));
+            }
+        });
+        task.context.resetForwards();
+        return out;
+    }
+
+    static int index(DriftEvent event) {
+        return Integer.parseInt(event.getSampleId().substring(1));
+    }
+
+    @Test
+    void theSwapIsDetectedWithinAFewBatchesAfterItNotBeforeAndReportedOnTheDriftTopicAndTheCounter() {
+        ProcessorTask task = task(ProcessorTask.newStore(), 0, spec(""));
+        List<byte[]> samples = samples();
+        List<DriftEvent> events = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            task.send(MODEL, samples.get(i));
+            events.addAll(driftEvents(task));
+        }
+        assertFalse(events.isEmpty(), "detected");
+        DriftEvent first = events.get(0);
+        assertTrue(index(first) >= SWITCH && index(first) < SWITCH + 200, "first detection at " + first.getSampleId() + ", switch at " + SWITCH);
+        for (DriftEvent e : events) {
+            assertTrue(index(e) >= SWITCH, "no detection before the switch: " + e);
+            assertEquals(MODEL, e.getModel());
+            assertEquals(DriftSpec.ADWIN, e.getDetector());
+            assertEquals(DriftSpec.NONE, e.getReaction());
+            assertTrue(e.getMeanAfter() > e.getMeanBefore() && e.getStatistic() > e.getThreshold(), e.toString());
+            assertEquals(index(e) + 1, e.getSamples(), "the detector read every labelled sample so far");
+            assertEquals(Samples.values("x").build().getEventTime(), e.getEventTime());
+        }
+        assertTrue(first.getMeanBefore() < 0.2 && first.getMeanAfter() > 0.5, "the error rose from a learnt model's to above chance: " + first);
+        assertTrue(first.getModelStep() >= SWITCH / 8 - 1 && first.getModelStep() <= index(first) / 8, "step " + first.getModelStep());
+        double counted = task.metrics.registry().get("neurostream.drift.detected").tags("model", MODEL, "detector", DriftSpec.ADWIN).counter().count();
+        assertEquals(events.size(), counted, "one count per event");
+    }
+
+    @Test
+    void aModelWithDriftOffReportsNothing() {
+        KeyValueStore<String, byte[]> store = ProcessorTask.newStore();
+        ProcessorTask task = task(store, 0, spec("\"off\""));
+        List<byte[]> samples = samples();
+        for (int i = 0; i < SAMPLES; i++) {
+            task.send(MODEL, samples.get(i));
+            assertTrue(driftEvents(task).isEmpty(), "sample " + i);
+        }
+        assertNull(DriftMonitor.restore(DriftSpec.OFF, stored(store)).detector(), "no detector in the snapshots");
     }
 
     /** The drift state stored with the newest snapshot (the stream ends with one: SAMPLES is a multiple of 4 batches). */
