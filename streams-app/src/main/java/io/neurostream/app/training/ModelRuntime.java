@@ -2,6 +2,7 @@
 package io.neurostream.app.training;
 
 import io.neurostream.app.metrics.ModelMeters;
+import io.neurostream.core.drift.DriftSpec;
 import io.neurostream.core.drift.DriftStatistic;
 import io.neurostream.core.net.Evaluation;
 import io.neurostream.core.net.Network;
@@ -53,6 +54,7 @@ public final class ModelRuntime {
     private int batchesSinceSnapshot;
     private Double lastBatchLoss; // null until this runtime trains a batch (the snapshot does not keep it)
     private boolean replaying;
+    private boolean reactionDue; // a detection asks for a reaction once the pending batch has trained
     private boolean unreported; // the counters changed since the last metrics record
     private long unreportedSinceMillis = REPORTED; // when reportIfDue first saw that (wall clock)
 
@@ -67,7 +69,7 @@ public final class ModelRuntime {
         this.pending = new PendingBatch(net.spec().batchSize(), shape);
         this.single = new PendingBatch(1, shape);
         this.buffers = new Buffers(DataType.FLOAT);
-        this.drift = DriftMonitor.fresh(net.spec().drift());
+        this.drift = DriftMonitor.fresh(net);
     }
 
     public Network network() {
@@ -89,7 +91,7 @@ public final class ModelRuntime {
 
     /** Restores the drift detector saved with the snapshot this runtime starts from (null: none saved, a fresh one). */
     public void restoreDrift(byte[] saved) {
-        drift = DriftMonitor.restore(net.spec().drift(), saved);
+        drift = DriftMonitor.restore(net, saved);
     }
 
     public long predicted() {
@@ -226,12 +228,19 @@ public final class ModelRuntime {
             if (!step.applied()) {
                 meters.skippedStep();
             }
-            meters.batch(step.loss(), nanos, steps, net.optimizer().learningRate(Math.max(1, steps)), stats.fadingLoss(),
+            meters.batch(step.loss(), nanos, steps, net.optimizer().learningRate(Math.max(1, net.optimizerSteps())), stats.fadingLoss(),
                     stats.fadingAccuracy(), stats.windowLoss(), stats.windowAccuracy());
         }
         unreported = true;
         if (net.counters().steps() % settings.metricsEvery() == 0 || !step.applied()) {
             report(pending.timestamps[batch - 1], out);
+        }
+        if (reactionDue) {
+            reactionDue = false;
+            drift.react();
+            if (!replaying) {
+                LOG.info("model {}: {} after step {} (drift detected)", shape.model(), drift.spec().reaction(), steps);
+            }
         }
         pending.clear();
     }
@@ -282,9 +291,13 @@ public final class ModelRuntime {
         }
     }
 
-    /** Reports a detection completed by the score of pending row {@code row}. */
+    /**
+     * Reports a detection completed by the score of pending row {@code row}; the spec's reaction follows once the
+     * pending batch has trained (a detection in a flush waits for its batch), at the same place in a replay.
+     */
     private void driftDetected(DriftStatistic d, int row, long modelStep, Output out) {
         String reaction = drift.spec().reaction();
+        reactionDue |= !reaction.equals(DriftSpec.NONE);
         if (!replaying) {
             meters.driftDetected(d.detector());
             LOG.info("model {}: drift detected by {} at sample {} (model step {}, {} samples read): mean {} before, {} after; reaction {}",
@@ -375,7 +388,7 @@ public final class ModelRuntime {
                 .setPrequentialAccuracyWindow(stats.windowAccuracy())
                 .setFadingFactor(stats.alpha())
                 .setWindowSize(stats.window())
-                .setLearningRate(net.optimizer().learningRate(Math.max(1, counters.steps())))
+                .setLearningRate(net.optimizer().learningRate(Math.max(1, net.optimizerSteps())))
                 .setTimestamp(Instant.ofEpochMilli(timestamp))
                 .build();
     }

@@ -14,6 +14,8 @@ import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.training.DriftMonitor;
 import io.neurostream.core.drift.DriftDetector;
 import io.neurostream.core.drift.DriftSpec;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.schemas.DriftEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -54,8 +56,16 @@ class DriftStreamTest {
         return out;
     }
 
+    static Network network(String spec) {
+        return Network.create(ModelSpec.parse(spec));
+    }
+
     static ProcessorTask task(KeyValueStore<String, byte[]> store, long offset, String spec) {
-        ProcessorTask task = new ProcessorTask(store, offset, SETTINGS);
+        return task(store, offset, spec, SETTINGS);
+    }
+
+    static ProcessorTask task(KeyValueStore<String, byte[]> store, long offset, String spec, Map<String, String> settings) {
+        ProcessorTask task = new ProcessorTask(store, offset, settings);
         if (spec != null) {
             task.sendSpec(MODEL, spec);
         }
@@ -147,7 +157,7 @@ class DriftStreamTest {
             task.send(MODEL, samples.get(i));
             assertTrue(driftEvents(task).isEmpty(), "sample " + i);
         }
-        assertNull(DriftMonitor.restore(DriftSpec.OFF, stored(store)).detector(), "no detector in the snapshots");
+        assertNull(DriftMonitor.restore(network(spec("\"off\"")), stored(store)).detector(), "no detector in the snapshots");
     }
 
     /** The drift state stored with the newest snapshot (the stream ends with one: SAMPLES is a multiple of 4 batches). */
@@ -159,6 +169,6 @@ class DriftStreamTest {
     }
 
     static DriftDetector storedDetector(KeyValueStore<String, byte[]> kv) {
-        return DriftMonitor.restore(DriftSpec.DEFAULT, stored(kv)).detector();
+        return DriftMonitor.restore(network(spec("")), stored(kv)).detector();
     }
 }

@@ -11,13 +11,28 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.neurostream.core.drift.DriftSpec;
 import io.neurostream.core.drift.DriftStatistic;
 import io.neurostream.core.drift.PageHinkley;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.spec.ModelSpec;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class DriftMonitorTest {
-    private static final DriftSpec PAGE_HINKLEY = new DriftSpec(DriftSpec.PAGE_HINKLEY, DriftSpec.NONE, 0.005, 32, 5, 5, 10, 30, 5, 0.9999,
-            "up");
+    private static final String PAGE_HINKLEY = "{\"detector\": \"page_hinkley\", \"threshold\": 5}";
+    private static final String DEFAULT = "";
+
+    /** A small classifier's network with this drift section ("" for none). */
+    static Network net(String drift) {
+        return Network.create(ModelSpec.parse("""
+                {"name": "m", "input": {"shape": [2]},
+                 "layers": [{"type": "dense", "units": 4, "activation": "tanh"}, {"type": "dense", "units": 2, "activation": "softmax"}],
+                 "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.01}, "batch_size": 4%s}
+                """.formatted(drift.isEmpty() ? "" : ", \"drift\": " + drift)));
+    }
+
+    static DriftMonitor fresh(String drift) {
+        return DriftMonitor.fresh(net(drift));
+    }
 
     /** 1,000 samples right 90% of the time, then 1,000 right 50%: the error jumps from 0.1 to 0.5. */
     private static int feedJump(DriftMonitor monitor, SplittableRandom random, int from, int to) {
@@ -34,7 +49,7 @@ class DriftMonitorTest {
 
     @Test
     void adwinReadsTheZeroOneErrorAndFiresAfterTheJumpOnly() {
-        DriftMonitor monitor = DriftMonitor.fresh(DriftSpec.DEFAULT);
+        DriftMonitor monitor = fresh(DEFAULT);
         int at = feedJump(monitor, new SplittableRandom(3), 0, 2000);
         assertTrue(at >= 1000 && at < 1300, "detected at " + at);
         assertTrue(monitor.detector().last().meanBefore() < 0.2 && monitor.detector().last().meanAfter() > 0.35,
@@ -43,7 +58,7 @@ class DriftMonitorTest {
 
     @Test
     void aFallingErrorIsTheModelLearningNotDrift() {
-        DriftMonitor monitor = DriftMonitor.fresh(DriftSpec.DEFAULT);
+        DriftMonitor monitor = fresh(DEFAULT);
         SplittableRandom random = new SplittableRandom(2);
         for (int i = 0; i < 2000; i++) {
             boolean correct = random.nextDouble() >= (i < 1000 ? 0.5 : 0.05);
@@ -55,7 +70,7 @@ class DriftMonitorTest {
 
     @Test
     void pageHinkleyReadsTheLossAndSkipsANonFiniteOne() {
-        DriftMonitor monitor = DriftMonitor.fresh(PAGE_HINKLEY);
+        DriftMonitor monitor = fresh(PAGE_HINKLEY);
         monitor.feed(Double.NaN, false);
         monitor.feed(Double.POSITIVE_INFINITY, false);
         assertEquals(0, monitor.detector().updates(), "non-finite losses are not fed");
@@ -73,21 +88,21 @@ class DriftMonitorTest {
 
     @Test
     void offFeedsNothingAndSavesNoDetector() {
-        DriftMonitor monitor = DriftMonitor.fresh(DriftSpec.OFF);
+        DriftMonitor monitor = fresh("\"off\"");
         assertNull(monitor.feed(1.0, false));
         assertNull(monitor.detector());
-        assertNull(DriftMonitor.restore(DriftSpec.OFF, monitor.encode()).detector());
+        assertNull(DriftMonitor.restore(net("\"off\""), monitor.encode()).detector());
     }
 
     @Test
     void aRestoredMonitorContinuesExactlyWhereTheSavedOneStopped() {
-        DriftMonitor uninterrupted = DriftMonitor.fresh(DriftSpec.DEFAULT);
+        DriftMonitor uninterrupted = fresh(DEFAULT);
         int expected = feedJump(uninterrupted, new SplittableRandom(7), 0, 2000);
 
         SplittableRandom random = new SplittableRandom(7);
-        DriftMonitor first = DriftMonitor.fresh(DriftSpec.DEFAULT);
+        DriftMonitor first = fresh(DEFAULT);
         assertEquals(-1, feedJump(first, random, 0, 1010));
-        DriftMonitor restored = DriftMonitor.restore(DriftSpec.DEFAULT, first.encode());
+        DriftMonitor restored = DriftMonitor.restore(net(DEFAULT), first.encode());
         int at = feedJump(restored, random, 1010, 2000);
 
         assertTrue(expected > 1010, "detected after the save: " + expected);
@@ -97,26 +112,26 @@ class DriftMonitorTest {
 
     @Test
     void aSavedDetectorTheSpecNoLongerConfiguresStartsAfresh() {
-        DriftMonitor monitor = DriftMonitor.fresh(DriftSpec.DEFAULT);
+        DriftMonitor monitor = fresh(DEFAULT);
         feedJump(monitor, new SplittableRandom(1), 0, 500);
-        DriftSpec otherDelta = new DriftSpec(DriftSpec.ADWIN, DriftSpec.NONE, 0.01, 32, 5, 5, 10, 30, 50, 0.9999, "up");
-        assertEquals(0, DriftMonitor.restore(otherDelta, monitor.encode()).detector().updates(), "another delta: fresh");
-        assertEquals(0, DriftMonitor.restore(PAGE_HINKLEY, monitor.encode()).detector().updates(), "another detector: fresh");
-        assertEquals(500, DriftMonitor.restore(DriftSpec.DEFAULT, monitor.encode()).detector().updates(), "the same: restored");
-        assertEquals(0, DriftMonitor.restore(DriftSpec.DEFAULT, null).detector().updates(), "none saved: fresh");
+        String otherDelta = "{\"detector\": \"adwin\", \"delta\": 0.01}";
+        assertEquals(0, DriftMonitor.restore(net(otherDelta), monitor.encode()).detector().updates(), "another delta: fresh");
+        assertEquals(0, DriftMonitor.restore(net(PAGE_HINKLEY), monitor.encode()).detector().updates(), "another detector: fresh");
+        assertEquals(500, DriftMonitor.restore(net(DEFAULT), monitor.encode()).detector().updates(), "the same: restored");
+        assertEquals(0, DriftMonitor.restore(net(DEFAULT), null).detector().updates(), "none saved: fresh");
     }
 
     @Test
     void stateThatDoesNotReadIsOneLineError() {
-        byte[] saved = DriftMonitor.fresh(DriftSpec.DEFAULT).encode();
+        byte[] saved = fresh(DEFAULT).encode();
         IllegalStateException truncated = assertThrows(IllegalStateException.class,
-                () -> DriftMonitor.restore(DriftSpec.DEFAULT, Arrays.copyOf(saved, saved.length - 3)));
+                () -> DriftMonitor.restore(net(DEFAULT), Arrays.copyOf(saved, saved.length - 3)));
         assertTrue(truncated.getMessage().startsWith("drift state: truncated"), truncated.getMessage());
         byte[] longer = Arrays.copyOf(saved, saved.length + 2);
         assertEquals("drift state: 2 bytes left over", assertThrows(IllegalStateException.class,
-                () -> DriftMonitor.restore(DriftSpec.DEFAULT, longer)).getMessage());
+                () -> DriftMonitor.restore(net(DEFAULT), longer)).getMessage());
         saved[0] = 9;
         assertEquals("drift state: format 9, expected 1", assertThrows(IllegalStateException.class,
-                () -> DriftMonitor.restore(DriftSpec.DEFAULT, saved)).getMessage());
+                () -> DriftMonitor.restore(net(DEFAULT), saved)).getMessage());
     }
 }

@@ -1,0 +1,126 @@
+// The reactions a spec asks for on a detection, on a stream whose labels swap mid-stream: what each changes, and that a
+// restore anywhere replays it bit for bit.
+package io.neurostream.app.topology;
+
+import static io.neurostream.app.topology.DriftStreamTest.MODEL;
+import static io.neurostream.app.topology.DriftStreamTest.SAMPLES;
+import static io.neurostream.app.topology.DriftStreamTest.SWITCH;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.core.codec.SnapshotCodec;
+import io.neurostream.core.drift.DriftSpec;
+import io.neurostream.core.net.Network;
+import io.neurostream.schemas.DriftEvent;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DriftReactionTest {
+    private static final Map<String, String> SETTINGS = Map.of(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "3",
+            NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0");
+
+    private static String spec(String reaction) {
+        return DriftStreamTest.spec("{\"detector\": \"adwin\", \"reaction\": \"" + reaction + "\"}");
+    }
+
+    private static Network model(ProcessorTask task) {
+        return SnapshotCodec.decode(task.processor.encodedModel(MODEL));
+    }
+
+    private static float[] values(Network net, String name) {
+        return net.params().value(name).dup().data().asFloat();
+    }
+
+    private static boolean optimizerAtZero(Network net) {
+        return net.optimizer().state().values().stream().allMatch(a -> a.amaxNumber().doubleValue() == 0);
+    }
+
+    /**
+     * The model with the reaction and one with none, in lockstep up to the first detection: identical until then (no
+     * detection before the swap), and right after the batch that completed it differing exactly as the reaction says.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {DriftSpec.RESET_OPTIMIZER, DriftSpec.RESET_WEIGHTS, DriftSpec.RESET_HEAD})
+    void eachReactionChangesWhatItNamesRightAfterTheFirstDetectionAfterTheSwap(String reaction) {
+        ProcessorTask reacting = DriftStreamTest.task(ProcessorTask.newStore(), 0, spec(reaction));
+        ProcessorTask reporting = DriftStreamTest.task(ProcessorTask.newStore(), 0, spec(DriftSpec.NONE));
+        List<byte[]> samples = DriftStreamTest.samples();
+        List<DriftEvent> events = List.of();
+        int i = 0;
+        for (; i < SAMPLES && events.isEmpty(); i++) {
+            reacting.send(MODEL, samples.get(i));
+            reporting.send(MODEL, samples.get(i));
+            events = DriftStreamTest.driftEvents(reacting);
+            List<DriftEvent> reported = DriftStreamTest.driftEvents(reporting);
+            assertEquals(reported.size(), events.size(), "both detect at the same sample");
+        }
+        assertFalse(events.isEmpty(), "detected");
+        assertTrue(i > SWITCH && i <= SWITCH + 200, "detected at sample " + i + " (switch " + SWITCH + ")");
+        assertEquals(reaction, events.get(0).getReaction());
+
+        Network after = model(reacting);
+        Network none = model(reporting);
+        assertEquals(none.counters(), after.counters(), "the same steps taken");
+        assertTrue(optimizerAtZero(after), "optimizer moments cleared");
+        assertFalse(optimizerAtZero(none), "none keeps the moments");
+        boolean hiddenKept = Arrays.equals(values(none, "0.W"), values(after, "0.W"));
+        boolean readOutKept = Arrays.equals(values(none, "1.W"), values(after, "1.W"));
+        switch (reaction) {
+            case DriftSpec.RESET_OPTIMIZER -> assertTrue(hiddenKept && readOutKept, "weights kept");
+            case DriftSpec.RESET_HEAD -> assertTrue(hiddenKept && !readOutKept, "only the read-out drawn afresh");
+            default -> assertTrue(!hiddenKept && !readOutKept, "every weight drawn afresh");
+        }
+    }
+
+    /**
+     * Restarts every 13 samples around the swap: some restore a snapshot taken after a reaction, some replay one from the
+     * journal. Snapshots every 3 batches (24 samples), so that they do not all fall where ADWIN checks (every 32 values).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {DriftSpec.NONE, DriftSpec.RESET_OPTIMIZER, DriftSpec.RESET_WEIGHTS, DriftSpec.RESET_HEAD})
+    void aRestoreAnywhereDetectsAndReactsAtTheSameSamplesBitForBit(String reaction) {
+        List<byte[]> samples = DriftStreamTest.samples();
+        KeyValueStore<String, byte[]> straight = ProcessorTask.newStore();
+        ProcessorTask uninterrupted = DriftStreamTest.task(straight, 0, spec(reaction), SETTINGS);
+        List<Record<byte[], byte[]>> expected = DriftStreamTest.feed(uninterrupted, samples, 0, SAMPLES);
+
+        KeyValueStore<String, byte[]> store = ProcessorTask.newStore();
+        ProcessorTask task = DriftStreamTest.task(store, 0, spec(reaction), SETTINGS);
+        List<Record<byte[], byte[]>> outputs = new ArrayList<>();
+        int from = 0;
+        for (int stop = SWITCH - 20; stop < SWITCH + 400; stop += 13) {
+            outputs.addAll(DriftStreamTest.feed(task, samples, from, stop));
+            task = DriftStreamTest.task(store, task.offset, null, SETTINGS);
+            from = stop;
+        }
+        outputs.addAll(DriftStreamTest.feed(task, samples, from, SAMPLES));
+
+        long events = expected.stream().filter(r -> isDrift(r)).count();
+        assertTrue(events >= 1, "detected");
+        assertArrayEquals(uninterrupted.processor.encodedModel(MODEL), task.processor.encodedModel(MODEL), "bit-identical model");
+        assertArrayEquals(DriftStreamTest.stored(straight), DriftStreamTest.stored(store), "the same drift state and optimizer origin");
+        assertEquals(expected.size(), outputs.size(), "the same outputs, none repeated or lost");
+        for (int k = 0; k < expected.size(); k++) {
+            assertArrayEquals(expected.get(k).value(), outputs.get(k).value(), "output " + k);
+        }
+    }
+
+    private static boolean isDrift(Record<byte[], byte[]> r) {
+        try {
+            NeurostreamSerdes.driftEvent().deserializer().deserialize("drift", r.value());
+            return true;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+}
