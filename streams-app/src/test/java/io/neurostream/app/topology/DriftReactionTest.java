@@ -16,6 +16,7 @@ import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.drift.DriftSpec;
 import io.neurostream.core.net.Network;
 import io.neurostream.schemas.DriftEvent;
+import io.neurostream.schemas.Prediction;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,8 +25,11 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 class DriftReactionTest {
+    private static final Logger LOG = LoggerFactory.getLogger(DriftReactionTest.class);
     private static final Map<String, String> SETTINGS = Map.of(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "3",
             NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0");
 
@@ -113,6 +117,45 @@ class DriftReactionTest {
         for (int k = 0; k < expected.size(); k++) {
             assertArrayEquals(expected.get(k).value(), outputs.get(k).value(), "output " + k);
         }
+    }
+
+    /**
+     * After every reaction the model learns the swapped labels: at least 90% right over the stream's last 500 samples.
+     * The log line "recovery" gives the figures: samples after the swap until 90 of the last 100 are right, and the
+     * accuracy over the 500 after the swap.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {DriftSpec.NONE, DriftSpec.RESET_OPTIMIZER, DriftSpec.RESET_WEIGHTS, DriftSpec.RESET_HEAD})
+    void everyReactionRelearnsTheSwappedLabels(String reaction) {
+        ProcessorTask task = DriftStreamTest.task(ProcessorTask.newStore(), 0, spec(reaction));
+        List<byte[]> samples = DriftStreamTest.samples();
+        List<Boolean> correct = new ArrayList<>();
+        List<String> detections = new ArrayList<>();
+        for (byte[] sample : samples) {
+            task.send(MODEL, sample);
+            task.context.forwarded().forEach(f -> {
+                String sink = f.childName().orElse("");
+                if (sink.equals(NeurostreamTopology.PREDICTIONS_SINK)) {
+                    Prediction p = NeurostreamSerdes.prediction().deserializer().deserialize("p", f.record().value());
+                    correct.add(p.getPredictedClass() == p.getLabel());
+                } else if (sink.equals(NeurostreamTopology.DRIFT_SINK)) {
+                    detections.add(NeurostreamSerdes.driftEvent().deserializer().deserialize("d", f.record().value()).getSampleId());
+                }
+            });
+            task.context.resetForwards();
+        }
+        assertEquals(SAMPLES, correct.size());
+        int recovered = -1;
+        for (int i = SWITCH + 100; i <= SAMPLES && recovered < 0; i++) {
+            if (correct.subList(i - 100, i).stream().filter(c -> c).count() >= 90) {
+                recovered = i - SWITCH;
+            }
+        }
+        double afterSwap = correct.subList(SWITCH, SWITCH + 500).stream().filter(c -> c).count() / 500.0;
+        double last = correct.subList(SAMPLES - 500, SAMPLES).stream().filter(c -> c).count() / 500.0;
+        LOG.info("recovery with {}: detections at {}; 90 of the last 100 right {} samples after the swap; accuracy {} over the 500 after it, {} over the"
+                + " last 500", reaction, detections, recovered, afterSwap, last);
+        assertTrue(last >= 0.9, "accuracy over the last 500: " + last);
     }
 
     private static boolean isDrift(Record<byte[], byte[]> r) {
