@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.produce.SyntheticSource;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.training.DriftMonitor;
@@ -146,6 +147,31 @@ class DriftStreamTest {
         assertTrue(first.getModelStep() >= SWITCH / 8 - 1 && first.getModelStep() <= index(first) / 8, "step " + first.getModelStep());
         double counted = task.metrics.registry().get("neurostream.drift.detected").tags("model", MODEL, "detector", DriftSpec.ADWIN).counter().count();
         assertEquals(events.size(), counted, "one count per event");
+    }
+
+    /** README "Drift detection": the xor-online preset learns XOR from 2,000 points, then the points' labels follow AND. */
+    @Test
+    void theReadmeExampleDetectsTheSwitchFromXorToAndAtItsSixteenthSample() {
+        ProcessorTask task = new ProcessorTask(ProcessorTask.newStore(), 0, Map.of());
+        for (String set : List.of("xor", "and")) {
+            SyntheticSource source = SyntheticSource.of(set, 2000, 1, true);
+            for (int i = 0; i < source.size(); i++) {
+                task.send("xor-online", NeurostreamSerdes.sample().encode(source.sample(i, 0)));
+            }
+        }
+        List<DriftEvent> events = new ArrayList<>();
+        task.context.forwarded().forEach(f -> {
+            if (NeurostreamTopology.DRIFT_SINK.equals(f.childName().orElse(null))) {
+                events.add(NeurostreamSerdes.driftEvent().deserializer().deserialize("drift", f.record().value()));
+            }
+        });
+        assertFalse(events.isEmpty());
+        DriftEvent first = events.get(0);
+        assertEquals("and-1-15", first.getSampleId(), first.toString());
+        assertEquals(2016, first.getSamples());
+        assertEquals(0.0, first.getMeanBefore());
+        assertEquals(0.8125, first.getMeanAfter());
+        assertTrue(events.stream().allMatch(e -> e.getSampleId().startsWith("and-")), "none while it learns XOR: " + events);
     }
 
     @Test
