@@ -150,13 +150,13 @@ public final class ModelMeters {
     Reading reading() {
         return new Reading(trained.count(), predicted.count(), deadLettered.values().stream().mapToDouble(Counter::count).sum(),
                 skippedSteps.count(), step, trainingLoss, fadingLoss, windowLoss, fadingAccuracy, windowAccuracy, learningRate,
-                batchDuration.count(), batchDuration.totalTime(TimeUnit.SECONDS));
+                batchDuration.count(), batchDuration.totalTime(TimeUnit.SECONDS), driftDetected.values().stream().mapToDouble(Counter::count).sum());
     }
 
     /** One reading of a model's meters; NaN where there is no value yet. */
     record Reading(double trained, double predicted, double deadLettered, double skippedSteps, double step, double trainingLoss,
                    double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy, double learningRate,
-                   long batches, double batchSeconds) {}
+                   long batches, double batchSeconds, double driftDetections) {}
 
     public void restored(long nanos, long modelStep) {
         restoreDuration.record(Duration.ofNanos(nanos));
