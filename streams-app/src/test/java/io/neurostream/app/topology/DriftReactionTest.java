@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.state.ModelStore;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.drift.DriftSpec;
 import io.neurostream.core.net.Network;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.Logger;
@@ -114,6 +116,35 @@ class DriftReactionTest {
         assertArrayEquals(uninterrupted.processor.encodedModel(MODEL), task.processor.encodedModel(MODEL), "bit-identical model");
         assertArrayEquals(DriftStreamTest.stored(straight), DriftStreamTest.stored(store), "the same drift state and optimizer origin");
         assertEquals(expected.size(), outputs.size(), "the same outputs, none repeated or lost");
+        for (int k = 0; k < expected.size(); k++) {
+            assertArrayEquals(expected.get(k).value(), outputs.get(k).value(), "output " + k);
+        }
+    }
+
+    /**
+     * Drift state that does not read is a corrupt snapshot generation: the model restores from the older generation and
+     * the journal since, and detects and reacts as a run that never stopped.
+     */
+    @Test
+    void unreadableDriftStateRestoresFromTheOlderGenerationBitForBit() {
+        String reaction = DriftSpec.RESET_HEAD;
+        List<byte[]> samples = DriftStreamTest.samples();
+        ProcessorTask uninterrupted = DriftStreamTest.task(ProcessorTask.newStore(), 0, spec(reaction), SETTINGS);
+        List<Record<byte[], byte[]>> expected = DriftStreamTest.feed(uninterrupted, samples, 0, SAMPLES);
+
+        KeyValueStore<String, byte[]> store = ProcessorTask.newStore();
+        ProcessorTask first = DriftStreamTest.task(store, 0, spec(reaction), SETTINGS);
+        int stop = SWITCH + 8 * 3 * 2 + 5; // two snapshots after the swap's detection and reaction (at 1,568), and 5 samples
+        List<Record<byte[], byte[]>> outputs = new ArrayList<>(DriftStreamTest.feed(first, samples, 0, stop));
+        ModelStore modelStore = new ModelStore(store);
+        int newest = modelStore.head(MODEL).generation();
+        byte[] state = modelStore.drift(MODEL, newest);
+        modelStore.putDrift(MODEL, newest, Arrays.copyOf(state, state.length - 1));
+        ProcessorTask restarted = DriftStreamTest.task(store, first.offset, null, SETTINGS);
+        outputs.addAll(DriftStreamTest.feed(restarted, samples, stop, SAMPLES));
+
+        assertArrayEquals(uninterrupted.processor.encodedModel(MODEL), restarted.processor.encodedModel(MODEL), "bit-identical model");
+        assertEquals(expected.size(), outputs.size());
         for (int k = 0; k < expected.size(); k++) {
             assertArrayEquals(expected.get(k).value(), outputs.get(k).value(), "output " + k);
         }
