@@ -18,8 +18,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Layers in order, their parameters in one {@link Params}, a loss, an optimizer and the seeded
@@ -44,6 +47,7 @@ public final class Network {
     private long steps;
     private long samplesTrained;
     private long skippedSteps;
+    private long optimizerOrigin; // the step count when the optimizer last (re)started: it numbers its updates from there
     private final boolean trainingChangesForward; // some layer (dropout, batch norm) computes otherwise in training
     private INDArray lastOutput; // [B, ...out] of the last forward pass; belongs to the engine
 
@@ -159,6 +163,73 @@ public final class Network {
         return new Counters(steps, samplesTrained, skippedSteps);
     }
 
+    /**
+     * Updates the optimizer has applied since it started or was last restarted ({@link #restartOptimizer}): where its
+     * learning-rate schedule and Adam's bias correction are. Equal to the step count unless restarted.
+     */
+    public long optimizerSteps() {
+        return steps - optimizerOrigin;
+    }
+
+    /** The step count at the optimizer's last restart (0 if never), kept by the caller beside the snapshot. */
+    public long optimizerOrigin() {
+        return optimizerOrigin;
+    }
+
+    /** Restores {@link #optimizerOrigin()} after loading a snapshot. */
+    public void restoreOptimizerOrigin(long origin) {
+        if (origin < 0 || origin > steps) {
+            throw new IllegalArgumentException("model " + spec.name() + ": optimizer origin " + origin + " is outside 0.." + steps);
+        }
+        this.optimizerOrigin = origin;
+    }
+
+    /**
+     * Restarts the optimizer: its state (momentum, Adam's moments) back to zeros and its update count to 0, so the
+     * learning-rate schedule and Adam's bias correction begin again; the weights and the model's step count stay.
+     */
+    public void restartOptimizer() {
+        for (Map.Entry<String, INDArray> e : optimizer.state().entrySet()) {
+            optimizer.restoreState(e.getKey(), Nd4j.zeros(e.getValue().dataType(), e.getValue().length()));
+        }
+        optimizerOrigin = steps;
+    }
+
+    /**
+     * Draws parameters afresh from their init schemes with the network's own generator (continuing its sequence, so
+     * the same history draws the same values), then restarts the optimizer: every parameter, or with {@code
+     * lastLayerOnly} those of the last layer that has any (the read-out). Non-trained state of those layers (batch
+     * statistics) starts again too.
+     */
+    public void reinitialize(boolean lastLayerOnly) {
+        Params p = params(); // a heap network reloads them before its next pass
+        int first = 0;
+        if (lastLayerOnly) {
+            first = layers.size() - 1;
+            while (first > 0 && layers.get(first).params().isEmpty()) {
+                first--;
+            }
+        }
+        int count = 0;
+        for (int i = first; i < layers.size(); i++) {
+            count += layers.get(i).params().size();
+        }
+        List<Params.Entry> entries = p.entries();
+        for (Params.Entry e : entries.subList(entries.size() - count, entries.size())) {
+            ParamSpec s = e.spec();
+            double[] drawn = new double[Math.toIntExact(s.length())];
+            for (int i = 0; i < drawn.length; i++) {
+                drawn[i] = s.init().draw(rng, s.fanIn(), s.fanOut());
+            }
+            INDArray flat = e.isState() ? p.state() : p.values();
+            flat.get(NDArrayIndex.interval(e.offset(), e.offset() + s.length())).assign(Nd4j.createFromArray(drawn).castTo(spec.dataType()));
+        }
+        for (int i = first; i < layers.size(); i++) {
+            layers.get(i).initializeParams();
+        }
+        restartOptimizer();
+    }
+
     /** Restores counters and generator state (snapshot loading). */
     public void restore(Counters counters, long[] rngState) {
         this.steps = counters.steps();
@@ -217,7 +288,7 @@ public final class Network {
     /** Applies the optimizer to the gradients of a batch of {@code batch} samples unless the loss or a gradient is not finite. */
     private StepResult step(long batch, double meanLoss) {
         samplesTrained += batch;
-        if (!Double.isFinite(meanLoss) || !engine.update(optimizer, steps + 1)) {
+        if (!Double.isFinite(meanLoss) || !engine.update(optimizer, optimizerSteps() + 1)) {
             skippedSteps++;
             return new StepResult(meanLoss, false);
         }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.neurostream.core.drift.DriftSpec;
 import io.neurostream.core.losses.Loss;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +24,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  *  "loss": "cross_entropy", "optimizer": {"type": "sgd", "learning_rate": 0.1, "momentum": 0.9},
  *  "batch_size": 32, "seed": 42}
  * }</pre>
- * Optional: "description", "init" (auto | xavier | he), "dtype" (float32 | float64). The spec
+ * Optional: "description", "init" (auto | xavier | he), "dtype" (float32 | float64), "drift" (a detector name or
+ * object, see {@link DriftSpec#parse}; default ADWIN with reaction none for a cross-entropy model, off otherwise). The spec
  * keeps its JSON text, which is what snapshots and the models topic carry.
  */
 public record ModelSpec(String name, String description, InputSpec input, List<LayerSpec> layers, String loss,
                         OptimizerSpec optimizer, int batchSize, long seed, String initPolicy, DataType dataType,
-                        String json) {
+                        DriftSpec drift, String json) {
     public static final int MAX_BATCH_SIZE = 65_536;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** Jackson's reading limits, well above any real spec: deeper, longer or larger input is a spec error, never a stack overflow. */
@@ -42,6 +44,9 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
 
     public ModelSpec {
         layers = List.copyOf(layers);
+        if (drift == null) {
+            throw new IllegalArgumentException("drift must not be null (DriftSpec.OFF to switch it off)");
+        }
     }
 
     /** Whether a name is a valid model name: 1-128 letters, digits, '.', '_' or '-', starting with a letter or digit. */
@@ -76,9 +81,16 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         long seed = node.optLong("seed", 0L);
         String init = node.optChoice("init", BuildContext.AUTO, List.of(BuildContext.AUTO, BuildContext.XAVIER, BuildContext.HE));
         String dtype = node.optChoice("dtype", "float32", List.of("float32", "float64"));
+        DriftSpec drift = DriftSpec.parse(node.optRaw("drift"), "drift", isClassifierLoss(loss));
         node.rejectUnknownFields();
         return new ModelSpec(name, description, input, layers, loss, optimizer, batchSize, seed, init,
-                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, json);
+                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, json);
+    }
+
+    /** Whether a loss makes the model a classifier (its 0/1 error is what ADWIN watches). */
+    static boolean isClassifierLoss(String loss) {
+        Loss l = Loss.fromSpecName(loss);
+        return l == Loss.CROSS_ENTROPY || l == Loss.BINARY_CROSS_ENTROPY;
     }
 
     /** Jackson's message up to its first line break (constraint messages add advice on further lines). */

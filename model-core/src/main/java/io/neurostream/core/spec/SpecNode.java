@@ -165,6 +165,11 @@ public final class SpecNode {
         return out;
     }
 
+    /** A field's raw JSON (null when absent or null), for sections parsed elsewhere (e.g. "drift"). */
+    public JsonNode optRaw(String field) {
+        return field(field);
+    }
+
     /** A nested object. */
     public SpecNode object(String field) {
         JsonNode v = field(field);

@@ -36,7 +36,7 @@ import picocli.CommandLine.Spec;
                 + "{\"key\", \"partition\", \"offset\", \"timestamp\", \"value\"}; a value that does not decode gets \"error\" instead.",
                 "Reads committed records only (the app writes in transactions), with no consumer group: nothing is committed."},
         footer = {"",
-                "Keys: the model name on samples, models, predictions and metrics; NAME/chunk/I and NAME/manifest on "
+                "Keys: the model name on samples, models, predictions, metrics and drift; NAME/chunk/I and NAME/manifest on "
                         + "model-versions (--model matches NAME); a dead letter keeps the rejected record's key (null when it had none). Bytes (pixels, a dead letter's key and value) are base64.",
                 "",
                 "Exit codes: 0 done, 1 Kafka failure, 2 bad flag or setting, 130 interrupted.",
@@ -51,13 +51,13 @@ final class ConsumeCommand implements Callable<Integer> {
     static final Duration POLL = Duration.ofMillis(200);
     static final long STOP_WAIT_SECONDS = 10;
     private static final List<String> TOPICS = List.of(Topics.SAMPLES, Topics.PREDICTIONS, Topics.METRICS, Topics.DEAD_LETTERS, Topics.MODELS,
-            Topics.MODEL_VERSIONS);
+            Topics.MODEL_VERSIONS, Topics.DRIFT);
 
     @Spec
     CommandSpec command;
 
     @Parameters(index = "0", paramLabel = "TOPIC",
-            description = "samples, predictions, metrics, dead-letters, models or model-versions (with neurostream.topic.prefix in front).")
+            description = "samples, predictions, metrics, dead-letters, models, model-versions or drift (with neurostream.topic.prefix in front).")
     String topic;
 
     @Option(names = "--from-beginning",
@@ -171,6 +171,7 @@ final class ConsumeCommand implements Callable<Integer> {
             case Topics.DEAD_LETTERS -> NeurostreamSerdes.deadLetter().decoder();
             case Topics.MODELS -> NeurostreamSerdes.modelSpec().decoder();
             case Topics.MODEL_VERSIONS -> NeurostreamSerdes.modelVersion().decoder();
+            case Topics.DRIFT -> NeurostreamSerdes.driftEvent().decoder();
             default -> throw new IllegalArgumentException("unknown topic \"" + topic + "\"; topics: " + String.join(", ", TOPICS));
         };
     }

@@ -23,7 +23,7 @@ public final class NeurostreamConfig {
     public static final String PREFIX = "neurostream.";
 
     public static final ConfigKey TOPIC_PREFIX = new ConfigKey("neurostream.topic.prefix", "",
-            "Prefix of every topic name (samples, predictions, metrics, dead-letters, models, model-versions).");
+            "Prefix of every topic name (samples, predictions, metrics, dead-letters, models, model-versions, drift).");
     public static final ConfigKey TOPIC_PARTITIONS = new ConfigKey("neurostream.topic.partitions", "1",
             "Partitions of the topics neurostream creates when absent; samples and models must have the same count.");
     public static final ConfigKey TOPIC_REPLICATION = new ConfigKey("neurostream.topic.replication.factor", "1",

@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.neurostream.app.records.DeadLetterReason;
+import io.neurostream.core.drift.DriftSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -15,7 +17,7 @@ import java.util.function.Supplier;
 /**
  * Updated by the stream thread that owns the model, read by the HTTP thread: gauge values are
  * volatile fields. Gauges start at NaN ("no data yet"). Every counter, including one dead-letter
- * counter per {@link DeadLetterReason}, exists at 0 from the model's first use, so that
+ * counter per {@link DeadLetterReason} and one drift counter per detector, exists at 0 from the model's first use, so that
  * Prometheus' rate() and increase() see the first increments.
  *
  * <p>Base units: seconds (timers) and bytes (snapshot size). Counts, loss, accuracy and the step
@@ -29,6 +31,7 @@ public final class ModelMeters {
     private final Counter predicted;
     private final Counter skippedSteps;
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
+    private final Map<String, Counter> driftDetected = new ConcurrentHashMap<>();
     private final Timer batchDuration;
     private final Timer snapshotDuration;
     private final Timer restoreDuration;
@@ -54,6 +57,9 @@ public final class ModelMeters {
                 .tag("model", model).register(registry);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLettered.put(reason.name(), deadLetterCounter(registry, model, reason.name()));
+        }
+        for (String detector : List.of(DriftSpec.ADWIN, DriftSpec.PAGE_HINKLEY)) {
+            driftDetected.put(detector, driftCounter(registry, model, detector));
         }
         batchDuration = Timer.builder(p + "batch.duration").description("Time of one mini-batch: prediction and optimizer step")
                 .tag("model", model).publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
@@ -102,6 +108,17 @@ public final class ModelMeters {
                 .register(registry);
     }
 
+    /** A drift detection by this detector ("adwin" or "page_hinkley"). */
+    public void driftDetected(String detector) {
+        driftDetected.computeIfAbsent(detector, d -> driftCounter(registry, model, d)).increment();
+    }
+
+    private static Counter driftCounter(MeterRegistry registry, String model, String detector) {
+        return Counter.builder(NeurostreamMetrics.PREFIX + "drift.detected")
+                .description("Drift detections: the model's live error or loss rose (see the drift topic)").tag("model", model)
+                .tag("detector", detector).register(registry);
+    }
+
     public void skippedStep() {
         skippedSteps.increment();
     }
@@ -133,13 +150,13 @@ public final class ModelMeters {
     Reading reading() {
         return new Reading(trained.count(), predicted.count(), deadLettered.values().stream().mapToDouble(Counter::count).sum(),
                 skippedSteps.count(), step, trainingLoss, fadingLoss, windowLoss, fadingAccuracy, windowAccuracy, learningRate,
-                batchDuration.count(), batchDuration.totalTime(TimeUnit.SECONDS));
+                batchDuration.count(), batchDuration.totalTime(TimeUnit.SECONDS), driftDetected.values().stream().mapToDouble(Counter::count).sum());
     }
 
     /** One reading of a model's meters; NaN where there is no value yet. */
     record Reading(double trained, double predicted, double deadLettered, double skippedSteps, double step, double trainingLoss,
                    double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy, double learningRate,
-                   long batches, double batchSeconds) {}
+                   long batches, double batchSeconds, double driftDetections) {}
 
     public void restored(long nanos, long modelStep) {
         restoreDuration.record(Duration.ofNanos(nanos));

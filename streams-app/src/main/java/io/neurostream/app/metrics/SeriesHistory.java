@@ -13,7 +13,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * {@link #sample} is called by one scheduler thread, {@link #json} by HTTP threads: both hold
  * this object's lock, which is short (a few hundred points per model are copied out). Rates
- * (samples/s, mean batch duration) are differences between two consecutive readings.
+ * (samples/s, mean batch duration) and drift detections (the live page's markers) are differences between two
+ * consecutive readings.
  */
 final class SeriesHistory {
     private final NeurostreamMetrics metrics;
@@ -24,7 +25,7 @@ final class SeriesHistory {
 
     /** A model's figures at one time; NaN where there is no value. */
     record Point(long timeMillis, double trainingLoss, double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy,
-                 double samplesPerSecond, double batchMillis, double step) {}
+                 double samplesPerSecond, double batchMillis, double step, double driftDetections) {}
 
     SeriesHistory(NeurostreamMetrics metrics, int capacity) {
         this.metrics = metrics;
@@ -39,7 +40,9 @@ final class SeriesHistory {
             Long beforeNanos = lastNanos.put(model, nanos);
             double perSecond = Double.NaN;
             double batchMillis = Double.NaN;
+            double drift = Double.NaN;
             if (before != null) {
+                drift = now.driftDetections() - before.driftDetections();
                 double seconds = (nanos - beforeNanos) / 1e9;
                 perSecond = seconds > 0 ? (now.trained() + now.predicted() - before.trained() - before.predicted()) / seconds : Double.NaN;
                 long batches = now.batches() - before.batches();
@@ -50,7 +53,7 @@ final class SeriesHistory {
                 series.removeFirst();
             }
             series.addLast(new Point(timeMillis, now.trainingLoss(), now.fadingLoss(), now.windowLoss(), now.fadingAccuracy(),
-                    now.windowAccuracy(), perSecond, batchMillis, now.step()));
+                    now.windowAccuracy(), perSecond, batchMillis, now.step(), drift));
         });
     }
 
@@ -77,6 +80,7 @@ final class SeriesHistory {
             array(out, "samples_per_second", series, Point::samplesPerSecond);
             array(out, "batch_ms", series, Point::batchMillis);
             array(out, "step", series, Point::step);
+            array(out, "drift", series, Point::driftDetections);
             out.append("\"counters\":{");
             field(out, "trained", latest.trained()).append(',');
             field(out, "predicted", latest.predicted()).append(',');
@@ -84,6 +88,7 @@ final class SeriesHistory {
             field(out, "skipped_steps", latest.skippedSteps()).append(',');
             field(out, "step", latest.step()).append(',');
             field(out, "learning_rate", latest.learningRate()).append(',');
+            field(out, "drift_detected", latest.driftDetections()).append(',');
             field(out, "batches", latest.batches());
             out.append("}}");
         }

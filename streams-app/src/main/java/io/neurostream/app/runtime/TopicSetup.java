@@ -73,7 +73,7 @@ public final class TopicSetup {
             Set<String> existing = client.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (String name : List.of(topics.samples(), topics.predictions(), topics.metrics(), topics.deadLetters(), topics.models(),
-                    topics.modelVersions())) {
+                    topics.modelVersions(), topics.drift())) {
                 if (!existing.contains(name)) {
                     NewTopic topic = new NewTopic(name, partitions, replication);
                     if (name.equals(topics.models()) || name.equals(topics.modelVersions())) {

@@ -2,6 +2,7 @@
 package io.neurostream.app.serde;
 
 import io.neurostream.schemas.DeadLetter;
+import io.neurostream.schemas.DriftEvent;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.ModelVersionRecord;
 import io.neurostream.schemas.Prediction;
@@ -15,6 +16,7 @@ public final class NeurostreamSerdes {
     private static final AvroSerde<DeadLetter> DEAD_LETTER = AvroSerde.of(DeadLetter.class);
     private static final AvroSerde<ModelSpecRecord> MODEL_SPEC = AvroSerde.of(ModelSpecRecord.class);
     private static final AvroSerde<ModelVersionRecord> MODEL_VERSION = AvroSerde.of(ModelVersionRecord.class);
+    private static final AvroSerde<DriftEvent> DRIFT_EVENT = AvroSerde.of(DriftEvent.class);
 
     private NeurostreamSerdes() {
     }
@@ -47,5 +49,10 @@ public final class NeurostreamSerdes {
     /** Values of the compacted model-versions topic. */
     public static AvroSerde<ModelVersionRecord> modelVersion() {
         return MODEL_VERSION;
+    }
+
+    /** Values of the drift topic. */
+    public static AvroSerde<DriftEvent> driftEvent() {
+        return DRIFT_EVENT;
     }
 }

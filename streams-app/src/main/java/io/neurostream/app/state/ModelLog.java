@@ -150,11 +150,13 @@ public final class ModelLog {
 
     /**
      * Stores a snapshot of the model as it is after every journal entry so far, in the generation that is not the newest, with a
-     * ring of {@code slots} from here on.
+     * ring of {@code slots} from here on; {@code stats} and {@code drift} are the prequential figures and the drift detector
+     * as they were at that point.
      */
-    public void putSnapshot(byte[] snapshot, byte[] stats, int slots) {
+    public void putSnapshot(byte[] snapshot, byte[] stats, byte[] drift, int slots) {
         int next = 1 - generation; // the newest becomes the one before it
         store.putSnapshot(model, next, snapshot, stats);
+        store.putDrift(model, next, drift);
         // a resized ring no longer holds the entries since the older generation at their places
         previousSnapshotSeq = journalSlots == slots ? snapshotSeq : Head.NONE;
         snapshotSeq = nextSeq;

@@ -9,8 +9,8 @@ import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keys are "MODEL/spec", "MODEL/rejected", "MODEL/head", "MODEL/manifest", "MODEL/snapshot/I", "MODEL/stats" (snapshot
- * generation 0), the same under "MODEL/1/" (generation 1) and "MODEL/journal/SLOT" (DESIGN.md §4). Model names cannot contain '/', so keys of different
+ * Keys are "MODEL/spec", "MODEL/rejected", "MODEL/head", "MODEL/manifest", "MODEL/snapshot/I", "MODEL/stats", "MODEL/drift"
+ * (snapshot generation 0), the same under "MODEL/1/" (generation 1) and "MODEL/journal/SLOT" (DESIGN.md §4). Model names cannot contain '/', so keys of different
  * models never collide; the model name is a prefix, not the whole key, which leaves room for
  * per-replica state later (§9). Everything is written in the task's Kafka transaction.
  */
@@ -128,6 +128,16 @@ public final class ModelStore {
         return kv.get(generationPrefix(model, generation) + "stats");
     }
 
+    /** Stores the drift detector's state that goes with a snapshot generation (written after {@link #putSnapshot}). */
+    public void putDrift(String model, int generation, byte[] state) {
+        kv.put(generationPrefix(model, generation) + "drift", state);
+    }
+
+    /** The drift detector's state of a snapshot generation, or null (none stored: the detector starts afresh). */
+    public byte[] drift(String model, int generation) {
+        return kv.get(generationPrefix(model, generation) + "drift");
+    }
+
     /** Forgets both snapshot generations (the model starts from its spec again); journal slots are left to be overwritten. */
     public void deleteSnapshot(String model) {
         for (int generation = 0; generation < 2; generation++) {
@@ -138,6 +148,7 @@ public final class ModelStore {
             }
             kv.delete(prefix + "manifest");
             kv.delete(prefix + "stats");
+            kv.delete(prefix + "drift");
         }
     }
 

@@ -1,15 +1,18 @@
-// The edge a model's runtime reports to: Avro Prediction and TrainingMetrics records to their sinks, and the model's meters.
+// The edge a model's runtime reports to: Avro Prediction, TrainingMetrics and DriftEvent records to their sinks, and the model's meters.
 package io.neurostream.app.topology;
 
 import io.neurostream.app.metrics.ModelMeters;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.state.ModelLog;
+import io.neurostream.app.training.DriftDetection;
 import io.neurostream.app.training.ModelShape;
 import io.neurostream.app.training.Output;
 import io.neurostream.app.training.Progress;
 import io.neurostream.app.training.SamplePrediction;
 import io.neurostream.core.net.Targets;
+import io.neurostream.core.drift.DriftStatistic;
 import io.neurostream.schemas.ClassProbability;
+import io.neurostream.schemas.DriftEvent;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.TrainingMetrics;
 import java.nio.FloatBuffer;
@@ -19,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Records are keyed by the model's name and go through the task's context, so they commit in the
@@ -26,6 +31,7 @@ import org.apache.kafka.streams.processor.api.Record;
  * only, dead-lettered) from the model's log.
  */
 final class ModelOutput implements Output {
+    private static final Logger LOG = LoggerFactory.getLogger(ModelOutput.class);
     /** A prediction lists every output value when a sample has at most this many. */
     private static final int MAX_OUTPUTS_LISTED = 16;
 
@@ -59,6 +65,29 @@ final class ModelOutput implements Output {
         }
         meters.batch(progress.batchLoss(), nanos, progress.step(), progress.learningRate(), progress.fadingLoss(), progress.fadingAccuracy(),
                 progress.windowLoss(), progress.windowAccuracy());
+    }
+
+    @Override
+    public void drift(DriftDetection d) {
+        DriftStatistic statistic = d.statistic();
+        DriftEvent event = DriftEvent.newBuilder()
+                .setModel(d.model())
+                .setModelStep(d.modelStep())
+                .setSampleId(d.sampleId())
+                .setSamples(statistic.updates())
+                .setDetector(statistic.detector())
+                .setStatistic(statistic.statistic())
+                .setThreshold(statistic.threshold())
+                .setMeanBefore(statistic.meanBefore())
+                .setMeanAfter(statistic.meanAfter())
+                .setReaction(d.reaction())
+                .setEventTime(Instant.ofEpochMilli(d.eventTime()))
+                .build();
+        context.forward(new Record<>(key, NeurostreamSerdes.driftEvent().encode(event), d.timestamp()), NeurostreamTopology.DRIFT_SINK);
+        meters.driftDetected(statistic.detector());
+        LOG.info("model {}: drift detected by {} at sample {} (model step {}, {} samples read): mean {} before, {} after; reaction {}",
+                d.model(), statistic.detector(), d.sampleId(), d.modelStep(), statistic.updates(), statistic.meanBefore(), statistic.meanAfter(),
+                d.reaction());
     }
 
     @Override

@@ -27,6 +27,7 @@ public final class NeurostreamTopology {
     public static final String METRICS_SINK = "metrics-sink";
     public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
     public static final String MODEL_VERSIONS_SINK = "model-versions-sink";
+    public static final String DRIFT_SINK = "drift-sink";
 
     private NeurostreamTopology() {}
 
@@ -57,6 +58,7 @@ public final class NeurostreamTopology {
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
         topology.addSink(MODEL_VERSIONS_SINK, topics.modelVersions(), new ByteArraySerializer(), new ByteArraySerializer(),
                 ModelVersionKeys.partitioner(), TRAIN_PROCESSOR);
+        topology.addSink(DRIFT_SINK, topics.drift(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
         return topology;
     }
 }

@@ -5,7 +5,8 @@ package io.neurostream.app.topology;
  * samples (input, key = model name), predictions, metrics, dead-letters (outputs) and models
  * (compacted, ModelSpecRecord per model name). samples and models must have the same number of
  * partitions: the task that trains a model also reads its spec. model-versions (compacted) holds the
- * published weights of every model, all of a model's records in the partition of its name.
+ * published weights of every model, all of a model's records in the partition of its name. drift (output) holds
+ * the drift detections, keyed by model name.
  */
 public record Topics(String prefix) {
     public static final String SAMPLES = "samples";
@@ -14,6 +15,7 @@ public record Topics(String prefix) {
     public static final String DEAD_LETTERS = "dead-letters";
     public static final String MODELS = "models";
     public static final String MODEL_VERSIONS = "model-versions";
+    public static final String DRIFT = "drift";
 
     public String samples() {
         return prefix + SAMPLES;
@@ -37,5 +39,9 @@ public record Topics(String prefix) {
 
     public String modelVersions() {
         return prefix + MODEL_VERSIONS;
+    }
+
+    public String drift() {
+        return prefix + DRIFT;
     }
 }

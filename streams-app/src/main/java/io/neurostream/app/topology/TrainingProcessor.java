@@ -267,7 +267,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         long start = System.nanoTime();
         byte[] snapshot = SnapshotCodec.encode(model.runtime().network());
-        model.log().putSnapshot(snapshot, model.runtime().stats().encode(), settings.journalSlots(model.runtime().network().spec().batchSize()));
+        model.log().putSnapshot(snapshot, model.runtime().stats().encode(), model.runtime().driftState(),
+                settings.journalSlots(model.runtime().network().spec().batchSize()));
         model.runtime().snapshotTaken();
         metrics.model(model.name()).snapshot(snapshot.length, System.nanoTime() - start);
     }
@@ -393,7 +394,9 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         PrequentialStats stats = savedStats == null
                 ? new PrequentialStats(settings.runtime().fadingFactor(), settings.runtime().window())
                 : PrequentialStats.decode(savedStats, settings.runtime().fadingFactor(), settings.runtime().window());
-        return new ModelRuntime(net, stats, settings.runtime());
+        ModelRuntime runtime = new ModelRuntime(net, stats, settings.runtime());
+        runtime.restoreDrift(store.drift(name, generation));
+        return runtime;
     }
 
     /** Applies one journal entry again, as it was applied when it was written, with no output. */

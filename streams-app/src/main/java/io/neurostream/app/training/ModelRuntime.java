@@ -1,6 +1,8 @@
 // One model in a stream task: prequential prediction and mini-batch training; no Kafka, no store, no records, no meters.
 package io.neurostream.app.training;
 
+import io.neurostream.core.drift.DriftSpec;
+import io.neurostream.core.drift.DriftStatistic;
 import io.neurostream.core.net.Evaluation;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.net.Prequential;
@@ -36,9 +38,11 @@ public final class ModelRuntime {
     private final PendingBatch pending;
     private final PrequentialStats stats;
     private final Buffers buffers;
+    private DriftMonitor drift;
     private final PendingBatch single; // scratch row for predict-only samples
     private int batchesSinceSnapshot;
     private Double lastBatchLoss; // null until this runtime trains a batch (the snapshot does not keep it)
+    private boolean reactionDue; // a detection asks for a reaction once the pending batch has trained
     private boolean unreported; // the figures changed since the last metrics record
     private long unreportedSinceMillis = REPORTED; // when reportIfDue first saw that (wall clock)
 
@@ -50,6 +54,7 @@ public final class ModelRuntime {
         this.pending = new PendingBatch(net.spec().batchSize(), shape);
         this.single = new PendingBatch(1, shape);
         this.buffers = new Buffers(DataType.FLOAT);
+        this.drift = DriftMonitor.fresh(net);
     }
 
     public Network network() {
@@ -62,6 +67,16 @@ public final class ModelRuntime {
 
     public PrequentialStats stats() {
         return stats;
+    }
+
+    /** The drift detector's state, stored with each snapshot. */
+    public byte[] driftState() {
+        return drift.encode();
+    }
+
+    /** Restores the drift detector saved with the snapshot this runtime starts from (null: none saved, a fresh one). */
+    public void restoreDrift(byte[] saved) {
+        drift = DriftMonitor.restore(net, saved);
     }
 
     public boolean snapshotDue(int interval) {
@@ -181,6 +196,10 @@ public final class ModelRuntime {
         if (steps % settings.metricsEvery() == 0 || !step.applied()) {
             report(pending.timestamps[batch - 1], out);
         }
+        if (reactionDue) {
+            reactionDue = false;
+            drift.react();
+        }
         pending.clear();
     }
 
@@ -223,6 +242,12 @@ public final class ModelRuntime {
             boolean correct = Targets.predictedClass(rows, lastRow * width, width) == label;
             double loss = losses.get(i);
             stats.update(loss, correct);
+            DriftStatistic detection = drift.feed(loss, correct);
+            if (detection != null) {
+                String reaction = drift.spec().reaction();
+                reactionDue |= !reaction.equals(DriftSpec.NONE);
+                out.drift(new DriftDetection(shape.model(), modelStep, pending.ids[i], pending.eventTimes[i], pending.timestamps[i], detection, reaction));
+            }
             out.prediction(new SamplePrediction(shape, rows, i, pending.ids[i], pending.eventTimes[i], modelStep, pending.timestamps[i], label, loss));
         }
     }
@@ -231,7 +256,7 @@ public final class ModelRuntime {
         var counters = net.counters();
         return new Progress(shape.model(), counters.steps(), counters.samplesTrained(), counters.skippedSteps(), lastBatchLoss,
                 stats.fadingLoss(), stats.fadingAccuracy(), stats.windowLoss(), stats.windowAccuracy(), stats.alpha(), stats.window(),
-                net.optimizer().learningRate(Math.max(1, counters.steps())));
+                net.optimizer().learningRate(Math.max(1, net.optimizerSteps())));
     }
 
     /** The first n rows of a batch as a [n, ...input] array in the network's data type. */

@@ -12,6 +12,9 @@ public interface Output {
 
         @Override
         public void metrics(Progress progress, long timestamp) {}
+
+        @Override
+        public void drift(DriftDetection detection) {}
     };
 
     /** One sample's prediction (of a batch's samples, or of an unlabelled sample). */
@@ -22,4 +25,7 @@ public interface Output {
 
     /** The figures are due in a metrics record stamped with this time. */
     void metrics(Progress progress, long timestamp);
+
+    /** A drift detection (a replay detects it again, and reports it nowhere). */
+    void drift(DriftDetection detection);
 }

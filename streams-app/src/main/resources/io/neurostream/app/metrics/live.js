@@ -1,6 +1,7 @@
 // neurostream's live page: polls /api/series every second and draws each model's history as SVG line charts.
 // Hand-written, no libraries: the page must work with no internet access. Each chart records how many
-// points it drew in data-points, so a headless browser (and a test) can check that data arrived.
+// points it drew in data-points, so a headless browser (and a test) can check that data arrived; the loss and
+// accuracy charts mark each drift detection with a dashed vertical line (their data-markers counts them).
 "use strict";
 
 const SVG = "http://www.w3.org/2000/svg";
@@ -8,11 +9,11 @@ const POLL_MS = 1000;
 const H = 180, LEFT = 46, RIGHT = 8, TOP = 8, BOTTOM = 20;
 
 const CHARTS = [
-  { id: "loss", title: "Loss", lines: [
+  { id: "loss", title: "Loss", markers: true, lines: [
       { key: "training_loss", label: "last batch", color: "#9aa5b8" },
       { key: "loss_fading", label: "prequential, fading", color: "#d35400" },
       { key: "loss_window", label: "prequential, window", color: "#2c6fbb" } ] },
-  { id: "accuracy", title: "Prequential accuracy", min: 0, max: 1, percent: true, lines: [
+  { id: "accuracy", title: "Prequential accuracy", min: 0, max: 1, percent: true, markers: true, lines: [
       { key: "accuracy_fading", label: "fading", color: "#d35400" },
       { key: "accuracy_window", label: "window", color: "#2c6fbb" } ] },
   { id: "throughput", title: "Samples per second", min: 0, lines: [
@@ -27,6 +28,7 @@ const COUNTERS = [
   { key: "dead_lettered", label: "dead-lettered", bad: true },
   { key: "skipped_steps", label: "skipped steps", bad: true },
   { key: "step", label: "model step" },
+  { key: "drift_detected", label: "drift detections", bad: true },
   { key: "learning_rate", label: "learning rate" },
 ];
 
@@ -128,6 +130,18 @@ function draw(figure, chart, series) {
     drawn = Math.max(drawn, count);
   }
   figure.setAttribute("data-points", String(drawn));
+  if (chart.markers) {
+    // Drift detections since the previous point: a dashed line at that point's time.
+    let markers = 0;
+    series.drift.forEach((n, i) => {
+      if (!(n > 0)) return;
+      const line = el("svg:line", { class: "drift", x1: x(time[i]), x2: x(time[i]), y1: TOP, y2: H - BOTTOM });
+      line.appendChild(el("svg:title", {}, `drift detected${n > 1 ? ` (${n})` : ""}`));
+      svg.appendChild(line);
+      markers++;
+    });
+    figure.setAttribute("data-markers", String(markers));
+  }
 }
 
 function render(data) {

@@ -1,4 +1,4 @@
-// The live page in headless Chromium while the app trains: its charts have points, and a screenshot for the README.
+// The live page in headless Chromium while the app trains: its charts have points, a drift is marked, and a screenshot for the README.
 package io.neurostream.app.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LivePageIT {
     private static final String MODEL = "mnist-mlp";
     private static final int SAMPLES = 3_200; // 100 batches of 32
+    private static final int DRIFTED = 640; // then 20 batches whose labels are shifted by one: a drift
     private static final Path SCREENSHOT = Path.of("target", "screenshots", "live-page.png");
 
     @TempDir
@@ -52,6 +53,21 @@ class LivePageIT {
         return Integer.parseInt(m.group(1));
     }
 
+    /** Until the live page's history (sampled every second) has a point after the detection. */
+    private static void awaitDriftInHistory(LiveApp live) throws InterruptedException {
+        Pattern marked = Pattern.compile("\"drift\":\\[[^\\]]*[1-9]");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String series = "";
+        while (System.nanoTime() < deadline) {
+            series = LiveApp.get(live.url("/api/series")).body();
+            if (marked.matcher(series).find()) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no drift detection in the live page's history after 30 s: " + series);
+    }
+
     @Test
     void shouldDrawLossAndAccuracyChartsWithDataWhileTheAppTrains() throws Exception {
         Path chromium = Tools.find("chromium");
@@ -62,6 +78,9 @@ class LivePageIT {
             List<byte[]> samples = MnistRecords.labelled(SAMPLES);
             live.samples(MODEL, samples, 160, 1000);
             live.awaitTrained(MODEL, SAMPLES, Duration.ofSeconds(90));
+            live.samples(MODEL, MnistRecords.labelled(SAMPLES, DRIFTED, 1), 160, 1000);
+            live.awaitTrained(MODEL, SAMPLES + DRIFTED, Duration.ofSeconds(90));
+            awaitDriftInHistory(live);
 
             // 2. The page's DOM after its first polls: one model, charts with points, counters filled in.
             String dom = chromium(chromium, live.url("/"), "--dump-dom");
@@ -70,8 +89,13 @@ class LivePageIT {
             for (String chart : List.of("loss", "accuracy", "throughput")) {
                 assertTrue(points(dom, chart) >= 10, chart + " has " + points(dom, chart) + " points");
             }
-            assertTrue(dom.contains("<dd data-counter=\"trained\" class=\"\">3,200</dd>")
-                    || dom.contains("<dd data-counter=\"trained\">3,200</dd>"), "trained counter shown: " + dom);
+            assertTrue(dom.contains("<dd data-counter=\"trained\" class=\"\">3,840</dd>")
+                    || dom.contains("<dd data-counter=\"trained\">3,840</dd>"), "trained counter shown: " + dom);
+            for (String chart : List.of("loss", "accuracy")) {
+                Matcher markers = Pattern.compile("data-chart=\"" + chart + "\" data-points=\"\\d+\" data-markers=\"(\\d+)\"").matcher(dom);
+                assertTrue(markers.find() && Integer.parseInt(markers.group(1)) >= 1, chart + " chart marks the drift: " + dom);
+            }
+            assertTrue(dom.contains("class=\"drift\""), "a drift marker line");
             assertTrue(dom.contains("data-state=\"UP\""), "health badge");
 
             // 3. A screenshot for the README.

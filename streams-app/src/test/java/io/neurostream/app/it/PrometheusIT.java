@@ -1,4 +1,4 @@
-// Every Grafana query and alert rule against a real Prometheus scraping a training app; two alerts made to fire on purpose.
+// Every Grafana query and alert rule against a real Prometheus scraping a training app; three alerts made to fire on purpose.
 package io.neurostream.app.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -34,6 +34,7 @@ class PrometheusIT {
              "loss": "mean_squared_error", "optimizer": {"type": "sgd", "learning_rate": 0.01},
              "batch_size": 4, "seed": 1}""";
     private static final int SAMPLES = 3_200; // 100 batches of 32: every sample ends trained
+    private static final int DRIFTED = 640; // then 20 batches whose labels are shifted by one: a drift
     private static final String RATE_INTERVAL = "1m";
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
     private static final Path LOGS = Path.of("target", "it-logs", "prometheus");
@@ -85,7 +86,7 @@ class PrometheusIT {
     }
 
     @Test
-    void shouldAnswerEveryDashboardQueryAndFireTheNonFiniteLossAndDeadLetterAlerts() throws Exception {
+    void shouldAnswerEveryDashboardQueryAndFireTheNonFiniteLossDeadLetterAndDriftAlerts() throws Exception {
         assumeTrue(PrometheusServer.binary() != null, "prometheus is not on the PATH (Debian: apt-get install prometheus); CI installs it");
         Files.createDirectories(LOGS);
 
@@ -97,6 +98,8 @@ class PrometheusIT {
             live.samples(MODEL, MnistRecords.labelled(SAMPLES), 500, 200);
             live.samples(DIVERGING, divergingSamples(40), 0, 0);
             live.awaitTrained(MODEL, SAMPLES, Duration.ofSeconds(90));
+            live.samples(MODEL, MnistRecords.labelled(SAMPLES, DRIFTED, 1), 0, 0);
+            live.awaitTrained(MODEL, SAMPLES + DRIFTED, Duration.ofSeconds(90));
             live.samples(MODEL, undecodable(50), 10, 200);
             Files.writeString(LOGS.resolve("metrics.txt"), LiveApp.get(live.url("/metrics")).body());
 
@@ -146,10 +149,11 @@ class PrometheusIT {
             }
             assertTrue(problems.isEmpty(), String.join("\n", problems));
 
-            // 4. The two conditions produced on purpose fire their alerts.
+            // 4. The three conditions produced on purpose fire their alerts.
             long deadline = System.nanoTime() + QUERY_TIMEOUT.toNanos();
             JsonNode alerts = prometheus.alerts();
-            while (!(firing(alerts, "NeurostreamLossNotFinite", DIVERGING) && firing(alerts, "NeurostreamDeadLettersRising", MODEL))
+            while (!(firing(alerts, "NeurostreamLossNotFinite", DIVERGING) && firing(alerts, "NeurostreamDeadLettersRising", MODEL)
+                    && firing(alerts, "NeurostreamDriftDetected", MODEL))
                     && System.nanoTime() < deadline) {
                 Thread.sleep(500);
                 alerts = prometheus.alerts();
@@ -157,6 +161,7 @@ class PrometheusIT {
             Files.writeString(LOGS.resolve("alerts.json"), alerts.toPrettyString());
             assertTrue(firing(alerts, "NeurostreamLossNotFinite", DIVERGING), "non-finite loss alert: " + alerts);
             assertTrue(firing(alerts, "NeurostreamDeadLettersRising", MODEL), "dead letters alert: " + alerts);
+            assertTrue(firing(alerts, "NeurostreamDriftDetected", MODEL), "drift alert: " + alerts);
             assertEquals(10.0, live.app.registry().get("neurostream.steps.skipped").tag("model", DIVERGING).counter().count(),
                     "40 samples in batches of 4: every step skipped");
             assertTrue(!firing(alerts, "NeurostreamLossNotFinite", MODEL), "the healthy model does not alert");

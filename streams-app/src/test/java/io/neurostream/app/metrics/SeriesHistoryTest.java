@@ -38,6 +38,23 @@ class SeriesHistoryTest {
         assertTrue(json.contains("\"counters\":{\"trained\":64,\"predicted\":0,\"dead_lettered\":0,\"skipped_steps\":0,\"step\":2,"), json);
     }
 
+    /** The live page draws a marker where a point's drift count is above 0. */
+    @Test
+    void shouldCountDriftDetectionsBetweenReadings() {
+        ModelMeters meters = metrics.model("a");
+        SeriesHistory history = new SeriesHistory(metrics, 10);
+        history.sample(0, 0);
+        history.sample(1_000, 1_000_000_000L);
+        meters.driftDetected("adwin");
+        meters.driftDetected("page_hinkley");
+        history.sample(2_000, 2_000_000_000L);
+        history.sample(3_000, 3_000_000_000L);
+
+        String json = history.json(1000);
+        assertTrue(json.contains("\"drift\":[null,0,2,0]"), json);
+        assertTrue(json.contains("\"drift_detected\":2,"), json);
+    }
+
     @Test
     void shouldEscapeModelNamesInJson() {
         metrics.model("a\"b");

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 class DashboardTest {
     private static final List<String> REQUIRED_PANELS = List.of("Training loss", "Prequential accuracy", "Samples per second", "Batch duration",
-            "Dead letters by reason", "Consumer lag (records)", "Model step", "Snapshot size");
+            "Dead letters by reason", "Consumer lag (records)", "Model step", "Snapshot size", "Quarantined", "Drift detections");
 
     private static List<JsonNode> panels() {
         List<JsonNode> out = new ArrayList<>();
@@ -70,6 +70,24 @@ class DashboardTest {
                 assertTrue(query.expr().contains("model=~\"$model\""), query.panel() + ": " + query.expr());
             }
         }
+    }
+
+    /** Each drift detection is a mark on every time series of the model's row, from the counter the app exposes. */
+    @Test
+    void shouldAnnotateDriftDetections() {
+        JsonNode drift = null;
+        for (JsonNode annotation : OpsFiles.dashboard().path("annotations").path("list")) {
+            if (annotation.path("name").asText().equals("Drift detected")) {
+                drift = annotation;
+            }
+        }
+        assertTrue(drift != null, "an annotation named Drift detected");
+        assertTrue(drift.path("enable").asBoolean());
+        assertEquals("prometheus", drift.path("datasource").path("uid").asText());
+        String expr = drift.path("expr").asText();
+        assertEquals(List.of("neurostream_drift_detected_total"), OpsFiles.metricNames(expr).stream().toList(), expr);
+        assertTrue(expr.contains("model=~\"$model\"") && expr.contains("> 0"), expr);
+        assertTrue(exposedNames().contains("neurostream_drift_detected_total"), "the counter exists from the model's first use");
     }
 
     @Test

@@ -85,10 +85,10 @@ class ModelLogTest {
     void shouldWriteASnapshotToTheOtherGenerationAndKeepTheOneBefore() {
         ModelLog log = ModelLog.open(store, MODEL, 8);
         log.appendSample(1, bytes("a"));
-        log.putSnapshot(bytes("s1"), bytes("stats1"), 8);
+        log.putSnapshot(bytes("s1"), bytes("stats1"), bytes("drift1"), 8);
         assertEquals(new Head(1, 1, 8, 0, 0, 0, 1), store.head(MODEL));
         log.appendSample(2, bytes("b"));
-        log.putSnapshot(bytes("s2"), bytes("stats2"), 8);
+        log.putSnapshot(bytes("s2"), bytes("stats2"), bytes("drift2"), 8);
         assertEquals(new Head(2, 2, 8, 0, 0, 1, 0), store.head(MODEL));
         assertArrayEquals(bytes("s2"), store.snapshot(MODEL, 0));
         assertArrayEquals(bytes("s1"), store.snapshot(MODEL, 1));
@@ -102,16 +102,16 @@ class ModelLogTest {
     void shouldRestoreFromTheGenerationBeforeWhenTheNewestDoesNotRead() {
         ModelLog log = ModelLog.open(store, MODEL, 8);
         log.appendSample(1, bytes("a"));
-        log.putSnapshot(bytes("s1"), bytes("stats1"), 8);
+        log.putSnapshot(bytes("s1"), bytes("stats1"), bytes("drift1"), 8);
         log.appendSample(2, bytes("b"));
-        log.putSnapshot(bytes("s2"), bytes("stats2"), 8);
+        log.putSnapshot(bytes("s2"), bytes("stats2"), bytes("drift2"), 8);
         log.appendSample(3, bytes("c"));
 
         ModelLog reopened = ModelLog.open(store, MODEL, 8);
         Replayed model = reopened.restore(recording(0), 8);
         assertEquals(new Replayed(1, List.of("b", "c")), model, "the older generation and the journal since it");
         assertEquals(new Head(3, 1, 8, 0, 0, Head.NONE, 1), store.head(MODEL), "the older generation is now the newest, with none before it");
-        reopened.putSnapshot(bytes("s3"), bytes("stats3"), 8);
+        reopened.putSnapshot(bytes("s3"), bytes("stats3"), bytes("drift3"), 8);
         assertArrayEquals(bytes("s3"), store.snapshot(MODEL, 0), "the next snapshot overwrites the unreadable one");
     }
 
@@ -121,7 +121,7 @@ class ModelLogTest {
         log.appendSample(1, bytes("a"));
         IllegalStateException none = assertThrows(IllegalStateException.class, () -> ModelLog.open(store, MODEL, 8).restore(recording(0), 8));
         assertEquals("generation 0 is corrupt", none.getMessage(), "no generation before to fall back to");
-        log.putSnapshot(bytes("s1"), bytes("stats1"), 8);
+        log.putSnapshot(bytes("s1"), bytes("stats1"), bytes("drift1"), 8);
         IllegalStateException both = assertThrows(IllegalStateException.class, () -> ModelLog.open(store, MODEL, 8).restore(recording(0, 1), 8));
         assertEquals("generation 0 is corrupt", both.getMessage(), "the generation before fails too");
     }
@@ -141,9 +141,9 @@ class ModelLogTest {
     void shouldGiveUpTheOlderGenerationBeforeTheRingOverwritesItsFirstEntry() {
         ModelLog log = ModelLog.open(store, MODEL, 4);
         log.appendSample(1, bytes("a"));
-        log.putSnapshot(bytes("s1"), bytes("stats1"), 4);
+        log.putSnapshot(bytes("s1"), bytes("stats1"), bytes("drift1"), 4);
         log.appendSample(2, bytes("b"));
-        log.putSnapshot(bytes("s2"), bytes("stats2"), 4);
+        log.putSnapshot(bytes("s2"), bytes("stats2"), bytes("drift2"), 4);
         assertEquals(1, log.head().previousSnapshotSeq());
         for (int i = 0; i < 3; i++) {
             log.appendSample(3 + i, bytes("c" + i));
@@ -159,13 +159,13 @@ class ModelLogTest {
     void shouldResizeTheRingOnlyAtASnapshotOrWhileTheJournalIsEmpty() {
         ModelLog log = ModelLog.open(store, MODEL, 8);
         log.appendSample(1, bytes("a"));
-        log.putSnapshot(bytes("s1"), bytes("stats1"), 8);
+        log.putSnapshot(bytes("s1"), bytes("stats1"), bytes("drift1"), 8);
         log.appendSample(2, bytes("b"));
         ModelLog reopened = ModelLog.open(store, MODEL, 16);
         assertEquals(new Replayed(1, List.of("b")), reopened.restore(recording(), 16));
         assertEquals(8, reopened.journalSlots(), "entries since the snapshot sit at their places in the ring of 8");
 
-        reopened.putSnapshot(bytes("s2"), bytes("stats2"), 16);
+        reopened.putSnapshot(bytes("s2"), bytes("stats2"), bytes("drift2"), 16);
         assertEquals(new Head(2, 2, 16, 0, 0, Head.NONE, 0), store.head(MODEL), "resized: the older generation's entries are not where a ring of 16 looks");
 
         ModelLog empty = ModelLog.open(store, MODEL, 32);
@@ -181,7 +181,7 @@ class ModelLogTest {
         log.countDeadLettered();
         assertEquals(new Head(0, 0, 8, 1, 2, Head.NONE, 0), store.head(MODEL));
         log.appendSample(1, bytes("a"));
-        log.putSnapshot(bytes("s1"), bytes("stats1"), 8);
+        log.putSnapshot(bytes("s1"), bytes("stats1"), bytes("drift1"), 8);
         log.appendSample(2, bytes("b"));
 
         ModelLog.discardSnapshots(store, MODEL, log.head());

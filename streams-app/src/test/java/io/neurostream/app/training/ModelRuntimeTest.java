@@ -41,6 +41,11 @@ class ModelRuntimeTest {
             events.add("metrics at " + timestamp);
             reported.add(progress);
         }
+
+        @Override
+        public void drift(DriftDetection detection) {
+            events.add("drift " + detection.statistic().detector() + " at " + detection.sampleId());
+        }
     }
 
     private static ModelRuntime runtime() {
