@@ -49,7 +49,8 @@ final class SchemasFingerprintCommand implements Callable<Integer> {
             new Entry(NeurostreamSerdes.trainingMetrics().schema(), Topics.METRICS),
             new Entry(NeurostreamSerdes.deadLetter().schema(), Topics.DEAD_LETTERS),
             new Entry(NeurostreamSerdes.modelSpec().schema(), Topics.MODELS),
-            new Entry(NeurostreamSerdes.modelVersion().schema(), Topics.MODEL_VERSIONS));
+            new Entry(NeurostreamSerdes.modelVersion().schema(), Topics.MODEL_VERSIONS),
+            new Entry(NeurostreamSerdes.label().schema(), Topics.LABELS));
 
     @Spec
     CommandSpec command;

@@ -43,5 +43,11 @@ public enum DeadLetterReason {
     /** A model spec on the models topic cannot be parsed or built, or is over the model limits. */
     INVALID_MODEL_SPEC,
     /** The key names a quarantined model: its spec was rejected or its state cannot be restored (the message says which). */
-    MODEL_UNAVAILABLE
+    MODEL_UNAVAILABLE,
+    /** A label (labels topic) names a sample id its model has not kept: never seen, already labelled, or labelled on arrival. */
+    UNKNOWN_SAMPLE,
+    /** A label came for a sample that waited longer than neurostream.labels.max.delay.ms, or was evicted beyond neurostream.labels.max.pending. */
+    LABEL_EXPIRED,
+    /** A label (labels topic) has neither a label nor a target. */
+    LABEL_MISSING
 }

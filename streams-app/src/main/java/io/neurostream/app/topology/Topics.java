@@ -2,13 +2,15 @@
 package io.neurostream.app.topology;
 
 /**
- * samples (input, key = model name), predictions, metrics, dead-letters (outputs) and models
+ * samples (input, key = model name), labels (input, key = model name: the labels of samples that
+ * arrived without one; same partition count as samples), predictions, metrics, dead-letters (outputs) and models
  * (compacted, ModelSpecRecord per model name). samples and models must have the same number of
  * partitions: the task that trains a model also reads its spec. model-versions (compacted) holds the
  * published weights of every model, all of a model's records in the partition of its name.
  */
 public record Topics(String prefix) {
     public static final String SAMPLES = "samples";
+    public static final String LABELS = "labels";
     public static final String PREDICTIONS = "predictions";
     public static final String METRICS = "metrics";
     public static final String DEAD_LETTERS = "dead-letters";
@@ -17,6 +19,10 @@ public record Topics(String prefix) {
 
     public String samples() {
         return prefix + SAMPLES;
+    }
+
+    public String labels() {
+        return prefix + LABELS;
     }
 
     public String predictions() {

@@ -98,7 +98,28 @@ public final class ModelRuntime {
         pending.ids[row] = sample.getId();
         pending.eventTimes[row] = sample.getEventTime().toEpochMilli();
         pending.timestamps[row] = timestamp;
+        pending.scored[row] = false;
         pending.count++;
+        return null;
+    }
+
+    /**
+     * A sample predicted when it arrived without a label, now labelled ({@link DelayedLabels}): the prequential figures take
+     * the score of that prediction, and the sample joins the pending batch like a labelled one, except that the batch neither
+     * emits nor scores its prediction again. Null if accepted.
+     */
+    public Rejection addScored(Sample labelled, long timestamp, long arrivalMillis, double loss, boolean correct) {
+        Rejection rejection = add(labelled, timestamp, arrivalMillis);
+        if (rejection != null) {
+            return rejection;
+        }
+        int row = pending.count - 1;
+        pending.scored[row] = true;
+        if (pending.emitted == row) {
+            pending.emitted = pending.count; // nothing before it waits: no flush is due for it
+        }
+        stats.update(loss, correct);
+        unreported = true;
         return null;
     }
 
@@ -218,6 +239,9 @@ public final class ModelRuntime {
         FloatBuffer losses = HostCopy.floats(eval.perSampleLoss());
         int width = shape.outputs();
         for (int i = from; i < to; i++) {
+            if (pending.scored[i]) {
+                continue;
+            }
             int lastRow = (i + 1) * shape.rows() - 1;
             int label = pending.labels[lastRow];
             boolean correct = Targets.predictedClass(rows, lastRow * width, width) == label;

@@ -31,7 +31,8 @@ class SchemasFingerprintCommandTest {
     @Test
     void shouldPrintAFingerprintTheDecoderOfEachTopicKnows() {
         List<RecordDecoder<?>> decoders = List.of(NeurostreamSerdes.sample().decoder(), NeurostreamSerdes.prediction().decoder(),
-                NeurostreamSerdes.trainingMetrics().decoder(), NeurostreamSerdes.deadLetter().decoder(), NeurostreamSerdes.modelSpec().decoder());
+                NeurostreamSerdes.trainingMetrics().decoder(), NeurostreamSerdes.deadLetter().decoder(), NeurostreamSerdes.modelSpec().decoder(),
+                NeurostreamSerdes.modelVersion().decoder(), NeurostreamSerdes.label().decoder());
         for (int i = 0; i < decoders.size(); i++) {
             SchemasFingerprintCommand.Entry entry = SchemasFingerprintCommand.ENTRIES.get(i);
             assertTrue(decoders.get(i).knownFingerprints().contains(entry.fingerprint()), entry.schema().getName());
