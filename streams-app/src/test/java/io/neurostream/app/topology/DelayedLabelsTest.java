@@ -223,6 +223,70 @@ class DelayedLabelsTest {
         }
     }
 
+    /** Key and value bytes of the delayed-label keys in the store (what the changelog holds for them), per pending sample. */
+    private static double storeBytesPerPending(KeyValueStore<String, byte[]> store, long pending) {
+        long bytes = 0;
+        try (var all = store.all()) {
+            while (all.hasNext()) {
+                var kv = all.next();
+                if (kv.key.contains("/labels/")) {
+                    bytes += kv.key.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + kv.value.length;
+                }
+            }
+        }
+        return (double) bytes / pending;
+    }
+
+    @Test
+    void shouldKeepAHundredThousandPendingSamplesAndEvictTheOldestBeyond() {
+        int n = 100_000;
+        Map<String, String> settings = Map.of(NeurostreamConfig.LABELS_MAX_DELAY.name(), Long.toString(Long.MAX_VALUE / 2),
+                NeurostreamConfig.LABELS_MAX_PENDING.name(), Integer.toString(n));
+        KeyValueStore<String, byte[]> store = ProcessorTask.newStore();
+        ProcessorTask task = new ProcessorTask(store, 0, settings);
+        for (int i = 0; i < n; i++) {
+            task.send(AND, unlabelled("s" + i, i & 1, (i >> 1) & 1));
+            if (i % 10_000 == 0) {
+                task.context.resetForwards();
+            }
+        }
+        task.context.resetForwards();
+        assertEquals((double) n, task.metrics.registry().get("neurostream.labels.pending").gauge().value());
+        double perPending = storeBytesPerPending(store, n);
+        System.out.printf("delayed labels: %,d pending %s samples (2 float values), %.1f store bytes per pending sample%n", n, AND, perPending);
+        assertTrue(perPending < 200, "a 2-value sample with its kept prediction and keys: " + perPending + " bytes");
+
+        task.send(AND, unlabelled("one-more", 1, 1));
+        assertEquals(1.0, task.metrics.registry().get("neurostream.labels.expired").counter().count(), "the oldest was evicted");
+        task.sendLabel(AND, label("s0", 0));
+        task.sendLabel(AND, label("s1", 0));
+        task.sendLabel(AND, label("s99999", 0));
+        List<DeadLetter> dead = task.deadLetters();
+        assertEquals(List.of("LABEL_EXPIRED"), dead.stream().map(DeadLetter::getReason).toList());
+        assertEquals(2.0, task.metrics.registry().get("neurostream.labels.applied").counter().count());
+        assertEquals((double) n - 2, task.metrics.registry().get("neurostream.labels.pending").gauge().value());
+    }
+
+    @Test
+    void shouldKeepAnMnistSampleInAboutItsOwnSizePlusItsPrediction() {
+        int n = 2_000;
+        Map<String, String> settings = Map.of(NeurostreamConfig.LABELS_MAX_DELAY.name(), "3600000");
+        KeyValueStore<String, byte[]> store = ProcessorTask.newStore();
+        ProcessorTask task = new ProcessorTask(store, 0, settings);
+        Rng rng = new Rng(2);
+        long sampleBytes = 0;
+        for (int i = 0; i < n; i++) {
+            byte[] value = Samples.bytes(Samples.pixels("mnist-" + i, pixels(rng)));
+            sampleBytes += value.length;
+            task.send("mnist-mlp", value);
+        }
+        task.context.resetForwards();
+        double perPending = storeBytesPerPending(store, n);
+        System.out.printf("delayed labels: %,d pending mnist-mlp samples (784 pixels, %.0f bytes each as Avro), %.1f store bytes per pending sample%n",
+                n, (double) sampleBytes / n, perPending);
+        assertTrue(perPending < (double) sampleBytes / n + 150, "the sample's bytes, 10 kept outputs and the keys: " + perPending);
+    }
+
     /** Records of a mixed stream for the restart test: (topic, value), for mnist-mlp. */
     private record Input(boolean label, byte[] value) {}
 
