@@ -223,6 +223,41 @@ class DelayedLabelsTest {
         }
     }
 
+    @Test
+    void shouldNeverThrowOnRandomOrMutatedLabels() {
+        Rng rng = new Rng(17);
+        Map<String, String> settings = Map.of(NeurostreamConfig.LABELS_MAX_DELAY.name(), "50", NeurostreamConfig.LABELS_MAX_PENDING.name(), "8");
+        ProcessorTask task = new ProcessorTask(ProcessorTask.newStore(), 0, settings);
+        int applied = 0;
+        for (int i = 0; i < 2_000; i++) {
+            if (rng.nextDouble() < 0.4) {
+                task.send(AND, unlabelled("s" + rng.nextInt(40), rng.nextInt(2), rng.nextInt(2)));
+                task.outputs();
+                continue;
+            }
+            byte[] value = label("s" + rng.nextInt(40), rng.nextDouble() < 0.2 ? rng.nextInt(5) - 2 : rng.nextInt(2));
+            switch (rng.nextInt(5)) {
+                case 0 -> value[rng.nextInt(value.length)] ^= (byte) (1 << rng.nextInt(8));
+                case 1 -> value = java.util.Arrays.copyOf(value, rng.nextInt(value.length));
+                case 2 -> value = NeurostreamSerdes.label().encode(Label.newBuilder().setId("s" + rng.nextInt(40))
+                        .setTarget(List.of((float) rng.nextDouble(), Float.NaN)).setEventTime(Instant.ofEpochMilli(T0)).build());
+                default -> { }
+            }
+            double before = applied(task);
+            task.sendLabel(rng.nextDouble() < 0.05 ? "ghost" : AND, value);
+            int appliedNow = (int) (applied(task) - before);
+            List<DeadLetter> dead = task.deadLetters();
+            assertEquals(1, appliedNow + dead.size(), "label " + i + " ends applied or dead-lettered, once: " + dead);
+            applied += appliedNow;
+        }
+        assertTrue(applied > 40, "some applied: " + applied);
+    }
+
+    private static double applied(ProcessorTask task) {
+        var counter = task.metrics.registry().find("neurostream.labels.applied").tag("model", AND).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
     /** Key and value bytes of the delayed-label keys in the store (what the changelog holds for them), per pending sample. */
     private static double storeBytesPerPending(KeyValueStore<String, byte[]> store, long pending) {
         long bytes = 0;
