@@ -194,8 +194,9 @@ final class ProduceCommand implements Callable<Integer> {
             } finally {
                 producer.close();
             }
-            out.printf("%s %,d samples to topic %s (key %s) in %.1f s, %,.0f samples/s%n", result.stopped() ? "stopped: produced" : "produced",
-                    result.samples(), target, model, result.seconds(), result.samplesPerSecond());
+            String what = labelsOnly ? "labels" : "samples";
+            out.printf("%s %,d %s to topic %s (key %s) in %.1f s, %,.0f %s/s%n", result.stopped() ? "stopped: produced" : "produced",
+                    result.samples(), what, target, model, result.seconds(), result.samplesPerSecond(), what);
             out.flush();
             return ExitCodes.OK;
         }
