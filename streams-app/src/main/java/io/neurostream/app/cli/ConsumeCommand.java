@@ -51,13 +51,13 @@ final class ConsumeCommand implements Callable<Integer> {
     static final Duration POLL = Duration.ofMillis(200);
     static final long STOP_WAIT_SECONDS = 10;
     private static final List<String> TOPICS = List.of(Topics.SAMPLES, Topics.PREDICTIONS, Topics.METRICS, Topics.DEAD_LETTERS, Topics.MODELS,
-            Topics.MODEL_VERSIONS, Topics.DRIFT);
+            Topics.MODEL_VERSIONS, Topics.DRIFT, Topics.LABELS);
 
     @Spec
     CommandSpec command;
 
     @Parameters(index = "0", paramLabel = "TOPIC",
-            description = "samples, predictions, metrics, dead-letters, models, model-versions or drift (with neurostream.topic.prefix in front).")
+            description = "samples, predictions, metrics, dead-letters, models, model-versions, drift or labels (with neurostream.topic.prefix in front).")
     String topic;
 
     @Option(names = "--from-beginning",
@@ -172,6 +172,7 @@ final class ConsumeCommand implements Callable<Integer> {
             case Topics.MODELS -> NeurostreamSerdes.modelSpec().decoder();
             case Topics.MODEL_VERSIONS -> NeurostreamSerdes.modelVersion().decoder();
             case Topics.DRIFT -> NeurostreamSerdes.driftEvent().decoder();
+            case Topics.LABELS -> NeurostreamSerdes.label().decoder();
             default -> throw new IllegalArgumentException("unknown topic \"" + topic + "\"; topics: " + String.join(", ", TOPICS));
         };
     }

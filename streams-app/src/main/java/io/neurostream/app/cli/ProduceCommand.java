@@ -17,12 +17,14 @@ import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.core.data.Mnist;
 import io.neurostream.core.data.TextCorpus;
+import io.neurostream.schemas.Label;
 import io.neurostream.schemas.Sample;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.Serializer;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -84,6 +86,11 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--no-labels",
             description = "Send no labels (text: no next token), so the model only predicts; default: labelled samples it also trains on.")
     boolean noLabels;
+
+    @Option(names = "--labels-only",
+            description = "Send only the labels, as Label records (id, label or target, event time) to the labels topic, for samples sent "
+                    + "earlier with --no-labels (delayed labels: neurostream.labels.max.delay.ms > 0); not with --text.")
+    boolean labelsOnly;
 
     @Option(names = "--seq-len", paramLabel = "T",
             description = "With --text: input tokens per sample (default: " + DEFAULT_SEQUENCE_LENGTH + ").")
@@ -161,10 +168,12 @@ final class ProduceCommand implements Callable<Integer> {
         SampleSource samples = openSource();
         kafka.probe(config, command);
         int[] order = SampleProducer.order(samples.size(), limit, source.synthetic == null ? seed : null);
-        String target = topic != null ? topic : new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).samples();
+        Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
+        String target = topic != null ? topic : labelsOnly ? topics.labels() : topics.samples();
         String bootstrap = config.streamsProperties().getProperty("bootstrap.servers");
         PrintWriter out = command.commandLine().getOut();
-        out.printf("producing %,d samples of %s to topic %s (key %s) on %s%n", order.length, samples.description(), target, model, bootstrap);
+        out.printf("producing %,d %s of %s to topic %s (key %s) on %s%n", order.length, labelsOnly ? "labels" : "samples", samples.description(), target,
+                model, bootstrap);
         out.flush();
         if (topic == null) {
             TopicSetup.ensureTopics(config);
@@ -172,7 +181,8 @@ final class ProduceCommand implements Callable<Integer> {
         Pacer pacer = rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM);
         Progress progress = new Progress(command.commandLine().getErr(), command.qualifiedName() + ": ", Progress.isTerminal(),
                 order.length, System::nanoTime);
-        Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", NeurostreamSerdes.sample().serializer(), retryFor);
+        Serializer<Sample> values = labelsOnly ? ProduceCommand::labelOf : NeurostreamSerdes.sample().serializer();
+        Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", values, retryFor);
         SampleProducer sender = new SampleProducer(producer, target, model, pacer, System::currentTimeMillis, System::nanoTime);
         // on Ctrl-C or SIGTERM the sender stops; it flushes what it sent and the summary is printed
         try (StopOnSignal signal = new StopOnSignal("neurostream-produce-stop", STOP_WAIT_SECONDS, sender::stop);
@@ -184,11 +194,18 @@ final class ProduceCommand implements Callable<Integer> {
             } finally {
                 producer.close();
             }
-            out.printf("%s %,d samples to topic %s (key %s) in %.1f s, %,.0f samples/s%n", result.stopped() ? "stopped: produced" : "produced",
-                    result.samples(), target, model, result.seconds(), result.samplesPerSecond());
+            String what = labelsOnly ? "labels" : "samples";
+            out.printf("%s %,d %s to topic %s (key %s) in %.1f s, %,.0f %s/s%n", result.stopped() ? "stopped: produced" : "produced",
+                    result.samples(), what, target, model, result.seconds(), result.samplesPerSecond(), what);
             out.flush();
             return ExitCodes.OK;
         }
+    }
+
+    /** A sample's label as the Label record a delayed label is: its id, label or target, and event time. */
+    static byte[] labelOf(String topic, Sample sample) {
+        return NeurostreamSerdes.label().encode(Label.newBuilder().setId(sample.getId()).setLabel(sample.getLabel()).setTarget(sample.getTarget())
+                .setEventTime(sample.getEventTime()).build());
     }
 
     /** Options that only apply to one source, and values out of range: one line naming the value. */
@@ -216,6 +233,10 @@ final class ProduceCommand implements Callable<Integer> {
         }
         if (limit != null && limit < 1) {
             throw new IllegalArgumentException("--limit must be >= 1, got " + limit);
+        }
+        if (labelsOnly && (noLabels || source.text != null)) {
+            throw new IllegalArgumentException("--labels-only sends labels, so it takes no --no-labels, and not --text (a next-token model's "
+                    + "samples carry their own labels)");
         }
         if (topic != null && topic.isBlank()) {
             throw new IllegalArgumentException("--topic must not be empty");

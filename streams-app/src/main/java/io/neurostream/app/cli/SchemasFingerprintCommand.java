@@ -50,7 +50,8 @@ final class SchemasFingerprintCommand implements Callable<Integer> {
             new Entry(NeurostreamSerdes.deadLetter().schema(), Topics.DEAD_LETTERS),
             new Entry(NeurostreamSerdes.modelSpec().schema(), Topics.MODELS),
             new Entry(NeurostreamSerdes.modelVersion().schema(), Topics.MODEL_VERSIONS),
-            new Entry(NeurostreamSerdes.driftEvent().schema(), Topics.DRIFT));
+            new Entry(NeurostreamSerdes.driftEvent().schema(), Topics.DRIFT),
+            new Entry(NeurostreamSerdes.label().schema(), Topics.LABELS));
 
     @Spec
     CommandSpec command;

@@ -23,7 +23,7 @@ public final class NeurostreamConfig {
     public static final String PREFIX = "neurostream.";
 
     public static final ConfigKey TOPIC_PREFIX = new ConfigKey("neurostream.topic.prefix", "",
-            "Prefix of every topic name (samples, predictions, metrics, dead-letters, models, model-versions, drift).");
+            "Prefix of every topic name (samples, labels, predictions, metrics, dead-letters, models, model-versions, drift).");
     public static final ConfigKey TOPIC_PARTITIONS = new ConfigKey("neurostream.topic.partitions", "1",
             "Partitions of the topics neurostream creates when absent; samples and models must have the same count.");
     public static final ConfigKey TOPIC_REPLICATION = new ConfigKey("neurostream.topic.replication.factor", "1",
@@ -39,6 +39,11 @@ public final class NeurostreamConfig {
     public static final ConfigKey BATCH_MAX_DELAY = new ConfigKey("neurostream.batch.max.delay.ms", "0",
             "A mini-batch still partial this long after its first sample arrived trains as a smaller batch (the decision is journaled); 0 = never, "
                     + "a batch waits to fill.");
+    public static final ConfigKey LABELS_MAX_DELAY = new ConfigKey("neurostream.labels.max.delay.ms", "0",
+            "Delayed labels: an unlabelled sample is predicted and kept until its label arrives on the labels topic or this much stream time "
+                    + "(the largest record timestamp of the model's samples and labels) has passed; 0 = off, unlabelled samples are predicted only.");
+    public static final ConfigKey LABELS_MAX_PENDING = new ConfigKey("neurostream.labels.max.pending", "100000",
+            "Samples kept waiting for their label per model; beyond this the oldest is evicted and counted as expired.");
     public static final ConfigKey TOP_K = new ConfigKey("neurostream.predictions.top.k", "3",
             "Classes with their probabilities listed in each prediction.");
     public static final ConfigKey METRICS_INTERVAL = new ConfigKey("neurostream.metrics.interval.batches", "1",
@@ -67,7 +72,7 @@ public final class NeurostreamConfig {
             "Port of the HTTP server; 0 picks a free port, -1 disables the server.");
 
     public static final List<ConfigKey> KEYS = List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, PRESETS_ENABLED,
-            SNAPSHOT_INTERVAL, PUBLISH_INTERVAL, PREDICTION_MAX_DELAY, BATCH_MAX_DELAY, TOP_K, METRICS_INTERVAL, METRICS_INTERVAL_MS, FADING_FACTOR,
+            SNAPSHOT_INTERVAL, PUBLISH_INTERVAL, PREDICTION_MAX_DELAY, BATCH_MAX_DELAY, LABELS_MAX_DELAY, LABELS_MAX_PENDING, TOP_K, METRICS_INTERVAL, METRICS_INTERVAL_MS, FADING_FACTOR,
             WINDOW_SIZE, RECORD_MAX_BYTES, MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
 
     /** Kafka Streams settings neurostream changes from Kafka's defaults (a file or flag may override them). */
@@ -132,6 +137,8 @@ public final class NeurostreamConfig {
         positive(ND4J_THREADS);
         longValue(PREDICTION_MAX_DELAY);
         notNegative(BATCH_MAX_DELAY);
+        notNegative(LABELS_MAX_DELAY);
+        positive(LABELS_MAX_PENDING);
         notNegative(METRICS_INTERVAL_MS);
         intValue(HTTP_PORT);
         double alpha = doubleValue(FADING_FACTOR);

@@ -30,6 +30,9 @@ public final class ModelMeters {
     private final Counter trained;
     private final Counter predicted;
     private final Counter skippedSteps;
+    private final Counter labelsExpired;
+    private final Counter labelsApplied;
+    private volatile double labelsPending = 0;
     private final Map<String, Counter> deadLettered = new ConcurrentHashMap<>();
     private final Map<String, Counter> driftDetected = new ConcurrentHashMap<>();
     private final Timer batchDuration;
@@ -55,6 +58,12 @@ public final class ModelMeters {
                 .tag("model", model).register(registry);
         skippedSteps = Counter.builder(p + "steps.skipped").description("Training steps skipped because the loss or a gradient was not finite")
                 .tag("model", model).register(registry);
+        labelsExpired = Counter.builder(p + "labels.expired")
+                .description("Samples kept for a delayed label that never came in time, or evicted beyond the pending bound (they end predicted only)")
+                .tag("model", model).register(registry);
+        labelsApplied = Counter.builder(p + "labels.applied").description("Delayed labels that found their kept sample, which then trained")
+                .tag("model", model).register(registry);
+        gauge("labels.pending", "Samples kept waiting for their delayed label", null, () -> labelsPending);
         for (DeadLetterReason reason : DeadLetterReason.values()) {
             deadLettered.put(reason.name(), deadLetterCounter(registry, model, reason.name()));
         }
@@ -96,6 +105,13 @@ public final class ModelMeters {
 
     public void predicted() {
         predicted.increment();
+    }
+
+    /** Delayed labels: {@code expired} kept samples expired, {@code applied} labels trained theirs, {@code pending} samples wait now. */
+    public void labels(int expired, int applied, long pending) {
+        labelsExpired.increment(expired);
+        labelsApplied.increment(applied);
+        labelsPending = pending;
     }
 
     public void deadLettered(String reason) {

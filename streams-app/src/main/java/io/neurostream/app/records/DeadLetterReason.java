@@ -45,5 +45,11 @@ public enum DeadLetterReason {
     /** A chunk of a model's initial weights (models create --init-from, key NAME/init/I) is malformed, or beyond what a model within the limits needs. */
     INVALID_INIT_CHUNK,
     /** The key names a quarantined model: its spec was rejected or its state cannot be restored (the message says which). */
-    MODEL_UNAVAILABLE
+    MODEL_UNAVAILABLE,
+    /** A label (labels topic) names a sample id its model has not kept: never seen, already labelled, or labelled on arrival. */
+    UNKNOWN_SAMPLE,
+    /** A label came for a sample that waited longer than neurostream.labels.max.delay.ms, or was evicted beyond neurostream.labels.max.pending. */
+    LABEL_EXPIRED,
+    /** A label (labels topic) has neither a label nor a target. */
+    LABEL_MISSING
 }

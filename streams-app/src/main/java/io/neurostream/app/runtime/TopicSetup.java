@@ -72,7 +72,7 @@ public final class TopicSetup {
         try (Admin client = Admin.create(admin)) {
             Set<String> existing = client.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
-            for (String name : List.of(topics.samples(), topics.predictions(), topics.metrics(), topics.deadLetters(), topics.models(),
+            for (String name : List.of(topics.samples(), topics.labels(), topics.predictions(), topics.metrics(), topics.deadLetters(), topics.models(),
                     topics.modelVersions(), topics.drift())) {
                 if (!existing.contains(name)) {
                     NewTopic topic = new NewTopic(name, partitions, replication);
@@ -91,7 +91,7 @@ public final class TopicSetup {
                     }
                 }
             }
-            Set<String> toDescribe = new LinkedHashSet<>(List.of(topics.samples(), topics.models()));
+            Set<String> toDescribe = new LinkedHashSet<>(List.of(topics.samples(), topics.models(), topics.labels()));
             missing.forEach(t -> toDescribe.add(t.name()));
             Map<String, TopicDescription> described = describe(client, List.copyOf(toDescribe));
             if (!missing.isEmpty()) {
@@ -102,6 +102,11 @@ public final class TopicSetup {
             if (samples != models) {
                 throw new IllegalStateException("topics " + topics.samples() + " (" + samples + " partitions) and " + topics.models() + " ("
                         + models + ") must have the same number of partitions: a model's samples and its spec are read by the same task");
+            }
+            int labels = described.get(topics.labels()).partitions().size();
+            if (samples != labels) {
+                throw new IllegalStateException("topics " + topics.samples() + " (" + samples + " partitions) and " + topics.labels() + " ("
+                        + labels + ") must have the same number of partitions: a sample and its label are read by the same task");
             }
         } catch (ExecutionException e) {
             throw new IllegalStateException("cannot create or describe topics on " + ClientSettings.bootstrapServers(admin) + ": "

@@ -3,6 +3,7 @@ package io.neurostream.app.serde;
 
 import io.neurostream.schemas.DeadLetter;
 import io.neurostream.schemas.DriftEvent;
+import io.neurostream.schemas.Label;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.ModelVersionRecord;
 import io.neurostream.schemas.Prediction;
@@ -11,6 +12,7 @@ import io.neurostream.schemas.TrainingMetrics;
 
 public final class NeurostreamSerdes {
     private static final AvroSerde<Sample> SAMPLE = AvroSerde.of(Sample.class);
+    private static final AvroSerde<Label> LABEL = AvroSerde.of(Label.class);
     private static final AvroSerde<Prediction> PREDICTION = AvroSerde.of(Prediction.class);
     private static final AvroSerde<TrainingMetrics> TRAINING_METRICS = AvroSerde.of(TrainingMetrics.class);
     private static final AvroSerde<DeadLetter> DEAD_LETTER = AvroSerde.of(DeadLetter.class);
@@ -24,6 +26,11 @@ public final class NeurostreamSerdes {
     /** Values of the samples topic. */
     public static AvroSerde<Sample> sample() {
         return SAMPLE;
+    }
+
+    /** Values of the labels topic. */
+    public static AvroSerde<Label> label() {
+        return LABEL;
     }
 
     /** Values of the predictions topic. */

@@ -129,6 +129,11 @@ public final class ModelLog {
         append(JournalEntry.sample(nextSeq, timestamp, avro));
     }
 
+    /** A sample kept without a label got its label (delayed labels): labelled, it joined the pending batch with its kept score. */
+    public void appendLabelled(long timestamp, byte[] avro, double loss, boolean correct) {
+        append(JournalEntry.labelled(nextSeq, timestamp, avro, loss, correct));
+    }
+
     /** The pending predictions were emitted early. */
     public void appendFlush(long wallClockMillis) {
         append(JournalEntry.flush(nextSeq, wallClockMillis));

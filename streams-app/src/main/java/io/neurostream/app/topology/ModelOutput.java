@@ -52,7 +52,12 @@ final class ModelOutput implements Output {
     @Override
     public void prediction(SamplePrediction p) {
         context.forward(new Record<>(key, NeurostreamSerdes.prediction().encode(record(p)), p.timestamp()), NeurostreamTopology.PREDICTIONS_SINK);
-        if (p.label() == null) {
+    }
+
+    /** A sample ended predicted only: unlabelled (and not kept for a delayed label), or kept and its label never came. */
+    void predictedOnly(int samples) {
+        for (int i = 0; i < samples; i++) {
+            log.countPredicted();
             meters.predicted();
         }
     }

@@ -1,7 +1,9 @@
-// A model loaded in a task: its runtime (the learning), its log (journal, snapshots and counters in the store) and the edge it reports to.
+// A model loaded in a task: its runtime (the learning), its log (journal, snapshots and counters in the store), the edge it reports to,
+// and its samples waiting for a delayed label (null when delayed labels are off or the model learns from its own next tokens).
 package io.neurostream.app.topology;
 
 import io.neurostream.app.state.ModelLog;
+import io.neurostream.app.state.PendingSamples;
 import io.neurostream.app.training.ModelRuntime;
 
-record ModelSlot(String name, ModelRuntime runtime, ModelLog log, ModelOutput output) {}
+record ModelSlot(String name, ModelRuntime runtime, ModelLog log, ModelOutput output, PendingSamples pending) {}

@@ -12,6 +12,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 /**
  * <pre>
  *   samples-source ─┐
+ *   labels-source ──┤  (only with delayed labels: neurostream.labels.max.delay.ms > 0)
  *                   ├─► train (store: neurostream-model-state) ─► predictions-sink
  *   models-source ──┘                                          ├─► metrics-sink
  *                                                              ├─► dead-letters-sink
@@ -22,6 +23,7 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 public final class NeurostreamTopology {
     public static final String SAMPLES_SOURCE = "samples-source";
     public static final String MODELS_SOURCE = "models-source";
+    public static final String LABELS_SOURCE = "labels-source";
     public static final String TRAIN_PROCESSOR = "train";
     public static final String PREDICTIONS_SINK = "predictions-sink";
     public static final String METRICS_SINK = "metrics-sink";
@@ -52,7 +54,12 @@ public final class NeurostreamTopology {
         Topology topology = new Topology();
         topology.addSource(SAMPLES_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.samples());
         topology.addSource(MODELS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.models());
-        topology.addProcessor(TRAIN_PROCESSOR, training, SAMPLES_SOURCE, MODELS_SOURCE);
+        if (settings.delayedLabels()) {
+            topology.addSource(LABELS_SOURCE, new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.labels());
+            topology.addProcessor(TRAIN_PROCESSOR, training, SAMPLES_SOURCE, MODELS_SOURCE, LABELS_SOURCE);
+        } else {
+            topology.addProcessor(TRAIN_PROCESSOR, training, SAMPLES_SOURCE, MODELS_SOURCE);
+        }
         topology.addSink(PREDICTIONS_SINK, topics.predictions(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
         topology.addSink(METRICS_SINK, topics.metrics(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);

@@ -13,9 +13,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param snapshotIntervalBatches batches between snapshots (K); the journal holds at most 2K batches of samples and as many flushes
  *                                and closes (a closed batch has fewer samples than a full one)
  * @param publishIntervalBatches  steps between published versions of a model's weights (0: none)
+ * @param labelsMaxDelayMillis    delayed labels: stream time an unlabelled sample waits for its label (0: off, none waits)
+ * @param labelsMaxPending        delayed labels: samples kept per model at most (the oldest evicted beyond)
  */
 record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotIntervalBatches, int recordMaxBytes, ModelLimits limits,
-                         int maxLoadedModels, RuntimeSettings runtime, int publishIntervalBatches) {
+                         int maxLoadedModels, RuntimeSettings runtime, int publishIntervalBatches,
+                         long labelsMaxDelayMillis, int labelsMaxPending) {
     /** The producer's default max.request.size (1 MiB). */
     static final int DEFAULT_MAX_REQUEST_SIZE = 1 << 20;
 
@@ -42,13 +45,18 @@ record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotInte
                 c.longValue(NeurostreamConfig.METRICS_INTERVAL_MS));
         return new ProcessorSettings(new Topics(c.string(NeurostreamConfig.TOPIC_PREFIX)), c.booleanValue(NeurostreamConfig.PRESETS_ENABLED),
                 c.intValue(NeurostreamConfig.SNAPSHOT_INTERVAL), c.intValue(NeurostreamConfig.RECORD_MAX_BYTES), c.modelLimits(),
-                c.intValue(NeurostreamConfig.MODELS_MAX_LOADED), runtime, c.intValue(NeurostreamConfig.PUBLISH_INTERVAL));
+                c.intValue(NeurostreamConfig.MODELS_MAX_LOADED), runtime, c.intValue(NeurostreamConfig.PUBLISH_INTERVAL),
+                c.longValue(NeurostreamConfig.LABELS_MAX_DELAY), c.intValue(NeurostreamConfig.LABELS_MAX_PENDING));
     }
 
     /**
      * Journal ring size for a batch size: room for two snapshot intervals (the journal since the
      * older of the two snapshot generations kept) of K batches of samples plus one flush per sample.
      */
+    boolean delayedLabels() {
+        return labelsMaxDelayMillis > 0;
+    }
+
     int journalSlots(int batchSize) {
         return Math.toIntExact(4L * snapshotIntervalBatches * batchSize);
     }

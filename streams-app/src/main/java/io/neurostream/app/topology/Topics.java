@@ -2,7 +2,8 @@
 package io.neurostream.app.topology;
 
 /**
- * samples (input, key = model name), predictions, metrics, dead-letters (outputs) and models
+ * samples (input, key = model name), labels (input, key = model name: the labels of samples that
+ * arrived without one; same partition count as samples), predictions, metrics, dead-letters (outputs) and models
  * (compacted, ModelSpecRecord per model name). samples and models must have the same number of
  * partitions: the task that trains a model also reads its spec. model-versions (compacted) holds the
  * published weights of every model, all of a model's records in the partition of its name. drift (output) holds
@@ -10,6 +11,7 @@ package io.neurostream.app.topology;
  */
 public record Topics(String prefix) {
     public static final String SAMPLES = "samples";
+    public static final String LABELS = "labels";
     public static final String PREDICTIONS = "predictions";
     public static final String METRICS = "metrics";
     public static final String DEAD_LETTERS = "dead-letters";
@@ -19,6 +21,10 @@ public record Topics(String prefix) {
 
     public String samples() {
         return prefix + SAMPLES;
+    }
+
+    public String labels() {
+        return prefix + LABELS;
     }
 
     public String predictions() {

@@ -10,19 +10,27 @@ import io.neurostream.app.state.InitPayloads;
 import io.neurostream.app.state.JournalEntry;
 import io.neurostream.app.state.ModelLog;
 import io.neurostream.app.state.ModelStore;
+import io.neurostream.app.state.PendingSamples;
+import io.neurostream.app.training.DelayedLabels;
+import io.neurostream.app.training.DriftDetection;
 import io.neurostream.app.training.ModelRuntime;
 import io.neurostream.app.training.Output;
 import io.neurostream.app.training.PrequentialStats;
+import io.neurostream.app.training.Progress;
 import io.neurostream.app.training.Rejection;
 import io.neurostream.app.training.SampleInput;
+import io.neurostream.app.training.SamplePrediction;
 import io.neurostream.app.versions.ModelPublisher;
 import io.neurostream.core.codec.SnapshotCodec;
+import io.neurostream.core.losses.Loss;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import io.neurostream.core.spec.SpecException;
+import io.neurostream.schemas.Label;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Sample;
+import java.nio.FloatBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,6 +39,8 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -43,9 +53,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads two co-partitioned topics: samples (key = model name) and models (ModelSpecRecord per
- * name). Every sample ends as exactly one of: trained (joined a batch), predicted only (no
- * label), dead-lettered (with a reason). Models load lazily from the store: snapshot, then the
+ * Reads co-partitioned topics: samples (key = model name), models (ModelSpecRecord per name) and,
+ * with delayed labels, labels (key = model name). Every sample ends as exactly one of: trained
+ * (joined a batch, on arrival or when its label came), predicted only (no label, or its label never
+ * came), dead-lettered (with a reason); with delayed labels an unlabelled one is pending until then.
+ * Every label ends applied (its sample trained) or dead-lettered. Models load lazily from the store: snapshot, then the
  * journal replayed, so the in-memory model always equals what the last committed transaction
  * left (DESIGN.md §4).
  */
@@ -60,6 +72,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private final NeurostreamMetrics metrics;
     private final RecordDecoder<Sample> sampleDecoder = NeurostreamSerdes.sample().decoder();
     private final RecordDecoder<ModelSpecRecord> specDecoder = NeurostreamSerdes.modelSpec().decoder();
+    private final RecordDecoder<Label> labelDecoder = NeurostreamSerdes.label().decoder();
     /** The models in memory, least recently used first (at most settings.maxLoadedModels()). */
     private final Map<String, ModelSlot> models = new LinkedHashMap<>(16, 0.75f, true);
     /** Models that cannot be used, with the one-line reason their samples are dead-lettered with. */
@@ -70,6 +83,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private ProcessorContext<byte[], byte[]> context;
     private ModelStore store;
     private InitPayloads initPayloads;
+    private KeyValueStore<String, byte[]> kv;
 
     TrainingProcessor(ProcessorSettings settings, NeurostreamMetrics metrics) {
         this.settings = settings;
@@ -90,6 +104,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         KeyValueStore<String, byte[]> kv = context.getStateStore(ModelStore.NAME);
         this.store = new ModelStore(kv);
         this.initPayloads = new InitPayloads(kv, settings.limits(), settings.recordMaxBytes());
+        this.kv = kv;
         context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
@@ -99,6 +114,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         forget();
         store = null;
         initPayloads = null;
+        kv = null;
         context = null;
     }
 
@@ -127,6 +143,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             }
         } else if (source.topic().equals(settings.topics().models())) {
             onSpec(record, source);
+        } else if (source.topic().equals(settings.topics().labels())) {
+            onLabel(record, source);
         } else {
             onSample(record, source);
         }
@@ -138,18 +156,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * its model when that exists (so the model is looked up after the checks, to count it).
      */
     private void onSample(Record<byte[], byte[]> record, RecordMetadata source) {
-        byte[] key = record.key();
-        if (key == null || key.length == 0) {
-            deadLetter(record, source, null, DeadLetterReason.MISSING_KEY, "record at offset " + source.offset() + " has no key; the key names the model");
+        String modelName = modelName(record, source);
+        if (modelName == null) {
             return;
         }
-        if (key.length > DeadLetters.MAX_KEY_BYTES) {
-            deadLetter(record, source, null, DeadLetterReason.KEY_TOO_LONG, "record at offset " + source.offset() + " has a key of " + key.length
-                    + " bytes, more than " + DeadLetters.MAX_KEY_BYTES + "; the key names the model");
-            return;
-        }
-        String modelName = new String(key, StandardCharsets.UTF_8);
-        DecodeResult<Sample> read = read(record.value(), source, modelName);
+        DecodeResult<Sample> read = read(record.value(), source, modelName, sampleDecoder, Sample::getId);
         if (read instanceof DecodeResult.Rejected<Sample> unreadable) {
             deadLetter(record, source, load(modelName), unreadable.reason(), unreadable.message());
             return;
@@ -157,16 +168,38 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         Sample sample = ((DecodeResult.Decoded<Sample>) read).record();
         ModelSlot model = load(modelName);
         if (model == null) {
-            deadLetterUnavailable(record, source, modelName, sample);
-        } else if (SampleInput.isLabelled(sample, model.runtime().shape())) {
+            deadLetterUnavailable(record, source, modelName, "sample " + sample.getId());
+            return;
+        }
+        expire(model, record.timestamp());
+        if (SampleInput.isLabelled(sample, model.runtime().shape())) {
             train(model, sample, record, source);
         } else {
             predict(model, sample, record, source);
         }
     }
 
-    /** The record's sample, or why it cannot be read (no value, too large, not a Sample, an id too long): checked before its model is loaded. */
-    private DecodeResult<Sample> read(byte[] value, RecordMetadata source, String modelName) {
+    /** The model a record's key names, or null when the key cannot name one (the record is then dead-lettered). */
+    private String modelName(Record<byte[], byte[]> record, RecordMetadata source) {
+        byte[] key = record.key();
+        if (key == null || key.length == 0) {
+            deadLetter(record, source, null, DeadLetterReason.MISSING_KEY, "record at offset " + source.offset() + " has no key; the key names the model");
+            return null;
+        }
+        if (key.length > DeadLetters.MAX_KEY_BYTES) {
+            deadLetter(record, source, null, DeadLetterReason.KEY_TOO_LONG, "record at offset " + source.offset() + " has a key of " + key.length
+                    + " bytes, more than " + DeadLetters.MAX_KEY_BYTES + "; the key names the model");
+            return null;
+        }
+        return new String(key, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The record's sample or label, or why it cannot be read (no value, too large, not that record, an id too long): checked
+     * before its model is loaded.
+     */
+    private <T extends SpecificRecord> DecodeResult<T> read(byte[] value, RecordMetadata source, String modelName, RecordDecoder<T> decoder,
+                                                           Function<T, String> idOf) {
         if (value == null || value.length == 0) {
             return new DecodeResult.Rejected<>(DeadLetterReason.EMPTY_VALUE, "record at offset " + source.offset() + " for model " + modelName
                     + " has no value");
@@ -175,14 +208,14 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return new DecodeResult.Rejected<>(DeadLetterReason.RECORD_TOO_LARGE, "record at offset " + source.offset() + " has " + value.length
                     + " bytes, more than " + settings.recordMaxBytes());
         }
-        DecodeResult<Sample> decoded = sampleDecoder.decode(value);
-        if (decoded instanceof DecodeResult.Rejected<Sample> rejected) {
+        DecodeResult<T> decoded = decoder.decode(value);
+        if (decoded instanceof DecodeResult.Rejected<T> rejected) {
             return new DecodeResult.Rejected<>(rejected.reason(), "record at offset " + source.offset() + ": " + rejected.message());
         }
-        Sample sample = ((DecodeResult.Decoded<Sample>) decoded).record();
-        if (sample.getId().length() > MAX_ID_CHARS) {
+        String id = idOf.apply(((DecodeResult.Decoded<T>) decoded).record());
+        if (id.length() > MAX_ID_CHARS) {
             return new DecodeResult.Rejected<>(DeadLetterReason.ID_TOO_LONG, "record at offset " + source.offset() + ": the sample id has "
-                    + sample.getId().length() + " characters, more than " + MAX_ID_CHARS + " (predictions carry it)");
+                    + id.length() + " characters, more than " + MAX_ID_CHARS + " (predictions carry it)");
         }
         return decoded;
     }
@@ -213,21 +246,151 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         publisher.publishIfDue(model.name(), model.runtime().network(), stepsBefore, timestamp, context);
     }
 
-    /** An unlabelled sample: validated, predicted with the current model, counted (not journaled: it changes no model). */
+    /**
+     * An unlabelled sample: validated, predicted with the current model (not journaled: it changes no model), and counted as
+     * predicted only, or, with delayed labels, kept with its prediction until its label comes ({@link #onLabel}).
+     */
     private void predict(ModelSlot model, Sample sample, Record<byte[], byte[]> record, RecordMetadata source) {
-        Rejection invalid = model.runtime().predictOnly(sample, record.timestamp(), model.output());
+        KeptPrediction kept = model.pending() == null ? null : new KeptPrediction(model.output());
+        Rejection invalid = model.runtime().predictOnly(sample, record.timestamp(), kept == null ? model.output() : kept);
         if (invalid != null) {
             deadLetter(record, source, model, invalid.reason(), invalid.message());
             return;
         }
-        model.log().countPredicted();
+        if (kept == null) {
+            model.output().predictedOnly(1);
+            return;
+        }
+        int evicted = model.pending().keep(sample.getId(), record.timestamp(), kept.modelStep, kept.outputs, record.value());
+        if (evicted < 0) {
+            LOG.debug("model {}: sample {} is predicted only: a sample of that id already waits for its label", model.name(), sample.getId());
+            model.output().predictedOnly(1);
+            evicted = 0;
+        }
+        expired(model, evicted, 0);
     }
 
-    /** A sample for a model that is quarantined or unknown. */
-    private void deadLetterUnavailable(Record<byte[], byte[]> record, RecordMetadata source, String modelName, Sample sample) {
+    /** Passes a prediction on and keeps its step and outputs [rows, K], to be scored when the label comes. */
+    private static final class KeptPrediction implements Output {
+        private final Output out;
+        long modelStep;
+        float[] outputs;
+
+        KeptPrediction(Output out) {
+            this.out = out;
+        }
+
+        @Override
+        public void prediction(SamplePrediction p) {
+            int n = p.shape().targetSize();
+            outputs = new float[n];
+            p.rows().get(p.sample() * n, outputs, 0, n);
+            modelStep = p.modelStep();
+            out.prediction(p);
+        }
+
+        @Override
+        public void batchTrained(int samples, boolean stepApplied, long nanos, Progress progress) {
+            out.batchTrained(samples, stepApplied, nanos, progress);
+        }
+
+        @Override
+        public void metrics(Progress progress, long timestamp) {
+            out.metrics(progress, timestamp);
+        }
+
+        @Override
+        public void drift(DriftDetection detection) {
+            out.drift(detection);
+        }
+    }
+
+    /** Delayed labels: the model's stream time moves to this record's timestamp, and the samples whose wait is over expire. */
+    private void expire(ModelSlot model, long timestamp) {
+        if (model.pending() != null) {
+            expired(model, model.pending().advance(timestamp), 0);
+        }
+    }
+
+    /** Kept samples that expired end predicted only; labels applied are counted; the pending gauge follows. */
+    private void expired(ModelSlot model, int expired, int applied) {
+        model.output().predictedOnly(expired);
+        metrics.model(model.name()).labels(expired, applied, model.pending().count());
+        if (expired > 0) {
+            model.runtime().countersChanged();
+        }
+    }
+
+    /**
+     * A label (labels topic): its kept sample's prediction is scored (delayed prequential evaluation: a {@code Prediction} with
+     * the label and loss goes to predictions), then the sample, labelled, trains like a labelled sample, journaled so that a
+     * restore replays it in the same place. A label for no kept sample is dead-lettered: UNKNOWN_SAMPLE, or LABEL_EXPIRED when
+     * its sample expired; a label that does not fit the model, with the reason a labelled sample would get (its sample waits on).
+     */
+    private void onLabel(Record<byte[], byte[]> record, RecordMetadata source) {
+        String modelName = modelName(record, source);
+        if (modelName == null) {
+            return;
+        }
+        DecodeResult<Label> read = read(record.value(), source, modelName, labelDecoder, Label::getId);
+        if (read instanceof DecodeResult.Rejected<Label> unreadable) {
+            deadLetter(record, source, load(modelName), unreadable.reason(), unreadable.message());
+            return;
+        }
+        Label label = ((DecodeResult.Decoded<Label>) read).record();
+        ModelSlot model = load(modelName);
+        if (model == null) {
+            deadLetterUnavailable(record, source, modelName, "label for sample " + label.getId());
+            return;
+        }
+        PendingSamples pending = model.pending();
+        if (pending == null) {
+            deadLetter(record, source, model, DeadLetterReason.UNKNOWN_SAMPLE, "label for sample " + label.getId() + ": model " + model.name()
+                    + " learns from its samples' own next tokens and keeps none for a label");
+            return;
+        }
+        expire(model, record.timestamp());
+        PendingSamples.Kept kept = pending.find(label.getId());
+        if (kept == null) {
+            boolean expired = pending.wasExpired(label.getId());
+            deadLetter(record, source, model, expired ? DeadLetterReason.LABEL_EXPIRED : DeadLetterReason.UNKNOWN_SAMPLE, "label for sample "
+                    + label.getId() + ": " + (expired ? "the sample waited more than " + settings.labelsMaxDelayMillis()
+                    + " ms of stream time (neurostream.labels.max.delay.ms) or was evicted beyond neurostream.labels.max.pending"
+                    : "model " + model.name() + " has no sample of that id waiting for a label"));
+            return;
+        }
+        ModelRuntime runtime = model.runtime();
+        DecodeResult<Sample> decoded = sampleDecoder.decode(kept.sample());
+        DelayedLabels.Result result = decoded instanceof DecodeResult.Decoded<Sample> ok
+                ? DelayedLabels.score(runtime.shape(), Loss.fromSpecName(runtime.network().spec().loss()), kept.outputs(), ok.record(), label)
+                : new DelayedLabels.Rejected(new Rejection(DeadLetterReason.LABEL_EXPIRED, "label for sample " + label.getId()
+                        + ": its kept sample no longer decodes"));
+        if (result instanceof DelayedLabels.Rejected rejected) {
+            deadLetter(record, source, model, rejected.rejection().reason(), rejected.rejection().message());
+            return;
+        }
+        DelayedLabels.Scored scored = (DelayedLabels.Scored) result;
+        Rejection invalid = runtime.addScored(scored.labelled(), record.timestamp(), context.currentSystemTimeMs(), scored.loss(), scored.correct(), model.output());
+        if (invalid != null) {
+            deadLetter(record, source, model, invalid.reason(), invalid.message());
+            return;
+        }
+        pending.remove(kept);
+        Sample sample = scored.labelled();
+        model.output().prediction(new SamplePrediction(runtime.shape(), FloatBuffer.wrap(kept.outputs()), 0, sample.getId(),
+                sample.getEventTime().toEpochMilli(), kept.modelStep(), record.timestamp(), scored.label(), scored.loss()));
+        expired(model, 0, 1);
+        model.log().appendLabelled(record.timestamp(), NeurostreamSerdes.sample().encode(sample), scored.loss(), scored.correct());
+        if (runtime.batchFull()) {
+            trainBatch(model, record.timestamp());
+        }
+    }
+
+    /** A sample or label for a model that is quarantined or unknown ({@code what}: "sample ID" or "label for sample ID"). */
+    private void deadLetterUnavailable(Record<byte[], byte[]> record, RecordMetadata source, String modelName, String what) {
         String unavailable = quarantined.get(modelName);
         if (unavailable != null) {
-            deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, "sample " + sample.getId() + ": " + unavailable);
+            deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, what + ": " + unavailable);
             return;
         }
         if (unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES && unknownNames.add(modelName)) {
@@ -235,7 +398,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
                     unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES ? " (logged once per name)"
                             : " (logged once per name; this is the last name logged, see the dead-letters topic for more)");
         }
-        deadLetter(record, source, null, modelName, DeadLetterReason.UNKNOWN_MODEL, "sample " + sample.getId() + ": no model named " + modelName
+        deadLetter(record, source, null, modelName, DeadLetterReason.UNKNOWN_MODEL, what + ": no model named " + modelName
                 + " (create it on the " + settings.topics().models() + " topic" + (settings.presetsEnabled() ? " or use a preset: "
                 + String.join(", ", Presets.names()) : "") + ")");
     }
@@ -379,7 +542,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             LOG.info("model {}: restored at step {} from snapshot generation {} and {} journal entries in {} ms", name, net.counters().steps(),
                     log.generation(), log.entriesSinceSnapshot(), nanos / 1_000_000);
         }
-        return new ModelSlot(name, runtime, log, new ModelOutput(context, name, log, metrics.model(name), settings.runtime().topK()));
+        PendingSamples pending = settings.delayedLabels() && !runtime.shape().nextTokenModel()
+                ? PendingSamples.open(kv, name, settings.labelsMaxDelayMillis(), settings.labelsMaxPending()) : null;
+        if (pending != null) {
+            metrics.model(name).labels(0, 0, pending.count());
+        }
+        return new ModelSlot(name, runtime, log, new ModelOutput(context, name, log, metrics.model(name), settings.runtime().topK()), pending);
     }
 
     /** The model as one snapshot generation left it, or new from the spec when that generation has no snapshot. */
@@ -404,9 +572,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         switch (entry.kind()) {
             case FLUSH -> runtime.flush(Output.NONE);
             case CLOSE -> runtime.trainBatch(Output.NONE);
-            case SAMPLE -> {
+            case SAMPLE, LABELLED -> {
                 DecodeResult<Sample> decoded = sampleDecoder.decode(entry.sample());
-                if (!(decoded instanceof DecodeResult.Decoded<Sample> ok) || runtime.add(ok.record(), entry.timestamp(), context.currentSystemTimeMs()) != null) {
+                long now = context.currentSystemTimeMs();
+                if (!(decoded instanceof DecodeResult.Decoded<Sample> ok) || (entry.kind() == JournalEntry.Kind.SAMPLE
+                        ? runtime.add(ok.record(), entry.timestamp(), now)
+                        : runtime.addScored(ok.record(), entry.timestamp(), now, entry.loss(), entry.correct(), Output.NONE)) != null) {
                     throw new IllegalStateException("model " + name + ": journal entry " + entry.seq() + " no longer decodes or validates");
                 }
                 if (runtime.batchFull()) {
@@ -495,6 +666,9 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         endQuarantine(name);
         if (old != null) {
             old.runtime().trainBatch(old.output());
+            if (old.pending() != null) {
+                expired(old, old.pending().expireAll(), 0);
+            }
             models.remove(name);
         }
         ModelLog.discardSnapshots(store, name, old != null ? old.log().head() : null);

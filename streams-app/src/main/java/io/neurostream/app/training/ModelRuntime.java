@@ -113,8 +113,40 @@ public final class ModelRuntime {
         pending.ids[row] = sample.getId();
         pending.eventTimes[row] = sample.getEventTime().toEpochMilli();
         pending.timestamps[row] = timestamp;
+        pending.scored[row] = false;
         pending.count++;
         return null;
+    }
+
+    /**
+     * A sample predicted when it arrived without a label, now labelled ({@link DelayedLabels}): the prequential figures take
+     * the score of that prediction, and the sample joins the pending batch like a labelled one, except that the batch neither
+     * emits nor scores its prediction again. Null if accepted.
+     */
+    public Rejection addScored(Sample labelled, long timestamp, long arrivalMillis, double loss, boolean correct, Output out) {
+        Rejection rejection = add(labelled, timestamp, arrivalMillis);
+        if (rejection != null) {
+            return rejection;
+        }
+        int row = pending.count - 1;
+        pending.scored[row] = true;
+        if (pending.emitted == row) {
+            pending.emitted = pending.count; // nothing before it waits: no flush is due for it
+        }
+        score(loss, correct, labelled.getId(), labelled.getEventTime().toEpochMilli(), timestamp, net.counters().steps(), out);
+        unreported = true;
+        return null;
+    }
+
+    /** One labelled sample's score goes into the prequential figures and the drift detector, in the order samples are scored. */
+    private void score(double loss, boolean correct, String id, long eventTime, long timestamp, long modelStep, Output out) {
+        stats.update(loss, correct);
+        DriftStatistic detection = drift.feed(loss, correct);
+        if (detection != null) {
+            String reaction = drift.spec().reaction();
+            reactionDue |= !reaction.equals(DriftSpec.NONE);
+            out.drift(new DriftDetection(shape.model(), modelStep, id, eventTime, timestamp, detection, reaction));
+        }
     }
 
     public boolean batchFull() {
@@ -237,17 +269,14 @@ public final class ModelRuntime {
         FloatBuffer losses = HostCopy.floats(eval.perSampleLoss());
         int width = shape.outputs();
         for (int i = from; i < to; i++) {
+            if (pending.scored[i]) {
+                continue;
+            }
             int lastRow = (i + 1) * shape.rows() - 1;
             int label = pending.labels[lastRow];
             boolean correct = Targets.predictedClass(rows, lastRow * width, width) == label;
             double loss = losses.get(i);
-            stats.update(loss, correct);
-            DriftStatistic detection = drift.feed(loss, correct);
-            if (detection != null) {
-                String reaction = drift.spec().reaction();
-                reactionDue |= !reaction.equals(DriftSpec.NONE);
-                out.drift(new DriftDetection(shape.model(), modelStep, pending.ids[i], pending.eventTimes[i], pending.timestamps[i], detection, reaction));
-            }
+            score(loss, correct, pending.ids[i], pending.eventTimes[i], pending.timestamps[i], modelStep, out);
             out.prediction(new SamplePrediction(shape, rows, i, pending.ids[i], pending.eventTimes[i], modelStep, pending.timestamps[i], label, loss));
         }
     }

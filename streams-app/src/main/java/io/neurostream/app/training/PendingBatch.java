@@ -3,7 +3,8 @@ package io.neurostream.app.training;
 
 /**
  * Rows 0 .. count-1 hold samples; rows below {@code emitted} already had their prediction
- * emitted (by a flush before the batch filled). Arrays are allocated once per model; their sizes
+ * emitted (by a flush before the batch filled); a {@code scored} row was predicted and scored when its sample arrived
+ * without a label (delayed labels), so the batch emits no prediction for it and does not score it again. Arrays are allocated once per model; their sizes
  * are overflow-checked (a spec within the model limits is far below).
  */
 final class PendingBatch {
@@ -14,6 +15,7 @@ final class PendingBatch {
     final String[] ids;      // [B]
     final long[] eventTimes; // [B] milliseconds
     final long[] timestamps; // [B] input record timestamps
+    final boolean[] scored;  // [B] scored when its label came (delayed labels)
     int count;
     int emitted;
     long oldestUnemittedMillis; // wall-clock arrival of row `emitted`, for the flush deadline
@@ -27,6 +29,7 @@ final class PendingBatch {
         this.ids = new String[capacity];
         this.eventTimes = new long[capacity];
         this.timestamps = new long[capacity];
+        this.scored = new boolean[capacity];
     }
 
     boolean isFull() {

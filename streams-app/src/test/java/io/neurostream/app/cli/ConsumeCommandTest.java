@@ -22,7 +22,7 @@ class ConsumeCommandTest {
         CommandRun run = CommandRun.of("consume", "prediction", "--bootstrap-servers", NO_BROKER);
 
         assertEquals(2, run.exitCode());
-        assertEquals("neurostream consume: unknown topic \"prediction\"; topics: samples, predictions, metrics, dead-letters, models, model-versions, drift", run.errLine());
+        assertEquals("neurostream consume: unknown topic \"prediction\"; topics: samples, predictions, metrics, dead-letters, models, model-versions, drift, labels", run.errLine());
     }
 
     @Test

@@ -4,6 +4,10 @@ package io.neurostream.app.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurostream.app.produce.SyntheticSource;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.schemas.Label;
+import io.neurostream.schemas.Sample;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -64,6 +68,19 @@ class ProduceCommandTest {
                 "produce", "--model", "xor", "--synthetic", "xor", "--limit", "0", "--bootstrap-servers", NO_BROKER);
         assertOneLineError("neurostream produce: unknown synthetic set \"spiral\"; sets: linear, and, or, xor, circle",
                 "produce", "--model", "xor", "--synthetic", "spiral", "--bootstrap-servers", NO_BROKER);
+    }
+
+    @Test
+    void shouldSendLabelsOnlyForSourcesWithLabels() {
+        assertOneLineError("neurostream produce: --labels-only sends labels, so it takes no --no-labels, and not --text (a next-token model's "
+                        + "samples carry their own labels)",
+                "produce", "--model", "xor", "--synthetic", "xor", "--labels-only", "--no-labels", "--bootstrap-servers", NO_BROKER);
+        Sample sample = SyntheticSource.of("xor", 1, 1, true).sample(0, 0);
+        Label label = NeurostreamSerdes.label().deserializer()
+                .deserialize("labels", ProduceCommand.labelOf("labels", sample));
+        assertEquals(sample.getId(), label.getId());
+        assertEquals(sample.getLabel(), label.getLabel());
+        assertEquals(sample.getEventTime(), label.getEventTime());
     }
 
     @Test

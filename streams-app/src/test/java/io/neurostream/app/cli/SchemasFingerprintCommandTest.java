@@ -31,7 +31,10 @@ class SchemasFingerprintCommandTest {
     @Test
     void shouldPrintAFingerprintTheDecoderOfEachTopicKnows() {
         List<RecordDecoder<?>> decoders = List.of(NeurostreamSerdes.sample().decoder(), NeurostreamSerdes.prediction().decoder(),
-                NeurostreamSerdes.trainingMetrics().decoder(), NeurostreamSerdes.deadLetter().decoder(), NeurostreamSerdes.modelSpec().decoder());
+                NeurostreamSerdes.trainingMetrics().decoder(), NeurostreamSerdes.deadLetter().decoder(), NeurostreamSerdes.modelSpec().decoder(),
+                NeurostreamSerdes.modelVersion().decoder(), NeurostreamSerdes.driftEvent().decoder(),
+                NeurostreamSerdes.label().decoder());
+        assertEquals(SchemasFingerprintCommand.ENTRIES.size(), decoders.size(), "a decoder per topic");
         for (int i = 0; i < decoders.size(); i++) {
             SchemasFingerprintCommand.Entry entry = SchemasFingerprintCommand.ENTRIES.get(i);
             assertTrue(decoders.get(i).knownFingerprints().contains(entry.fingerprint()), entry.schema().getName());

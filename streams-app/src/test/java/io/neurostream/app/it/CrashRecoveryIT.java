@@ -14,12 +14,16 @@ import io.neurostream.app.topology.Topics;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.spec.Presets;
+import io.neurostream.app.serde.DecodeResult;
+import io.neurostream.schemas.Label;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
+import io.neurostream.schemas.Sample;
 import io.neurostream.schemas.TrainingMetrics;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -69,8 +73,15 @@ class CrashRecoveryIT {
     private static void produceSamples(KafkaProducer<byte[], byte[]> producer, Topics topics, List<byte[]> samples, int from, int to, long pauseEvery,
                                        long pauseMillis)
             throws InterruptedException {
+        produce(producer, topics.samples(), samples, from, to, BASE_TIME, pauseEvery, pauseMillis);
+    }
+
+    /** Records {@code from} .. {@code to - 1} of a list to a topic, record i stamped {@code baseTime + i}, in paced bursts when pauseEvery > 0. */
+    private static void produce(KafkaProducer<byte[], byte[]> producer, String topic, List<byte[]> records, int from, int to, long baseTime,
+                                long pauseEvery, long pauseMillis)
+            throws InterruptedException {
         for (int i = from; i < to; i++) {
-            KafkaClients.send(producer, topics.samples(), MODEL, samples.get(i), BASE_TIME + i);
+            KafkaClients.send(producer, topic, MODEL, records.get(i), baseTime + i);
             if (pauseEvery > 0 && i % pauseEvery == pauseEvery - 1) {
                 producer.flush();
                 Thread.sleep(pauseMillis);
@@ -179,5 +190,118 @@ class CrashRecoveryIT {
                     "nothing dead-lettered");
             assertTrue(app.log().contains("restored at step"), "the last start restored the model from the store");
         }
+    }
+
+    /**
+     * The samples at odd positions come without a label, and their labels come after every sample, on the labels topic (stamped
+     * after the samples, so that Kafka Streams, which merges the two topics by timestamp, takes them in the same order in both
+     * runs); each SIGKILL falls while samples or labels stream in. The crashed run waits for every sample to be predicted before
+     * producing labels, as the reference run's merge by timestamp does.
+     */
+    @Test
+    void shouldEndBitIdenticalAfterThreeSigkillsWithHalfTheSamplesLabelledLater() throws Exception {
+        List<byte[]> samples = MnistRecords.labelled(SAMPLES);
+        List<byte[]> withLabelsLater = new ArrayList<>();
+        List<byte[]> labels = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            if (i % 2 == 0) {
+                withLabelsLater.add(samples.get(i));
+                continue;
+            }
+            Sample s = NeurostreamSerdes.sample().decoder().decode(samples.get(i)) instanceof DecodeResult.Decoded<Sample> ok ? ok.record() : null;
+            withLabelsLater.add(NeurostreamSerdes.sample().encode(Sample.newBuilder(s).setLabel(null).build()));
+            labels.add(NeurostreamSerdes.label().encode(Label.newBuilder().setId(s.getId()).setLabel(s.getLabel())
+                    .setEventTime(s.getEventTime()).build()));
+        }
+        long labelsTime = BASE_TIME + SAMPLES;
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            String bootstrap = kafka.bootstrapServers();
+            Topics refTopics = new Topics("ref.");
+            Topics crashTopics = new Topics("crash.");
+            Map<String, String> ref = settings(bootstrap, "ref.", "ref-app");
+            Map<String, String> crash = settings(bootstrap, "crash.", "crash-app");
+            ref.put(NeurostreamConfig.LABELS_MAX_DELAY.name(), "3600000");
+            crash.put(NeurostreamConfig.LABELS_MAX_DELAY.name(), "3600000");
+            TopicSetup.ensureTopics(NeurostreamConfig.load(null, ref));
+            TopicSetup.ensureTopics(NeurostreamConfig.load(null, crash));
+
+            // 1. The uninterrupted reference run, in this JVM, on everything produced first.
+            produceSpec(producer, refTopics);
+            produce(producer, refTopics.samples(), withLabelsLater, 0, SAMPLES, BASE_TIME, 0, 0);
+            produce(producer, refTopics.labels(), labels, 0, labels.size(), labelsTime, 0, 0);
+            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, ref))) {
+                awaitAllTrained(bootstrap, refTopics);
+            }
+            byte[] reference = ChangelogState.read(bootstrap, "ref-app").snapshot(MODEL);
+
+            // 2. Samples in two chunks, then labels in two, each produced in paced bursts while a child JVM works on it; the
+            //    first three runs are killed with SIGKILL in the middle of their chunk, the last one restores and finishes.
+            produceSpec(producer, crashTopics);
+            AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("labels-run-0.log"));
+            List<TrainingMetrics> metrics;
+            try {
+                for (int run = 0; run < 4; run++) {
+                    app.awaitRunning(180);
+                    boolean labelRun = run >= 2;
+                    if (run == 2) {
+                        awaitPredictions(bootstrap, crashTopics, SAMPLES);
+                    }
+                    List<byte[]> records = labelRun ? labels : withLabelsLater;
+                    int chunk = records.size() / 2;
+                    int from = (run % 2) * chunk;
+                    String topic = labelRun ? crashTopics.labels() : crashTopics.samples();
+                    long baseTime = labelRun ? labelsTime : BASE_TIME;
+                    Thread feeder = new Thread(() -> {
+                        try {
+                            produce(producer, topic, records, from, from + chunk, baseTime, 250, 400);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }, "feeder");
+                    feeder.start();
+                    if (run < 3) {
+                        Thread.sleep(900 + 300L * (run % 2));
+                        assertTrue(app.isAlive(), "still running before kill " + (run + 1));
+                        app.kill();
+                        feeder.join();
+                        app = AppProcess.start(bootstrap, crash, LOGS.resolve("labels-run-" + (run + 1) + ".log"));
+                    } else {
+                        feeder.join();
+                    }
+                }
+                metrics = awaitAllTrained(bootstrap, crashTopics);
+                assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
+            } finally {
+                if (app.isAlive()) {
+                    app.kill();
+                }
+            }
+
+            // 3. Bit-identical model; a prediction per sample on arrival and one outcome per label; nothing dead-lettered.
+            ChangelogState state = ChangelogState.read(bootstrap, "crash-app");
+            byte[] crashed = state.snapshot(MODEL);
+            assertArrayEquals(reference, crashed, "the model after three SIGKILLs, half its samples labelled later, is bit-identical");
+            assertEquals(SAMPLES, SnapshotCodec.decode(crashed).counters().samplesTrained());
+            assertEquals(SAMPLES, metrics.stream().mapToLong(TrainingMetrics::getSamplesTrained).max().orElseThrow());
+            List<Prediction> predictions = KafkaClients.readCommitted(bootstrap, crashTopics.predictions(), rs -> rs.size() >= SAMPLES + labels.size(),
+                    Duration.ofSeconds(3), Duration.ofMinutes(1)).stream().map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value()))
+                    .toList();
+            assertEquals(SAMPLES + labels.size(), predictions.size(), "one prediction per sample, and one outcome per label");
+            Map<String, Long> outcomes = predictions.stream().filter(p -> p.getLabel() != null)
+                    .collect(Collectors.groupingBy(Prediction::getSampleId, Collectors.counting()));
+            assertEquals(SAMPLES, outcomes.size(), "every sample scored once: on arrival, or when its label came");
+            assertTrue(outcomes.values().stream().allMatch(c -> c == 1));
+            assertTrue(KafkaClients.readCommitted(bootstrap, crashTopics.deadLetters(), rs -> false, Duration.ZERO, Duration.ofSeconds(3)).isEmpty(),
+                    "nothing dead-lettered");
+        }
+    }
+
+    /** Waits until the predictions topic has a committed prediction for {@code n} distinct samples. */
+    private static void awaitPredictions(String bootstrap, Topics topics, int n) {
+        List<ConsumerRecord<byte[], byte[]>> predictions = KafkaClients.readCommitted(bootstrap, topics.predictions(),
+                rs -> rs.stream().map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value()).getSampleId()).distinct().count() >= n,
+                Duration.ZERO, Duration.ofMinutes(3));
+        assertTrue(predictions.size() >= n, "every sample predicted before the labels come: " + predictions.size());
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.schemas.DeadLetter;
 import io.neurostream.schemas.DriftEvent;
+import io.neurostream.schemas.Label;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.ModelVersionRecord;
 import io.neurostream.schemas.Prediction;
@@ -28,7 +29,7 @@ class SchemaConventionsTest {
         List<Schema> records = new ArrayList<>();
         for (Schema top : List.of(Sample.getClassSchema(), Prediction.getClassSchema(),
                 TrainingMetrics.getClassSchema(), DeadLetter.getClassSchema(), ModelSpecRecord.getClassSchema(),
-                ModelVersionRecord.getClassSchema(), DriftEvent.getClassSchema())) {
+                ModelVersionRecord.getClassSchema(), DriftEvent.getClassSchema(), Label.getClassSchema())) {
             collectRecords(top, records);
         }
         return records.stream();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
@@ -29,12 +30,26 @@ class JournalEntryTest {
         assertEquals(1, JournalEntry.sample(0, 0, avro).encode()[0]);
         assertEquals(2, JournalEntry.flush(0, 0).encode()[0]);
         assertEquals(3, JournalEntry.close(0, 0).encode()[0]);
+        assertEquals(4, JournalEntry.labelled(0, 0, new byte[0], 0.5, true).encode()[0]);
+    }
+
+    @Test
+    void shouldKeepALabelledEntrysScoreBitForBit() {
+        byte[] avro = {5, 6, 7};
+        double loss = Math.nextUp(0.1);
+        JournalEntry e = JournalEntry.decode(JournalEntry.labelled(21, 400, avro, loss, true).encode());
+        assertEquals(JournalEntry.Kind.LABELLED, e.kind());
+        assertEquals(21, e.seq());
+        assertEquals(400, e.timestamp());
+        assertEquals(Double.doubleToRawLongBits(loss), Double.doubleToRawLongBits(e.loss()));
+        assertTrue(e.correct());
+        assertArrayEquals(avro, e.sample());
     }
 
     @Test
     void shouldRefuseAnUnknownTypeInOneLine() {
-        byte[] bytes = ByteBuffer.allocate(17).put((byte) 4).putLong(12).putLong(0).array();
+        byte[] bytes = ByteBuffer.allocate(17).put((byte) 5).putLong(12).putLong(0).array();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> JournalEntry.decode(bytes));
-        assertEquals("journal entry 12 has unknown type 4", e.getMessage());
+        assertEquals("journal entry 12 has unknown type 5", e.getMessage());
     }
 }

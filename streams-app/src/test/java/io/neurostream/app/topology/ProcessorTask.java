@@ -69,6 +69,13 @@ final class ProcessorTask {
         processor.process(new Record<>(model.getBytes(StandardCharsets.UTF_8), value, offset));
     }
 
+    /** A record on the labels topic (delayed labels), stamped like a sample with its offset. */
+    void sendLabel(String model, byte[] value) {
+        context.setCurrentSystemTimeMs(offset);
+        context.setRecordMetadata("labels", 0, offset++);
+        processor.process(new Record<>(model.getBytes(StandardCharsets.UTF_8), value, offset));
+    }
+
     /** A spec record (or a tombstone for null json) on the models topic. */
     void sendSpec(String model, String json) {
         byte[] value = json == null ? null : NeurostreamSerdes.modelSpec().encode(

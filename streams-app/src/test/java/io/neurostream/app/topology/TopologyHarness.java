@@ -28,6 +28,7 @@ final class TopologyHarness implements AutoCloseable {
     final TopologyTestDriver driver;
     final TestInputTopic<byte[], byte[]> samples;
     final TestInputTopic<byte[], byte[]> models;
+    final TestInputTopic<byte[], byte[]> labels;
     final TestOutputTopic<byte[], byte[]> predictions;
     final TestOutputTopic<byte[], byte[]> metricsTopic;
     final TestOutputTopic<byte[], byte[]> deadLetters;
@@ -43,6 +44,7 @@ final class TopologyHarness implements AutoCloseable {
         ByteArrayDeserializer de = new ByteArrayDeserializer();
         samples = driver.createInputTopic(topics.samples(), ser, ser);
         models = driver.createInputTopic(topics.models(), ser, ser);
+        labels = driver.createInputTopic(topics.labels(), ser, ser);
         predictions = driver.createOutputTopic(topics.predictions(), de, de);
         metricsTopic = driver.createOutputTopic(topics.metrics(), de, de);
         deadLetters = driver.createOutputTopic(topics.deadLetters(), de, de);
@@ -50,6 +52,16 @@ final class TopologyHarness implements AutoCloseable {
 
     void send(String model, byte[] value) {
         samples.pipeInput(model == null ? null : model.getBytes(StandardCharsets.UTF_8), value);
+    }
+
+    /** A sample stamped {@code timestamp} (record time: the stream time of delayed labels). */
+    void sendAt(String model, byte[] value, long timestamp) {
+        samples.pipeInput(model.getBytes(StandardCharsets.UTF_8), value, timestamp);
+    }
+
+    /** A record on the labels topic (read only with delayed labels on), stamped {@code timestamp}. */
+    void sendLabelAt(String model, byte[] value, long timestamp) {
+        labels.pipeInput(model.getBytes(StandardCharsets.UTF_8), value, timestamp);
     }
 
     void sendSpec(String model, String json) {
