@@ -25,12 +25,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  *  "batch_size": 32, "seed": 42}
  * }</pre>
  * Optional: "description", "init" (auto | xavier | he), "dtype" (float32 | float64), "drift" (a detector name or
- * object, see {@link DriftSpec#parse}; default ADWIN with reaction none for a cross-entropy model, off otherwise). The spec
+ * object, see {@link DriftSpec#parse}; default ADWIN with reaction none for a cross-entropy model, off otherwise), "source" (the
+ * stream whose samples the model learns from: samples keyed by that name; default its own name, same rules as a name). The spec
  * keeps its JSON text, which is what snapshots and the models topic carry.
  */
 public record ModelSpec(String name, String description, InputSpec input, List<LayerSpec> layers, String loss,
                         OptimizerSpec optimizer, int batchSize, long seed, String initPolicy, DataType dataType,
-                        DriftSpec drift, String json) {
+                        DriftSpec drift, String source, String json) {
     public static final int MAX_BATCH_SIZE = 65_536;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** Jackson's reading limits, well above any real spec: deeper, longer or larger input is a spec error, never a stack overflow. */
@@ -46,6 +47,9 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         layers = List.copyOf(layers);
         if (drift == null) {
             throw new IllegalArgumentException("drift must not be null (DriftSpec.OFF to switch it off)");
+        }
+        if (source == null) {
+            source = name;
         }
     }
 
@@ -82,9 +86,13 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         String init = node.optChoice("init", BuildContext.AUTO, List.of(BuildContext.AUTO, BuildContext.XAVIER, BuildContext.HE));
         String dtype = node.optChoice("dtype", "float32", List.of("float32", "float64"));
         DriftSpec drift = DriftSpec.parse(node.optRaw("drift"), "drift", isClassifierLoss(loss));
+        String source = node.optString("source", name);
+        if (!NAME.matcher(source).matches()) {
+            throw new SpecException("source", "must be 1-128 letters, digits, '.', '_' or '-' starting with a letter or digit, got \"" + source + "\"");
+        }
         node.rejectUnknownFields();
         return new ModelSpec(name, description, input, layers, loss, optimizer, batchSize, seed, init,
-                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, json);
+                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, source, json);
     }
 
     /** Whether a loss makes the model a classifier (its 0/1 error is what ADWIN watches). */
