@@ -84,6 +84,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private ModelStore store;
     private InitPayloads initPayloads;
     private KeyValueStore<String, byte[]> kv;
+    private Subscriptions subscriptions;
 
     TrainingProcessor(ProcessorSettings settings, NeurostreamMetrics metrics) {
         this.settings = settings;
@@ -105,6 +106,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         this.store = new ModelStore(kv);
         this.initPayloads = new InitPayloads(kv, settings.limits(), settings.recordMaxBytes());
         this.kv = kv;
+        this.subscriptions = new Subscriptions(kv);
         context.schedule(PUNCTUATE_EVERY, PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
@@ -115,6 +117,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         store = null;
         initPayloads = null;
         kv = null;
+        subscriptions = null;
         context = null;
     }
 
@@ -160,23 +163,38 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (modelName == null) {
             return;
         }
+        String[] others = subscriptions.others(modelName);
+        if (others != null) {
+            StreamSamples.process(this, modelName, others, record, source);
+            return;
+        }
         DecodeResult<Sample> read = read(record.value(), source, modelName, sampleDecoder, Sample::getId);
         if (read instanceof DecodeResult.Rejected<Sample> unreadable) {
-            deadLetter(record, source, load(modelName), unreadable.reason(), unreadable.message());
+            deadLetter(record, source, reading(modelName), unreadable.reason(), unreadable.message());
             return;
         }
         Sample sample = ((DecodeResult.Decoded<Sample>) read).record();
-        ModelSlot model = load(modelName);
+        ModelSlot model = reading(modelName);
         if (model == null) {
             deadLetterUnavailable(record, source, modelName, "sample " + sample.getId());
             return;
         }
-        expire(model, record.timestamp());
-        if (SampleInput.isLabelled(sample, model.runtime().shape())) {
-            train(model, sample, record, source);
-        } else {
-            predict(model, sample, record, source);
+        Rejection invalid = learn(model, sample, record);
+        if (invalid != null) {
+            deadLetter(record, source, model, invalid.reason(), invalid.message());
         }
+    }
+
+    /** The model named like this stream if it reads it (its spec's source is its own name), else null. */
+    ModelSlot reading(String stream) {
+        ModelSlot model = load(stream);
+        return model == null || model.runtime().network().spec().source().equals(stream) ? model : null;
+    }
+
+    /** A decoded sample for one model: its stream time moves on, then it trains or is predicted; the rejection if it does not fit. */
+    Rejection learn(ModelSlot model, Sample sample, Record<byte[], byte[]> record) {
+        expire(model, record.timestamp());
+        return SampleInput.isLabelled(sample, model.runtime().shape()) ? train(model, sample, record) : predict(model, sample, record);
     }
 
     /** The model a record's key names, or null when the key cannot name one (the record is then dead-lettered). */
@@ -198,6 +216,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * The record's sample or label, or why it cannot be read (no value, too large, not that record, an id too long): checked
      * before its model is loaded.
      */
+    /** The record's sample, or why it cannot be read ({@link #read}). */
+    DecodeResult<Sample> readSample(byte[] value, RecordMetadata source, String stream) {
+        return read(value, source, stream, sampleDecoder, Sample::getId);
+    }
+
     private <T extends SpecificRecord> DecodeResult<T> read(byte[] value, RecordMetadata source, String modelName, RecordDecoder<T> decoder,
                                                            Function<T, String> idOf) {
         if (value == null || value.length == 0) {
@@ -225,17 +248,17 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * predicted and learned from (one pass: {@link ModelRuntime#trainBatch}), then a snapshot and a
      * published version when due.
      */
-    private void train(ModelSlot model, Sample sample, Record<byte[], byte[]> record, RecordMetadata source) {
+    private Rejection train(ModelSlot model, Sample sample, Record<byte[], byte[]> record) {
         ModelRuntime runtime = model.runtime();
         Rejection invalid = runtime.add(sample, record.timestamp(), context.currentSystemTimeMs());
         if (invalid != null) {
-            deadLetter(record, source, model, invalid.reason(), invalid.message());
-            return;
+            return invalid;
         }
         model.log().appendSample(record.timestamp(), record.value());
         if (runtime.batchFull()) {
             trainBatch(model, record.timestamp());
         }
+        return null;
     }
 
     /** Trains the model's pending batch (its journal entry is written), then snapshots and publishes when due. */
@@ -250,16 +273,15 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * An unlabelled sample: validated, predicted with the current model (not journaled: it changes no model), and counted as
      * predicted only, or, with delayed labels, kept with its prediction until its label comes ({@link #onLabel}).
      */
-    private void predict(ModelSlot model, Sample sample, Record<byte[], byte[]> record, RecordMetadata source) {
+    private Rejection predict(ModelSlot model, Sample sample, Record<byte[], byte[]> record) {
         KeptPrediction kept = model.pending() == null ? null : new KeptPrediction(model.output());
         Rejection invalid = model.runtime().predictOnly(sample, record.timestamp(), kept == null ? model.output() : kept);
         if (invalid != null) {
-            deadLetter(record, source, model, invalid.reason(), invalid.message());
-            return;
+            return invalid;
         }
         if (kept == null) {
             model.output().predictedOnly(1);
-            return;
+            return null;
         }
         int evicted = model.pending().keep(sample.getId(), record.timestamp(), kept.modelStep, kept.outputs, record.value());
         if (evicted < 0) {
@@ -268,6 +290,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             evicted = 0;
         }
         expired(model, evicted, 0);
+        return null;
     }
 
     /** Passes a prediction on and keeps its step and outputs [rows, K], to be scored when the label comes. */
@@ -387,7 +410,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /** A sample or label for a model that is quarantined or unknown ({@code what}: "sample ID" or "label for sample ID"). */
-    private void deadLetterUnavailable(Record<byte[], byte[]> record, RecordMetadata source, String modelName, String what) {
+    void deadLetterUnavailable(Record<byte[], byte[]> record, RecordMetadata source, String modelName, String what) {
         String unavailable = quarantined.get(modelName);
         if (unavailable != null) {
             deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, what + ": " + unavailable);
@@ -442,7 +465,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * restored is quarantined instead of failing the task: only errors of Kafka itself (the
      * transaction, the changelog) go on up.
      */
-    private ModelSlot load(String name) {
+    ModelSlot load(String name) {
         ModelSlot loaded = models.get(name);
         if (loaded != null || quarantined.containsKey(name)) {
             return loaded;
@@ -662,6 +685,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * are discarded and the next sample starts the new model from its spec.
      */
     private void replace(String name, String json) {
+        subscriptions.move(name, sourceOf(store.spec(name)), sourceOf(json));
         ModelSlot old = quarantined.containsKey(name) ? null : load(name);
         endQuarantine(name);
         if (old != null) {
@@ -679,6 +703,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         }
     }
 
+    /** The stream a stored or accepted spec reads (null for none). */
+    private static String sourceOf(String json) {
+        return json == null ? null : ModelSpec.parse(json).source();
+    }
+
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, ModelSlot model, DeadLetterReason reason, String message) {
         String modelName = model == null ? null : model.name();
         deadLetter(record, source, modelName, modelName, reason, message);
@@ -692,10 +721,22 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * @param meterModel the model whose meters count it (null: "unknown"); a name from a spec or preset, never a raw key, so tags stay bounded
      * @param named      the model the record names, kept in the dead letter's model field
      */
-    private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String meterModel, String named, DeadLetterReason reason,
-                            String message) {
+    void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, String meterModel, String named, DeadLetterReason reason,
+                    String message) {
+        forwardDeadLetter(record, source, named, reason, message);
+        metrics.model(meterModel).deadLettered(reason.name());
+    }
+
+    /** Writes the dead letter of a record; no meter counts it here. */
+    void forwardDeadLetter(Record<byte[], byte[]> record, RecordMetadata source, String named, DeadLetterReason reason, String message) {
         byte[] value = DeadLetters.encode(source, reason, message, named, record.key(), record.value(), record.timestamp(), settings.recordMaxBytes());
         context.forward(new Record<>(DeadLetters.key(record.key()), value, record.timestamp()), NeurostreamTopology.DEAD_LETTERS_SINK);
-        metrics.model(meterModel).deadLettered(reason.name());
+    }
+
+    /** Counts, in a model's log and meters, a record of its stream that it did not take (its one dead letter is written once). */
+    void countDeadLettered(ModelSlot model, DeadLetterReason reason) {
+        model.log().countDeadLettered();
+        model.runtime().countersChanged();
+        metrics.model(model.name()).deadLettered(reason.name());
     }
 }
