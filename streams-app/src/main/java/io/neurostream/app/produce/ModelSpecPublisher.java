@@ -28,9 +28,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 
-/** One record per call, key = the model's name (with initial weights: their chunks before it, in one transaction); topics are created when absent. */
+/**
+ * One record per call, key = the model's name (with initial weights: their chunks before it, in one transaction), in the
+ * partition of the model's source ({@link #partition}): the partition of the samples it reads, whose task keeps its state;
+ * topics are created when absent.
+ */
 public final class ModelSpecPublisher {
     private ModelSpecPublisher() {}
+
+    /**
+     * The partition of a spec among {@code partitions}: the one the default partitioner gives samples keyed by the model's source
+     * (its own name unless the spec names another stream), so the spec reaches the task that reads the model's samples.
+     */
+    public static int partition(ModelSpec spec, int partitions) {
+        return ModelVersionKeys.partition(spec.source(), partitions);
+    }
 
     public static RecordMetadata publish(NeurostreamConfig config, ModelSpec spec, String createdBy) throws InterruptedException {
         return publish(config, spec, createdBy, List.of());
@@ -47,7 +59,8 @@ public final class ModelSpecPublisher {
                 .setCreatedBy(createdBy)
                 .build();
         try (Producer<String, ModelSpecRecord> producer = Producers.create(config, "neurostream-models", NeurostreamSerdes.modelSpec().serializer())) {
-            return producer.send(new ProducerRecord<>(topic, null, spec.name(), record, headers)).get();
+            return producer.send(new ProducerRecord<>(topic, partition(spec, producer.partitionsFor(topic).size()), null, spec.name(), record, headers))
+                    .get();
         } catch (ExecutionException e) {
             throw new KafkaException("cannot write model " + spec.name() + " to topic " + topic + ": " + e.getCause().getMessage(), e.getCause());
         }
@@ -56,7 +69,7 @@ public final class ModelSpecPublisher {
     /**
      * Writes the model's initial weights ({@link InitPayloads}: a {@code WeightsCodec} payload) as
      * chunks keyed {@code NAME/init/I}, then its spec with the header naming them, in one
-     * transaction and all in the partition of the model's name: a read_committed reader (the
+     * transaction and all in the partition of the model's source ({@link #partition}): a read_committed reader (the
      * training processor) sees all of them or none, the chunks first.
      *
      * @return where the spec record was written
@@ -76,7 +89,7 @@ public final class ModelSpecPublisher {
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
             producer.initTransactions();
             producer.beginTransaction();
-            int partition = ModelVersionKeys.partition(spec.name(), producer.partitionsFor(topic).size()); // the default partitioner's, for the name
+            int partition = partition(spec, producer.partitionsFor(topic).size());
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (KeyValue<String, byte[]> chunk : InitPayloads.chunks(spec.name(), weights)) {
                 sent.add(producer.send(new ProducerRecord<>(topic, partition, chunk.key, chunk.value)));
