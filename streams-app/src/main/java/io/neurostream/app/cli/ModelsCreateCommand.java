@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
                 "  neurostream models create my-mlp.json --bootstrap-servers 127.0.0.1:9092",
                 "  neurostream models create mnist-mlp --name mnist-small \\",
                 "      --bootstrap-servers 127.0.0.1:9092",
+                "  neurostream models create lenet5 --source mnist-mlp --bootstrap-servers 127.0.0.1:9092",
                 "  neurostream models create mnist-mlp --init-from mnist-mlp.onnx --name mnist-warm \\",
                 "      --bootstrap-servers 127.0.0.1:9092"})
 final class ModelsCreateCommand implements Callable<Integer> {
@@ -45,6 +46,11 @@ final class ModelsCreateCommand implements Callable<Integer> {
 
     @Option(names = "--name", paramLabel = "NAME", description = "The model's name, replacing the spec's \"name\" (default: the spec's).")
     String name;
+
+    @Option(names = "--source", paramLabel = "STREAM",
+            description = "The stream the model reads (samples keyed STREAM), replacing the spec's \"source\" (default: the spec's, else its name); "
+                    + "the spec goes to that stream's partition.")
+    String source;
 
     @Option(names = "--init-from", paramLabel = "MODEL.onnx",
             description = "Start the model from the weights of an ONNX model (a neurostream export, or a chain of Gemm/Conv/MaxPool/Flatten/"
@@ -65,6 +71,9 @@ final class ModelsCreateCommand implements Callable<Integer> {
         if (name != null) {
             parsed = parsed.with(Map.of("name", name));
         }
+        if (source != null) {
+            parsed = parsed.with(Map.of("source", source));
+        }
         Network net = SpecArgument.build(parsed, config.modelLimits());
         byte[] weights = initFrom == null ? null : initialWeights(net);
         kafka.probe(config, command);
@@ -77,7 +86,8 @@ final class ModelsCreateCommand implements Callable<Integer> {
             out.printf("initial weights from %s: %,d bytes in %d chunk(s) keyed %s/init/I%n", initFrom, weights.length,
                     InitPayloads.chunkCount(weights.length), parsed.name());
         }
-        out.printf("model %s written to topic %s (partition %d, offset %d)%n", parsed.name(), topic, written.partition(), written.offset());
+        out.printf("model %s written to topic %s (partition %d, offset %d)%s%n", parsed.name(), topic, written.partition(), written.offset(),
+                parsed.source().equals(parsed.name()) ? "" : "; it reads the samples keyed " + parsed.source());
         out.flush();
         return ExitCodes.OK;
     }

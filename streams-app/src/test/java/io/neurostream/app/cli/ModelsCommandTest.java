@@ -122,6 +122,10 @@ class ModelsCommandTest {
         CommandRun badName = CommandRun.of("models", "create", spec.toString(), "--name", "no spaces", "--bootstrap-servers", "127.0.0.1:1");
         assertEquals(2, badName.exitCode());
         assertTrue(badName.errLine().startsWith("neurostream models create: name: must be 1-128 letters"), badName.err());
+
+        CommandRun badSource = CommandRun.of("models", "create", spec.toString(), "--source", "a/b", "--bootstrap-servers", "127.0.0.1:1");
+        assertEquals(2, badSource.exitCode());
+        assertTrue(badSource.errLine().startsWith("neurostream models create: source: must be 1-128 letters"), badSource.err());
     }
 
     @Test
