@@ -132,6 +132,44 @@ class SeveralModelsTest {
         assertSameOutputs(togetherOut.stream().map(Record::value).toList(), restartedOut.stream().map(Record::value).toList(), "all outputs");
     }
 
+    /**
+     * With room for one model in memory, the two models of the stream evict each other at every sample (each restored from its
+     * snapshot and journal): still bit-identical to the run with both in memory.
+     */
+    @Test
+    void modelsOfAStreamThatEvictEachOtherStayBitIdentical() {
+        List<byte[]> rows = rows(45, 12); // the last row is followed by a flush
+        Map<String, String> oneLoaded = Map.of(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "3", NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0",
+                NeurostreamConfig.MODELS_MAX_LOADED.name(), "1");
+        List<List<byte[]>> outputs = new ArrayList<>(); // every output value of each run
+        List<ProcessorTask> tasks = new ArrayList<>();
+        for (Map<String, String> settings : List.of(SETTINGS, oneLoaded)) {
+            ProcessorTask task = new ProcessorTask(ProcessorTask.newStore(), 0, settings);
+            task.sendSpec(STREAM, SGD);
+            task.sendSpec("and-adam", ADAM);
+            task.offset = SAMPLES_FROM;
+            List<Record<byte[], byte[]>> out = new ArrayList<>();
+            feed(task, STREAM, rows, 0, rows.size(), out);
+            outputs.add(out.stream().map(Record::value).toList());
+            tasks.add(task);
+        }
+        byte[] adam = tasks.get(1).processor.encodedModel("and-adam"); // the model of the stream taken last stays in memory
+        assertNotNull(adam);
+        assertNull(tasks.get(1).processor.encodedModel(STREAM), "the other was evicted");
+        assertArrayEquals(tasks.get(0).processor.encodedModel("and-adam"), adam, "the challenger, bit for bit");
+        // an evicted model's pending predictions go out when it leaves memory (a journaled flush), so the records come earlier,
+        // but each model predicts every sample once, in the stream's order
+        for (String model : List.of(STREAM, "and-adam")) {
+            assertEquals(predictedIds(model, outputs.get(0)), predictedIds(model, outputs.get(1)), model);
+            assertEquals(rows.size(), predictedIds(model, outputs.get(1)).size(), model);
+        }
+    }
+
+    private static List<String> predictedIds(String model, List<byte[]> values) {
+        return values.stream().filter(SeveralModelsTest::isPrediction).map(v -> NeurostreamSerdes.prediction().deserializer().deserialize("p", v))
+                .filter(p -> p.getModel().equals(model)).map(Prediction::getSampleId).toList();
+    }
+
     private static boolean isPrediction(byte[] value) {
         try {
             NeurostreamSerdes.prediction().deserializer().deserialize("p", value);
