@@ -16,7 +16,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.streams.KafkaStreams;
@@ -46,6 +48,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME|SPEC.json", defaultValue = "mnist-mlp",
             description = "A preset (mnist-mlp, lenet5, mnist-cnn, ...) or a spec file whose input fits 28x28 images (default: ${DEFAULT-VALUE}).")
     String model;
+
+    @Option(names = "--models", split = ",", paramLabel = "NAME|SPEC.json",
+            description = "Several models on one stream, instead of --model: each learns from every image, side by side; the first names the "
+                    + "stream, the others read it (their spec's source), e.g. --models mnist-mlp,lenet5.")
+    List<String> models;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "60000", description = "Training images to stream (default: all ${DEFAULT-VALUE}).")
     int samples;
@@ -96,7 +103,8 @@ final class DemoCommand implements Callable<Integer> {
         if (samples < 1 || testSamples < 0) {
             throw new IllegalArgumentException("--samples must be >= 1 and --test-samples >= 0, got " + samples + " and " + testSamples);
         }
-        ModelSpec spec = SpecArgument.resolve(model);
+        List<ModelSpec> specs = specs();
+        ModelSpec spec = specs.get(0); // names the stream
         Path mnist = data != null ? data : DataLocator.locate().resolve("mnist");
         MnistSource train = MnistSource.load(mnist, Mnist.Split.TRAIN, true);
         MnistSource test = MnistSource.load(mnist, Mnist.Split.TEST, false);
@@ -109,19 +117,28 @@ final class DemoCommand implements Callable<Integer> {
         try (StopOnSignal signal = new StopOnSignal("neurostream-demo-stop", STOP_WAIT_SECONDS, () -> {})) {
             try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(brokerPort).dataDir(work.resolve("kafka")).build().start()) {
                 NeurostreamConfig config = this.config.load(overrides(kafka.bootstrapServers(), work));
-                ModelSpecPublisher.publish(config, spec, "neurostream demo");
+                for (ModelSpec each : specs) {
+                    ModelSpecPublisher.publish(config, each, "neurostream demo");
+                }
                 try (NeurostreamApp app = NeurostreamApp.start(config)) {
-                    out.printf("demo: Kafka at %s; training %s (%s) on %,d MNIST images, then predicting %,d unlabelled ones%n",
-                            kafka.bootstrapServers(), spec.name(), spec.description(), trainCount, testCount);
+                    for (ModelSpec each : specs) {
+                        out.printf("demo: Kafka at %s; training %s (%s) on %,d MNIST images, then predicting %,d unlabelled ones%s%n",
+                                kafka.bootstrapServers(), each.name(), each.description(), trainCount, testCount,
+                                specs.size() > 1 ? " (stream " + spec.name() + ")" : "");
+                    }
                     printEndpoints(out, config, app);
                     out.flush();
                     SampleFeeder feeder = new SampleFeeder(config, PRODUCER_CLIENT_ID, spec.name(), rate, train, trainCount, test, testCount);
                     feeder.start();
-                    Summary summary = watch(app, spec, feeder, trainCount, signal);
+                    List<Summary> summaries = watch(app, specs, feeder, trainCount, signal);
                     feeder.stop();
-                    out.println(describe(summary));
+                    for (Summary summary : summaries) {
+                        out.println(describe(summary));
+                    }
                     if (json) {
-                        out.println(JsonLine.of(summary));
+                        for (Summary summary : summaries) {
+                            out.println(JsonLine.of(summary));
+                        }
                     }
                     out.flush();
                 }
@@ -130,6 +147,28 @@ final class DemoCommand implements Callable<Integer> {
             }
         }
         return ExitCodes.OK;
+    }
+
+    /** --models (the first names the stream; the others get it as their source), else --model. */
+    private List<ModelSpec> specs() {
+        if (models == null || models.isEmpty()) {
+            return List.of(SpecArgument.resolve(model));
+        }
+        List<ModelSpec> specs = new ArrayList<>();
+        for (String name : models) {
+            ModelSpec each = SpecArgument.resolve(name.strip());
+            String stream = specs.isEmpty() ? each.name() : specs.get(0).name();
+            if (!each.source().equals(stream)) {
+                each = each.with(Map.of("source", stream));
+            }
+            for (ModelSpec other : specs) {
+                if (other.name().equals(each.name())) {
+                    throw new IllegalArgumentException("--models names model " + each.name() + " twice; give each model its own name");
+                }
+            }
+            specs.add(each);
+        }
+        return specs;
     }
 
     /**
@@ -167,30 +206,37 @@ final class DemoCommand implements Callable<Integer> {
         out.printf("demo: live page %s/  metrics %s/metrics  health %s/health%n", base, base, base);
     }
 
-    /** Prints progress until every produced sample is accounted for, the duration ends, a signal comes, or Kafka Streams stops. */
-    private Summary watch(NeurostreamApp app, ModelSpec spec, SampleFeeder feeder, int trainCount, StopOnSignal signal)
+    /**
+     * Prints progress (a line per model) until every produced sample is accounted for by every model, the duration ends, a
+     * signal comes, or Kafka Streams stops.
+     */
+    private List<Summary> watch(NeurostreamApp app, List<ModelSpec> specs, SampleFeeder feeder, int trainCount, StopOnSignal signal)
             throws InterruptedException {
         PrintWriter out = command.commandLine().getOut();
         long start = System.nanoTime();
         long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
-        long waitingInJournal = trainCount % spec.batchSize();
-        ProgressLines lines = new ProgressLines(start, app.config().string(NeurostreamConfig.WINDOW_SIZE));
+        List<ProgressLines> lines = new ArrayList<>();
+        for (int i = 0; i < specs.size(); i++) {
+            lines.add(new ProgressLines(start, app.config().string(NeurostreamConfig.WINDOW_SIZE)));
+        }
         while (true) {
             long next = Math.min(deadline, System.nanoTime() + progressEvery.toNanos());
-            while (System.nanoTime() < next && !signal.signalled() && !app.stopped().isDone() && !allAccounted(app, spec, feeder, waitingInJournal)) {
+            while (System.nanoTime() < next && !signal.signalled() && !app.stopped().isDone() && !allAccounted(app, specs, feeder, trainCount)) {
                 Thread.sleep(50);
             }
-            ModelProgress p = ModelProgress.read(app.registry(), spec.name());
             long now = System.nanoTime();
             String stoppedBy = app.stopped().isDone() ? "kafka-streams-stopped"
-                    : allAccounted(app, spec, feeder, waitingInJournal) ? "all-accounted"
+                    : allAccounted(app, specs, feeder, trainCount) ? "all-accounted"
                     : signal.signalled() ? "signal"
                     : now >= deadline ? "duration"
                     : null;
-            String line = lines.next(now, feeder.produced(), p, stoppedBy != null);
-            if (line != null) {
-                out.println(line);
-                out.flush();
+            for (int i = 0; i < specs.size(); i++) {
+                ModelProgress p = ModelProgress.read(app.registry(), specs.get(i).name());
+                String line = lines.get(i).next(now, feeder.produced(), p, stoppedBy != null);
+                if (line != null) {
+                    out.println(specs.size() > 1 ? specs.get(i).name() + " " + line : line);
+                    out.flush();
+                }
             }
             if (feeder.failure() != null) {
                 throw feeder.failure();
@@ -199,7 +245,11 @@ final class DemoCommand implements Callable<Integer> {
                 throw new IllegalStateException("Kafka Streams stopped with an error (see the log above)");
             }
             if (stoppedBy != null) {
-                return summary(app, spec, feeder, start, stoppedBy);
+                List<Summary> summaries = new ArrayList<>();
+                for (ModelSpec spec : specs) {
+                    summaries.add(summary(app, spec, feeder, start, stoppedBy));
+                }
+                return summaries;
             }
         }
     }
@@ -211,8 +261,17 @@ final class DemoCommand implements Callable<Integer> {
                 p.trained() / seconds, p.trainingLoss(), p.fadingAccuracy(), p.windowAccuracy(), stoppedBy);
     }
 
-    private static boolean allAccounted(NeurostreamApp app, ModelSpec spec, SampleFeeder feeder, long waitingInJournal) {
-        return feeder.done() && ModelProgress.read(app.registry(), spec.name()).accounted() + waitingInJournal >= feeder.produced();
+    private static boolean allAccounted(NeurostreamApp app, List<ModelSpec> specs, SampleFeeder feeder, int trainCount) {
+        if (!feeder.done()) {
+            return false;
+        }
+        for (ModelSpec spec : specs) {
+            long waitingInJournal = trainCount % spec.batchSize();
+            if (ModelProgress.read(app.registry(), spec.name()).accounted() + waitingInJournal < feeder.produced()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String describe(Summary s) {

@@ -36,6 +36,28 @@ class DemoCommandIT {
         assertTrue(summary.get("prequential_accuracy_window").asDouble() > 0.8, "learns: " + summary);
     }
 
+    /** demo --models: two models on one stream, each trains on every image and predicts every test image; a summary line each. */
+    @Test
+    void shouldTrainSeveralModelsSideBySideOnOneStream() throws Exception {
+        CommandRun run = CommandRun.of("demo", "--models", "mnist-mlp,lenet5", "--samples", "640", "--test-samples", "64", "--http-port", "0",
+                "--progress-every", "1s", "--json");
+
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = run.out().lines().toList();
+        assertTrue(lines.stream().anyMatch(l -> l.matches("lenet5 \\[ *\\d+s] produced .* trained .*")), "a progress line per model: " + run.out());
+        ObjectMapper json = new ObjectMapper();
+        List<String> models = List.of("mnist-mlp", "lenet5");
+        for (int i = 0; i < 2; i++) {
+            JsonNode summary = json.readTree(lines.get(lines.size() - 2 + i));
+            assertEquals(models.get(i), summary.get("model").asText());
+            assertEquals("all-accounted", summary.get("stopped_by").asText());
+            assertEquals(704, summary.get("samples_produced").asLong());
+            assertEquals(640, summary.get("trained").asLong(), "every image of the stream, in batches of 32");
+            assertEquals(64, summary.get("predicted").asLong());
+            assertEquals(0, summary.get("dead_lettered").asLong());
+        }
+    }
+
     @Test
     void shouldStopCleanlyOnSigtermWithASummary() throws Exception {
         Path log = Path.of("target", "it-logs", "demo-sigterm.log");
