@@ -14,7 +14,6 @@ import io.neurostream.app.training.DelayedLabels;
 import io.neurostream.app.training.ModelRuntime;
 import io.neurostream.app.training.Output;
 import io.neurostream.app.training.PrequentialStats;
-import io.neurostream.app.training.Progress;
 import io.neurostream.app.training.Rejection;
 import io.neurostream.app.training.SampleInput;
 import io.neurostream.app.training.SamplePrediction;
@@ -257,36 +256,6 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             evicted = 0;
         }
         expired(model, evicted, 0);
-    }
-
-    /** Passes a prediction on and keeps its step and outputs [rows, K], to be scored when the label comes. */
-    private static final class KeptPrediction implements Output {
-        private final Output out;
-        long modelStep;
-        float[] outputs;
-
-        KeptPrediction(Output out) {
-            this.out = out;
-        }
-
-        @Override
-        public void prediction(SamplePrediction p) {
-            int n = p.shape().targetSize();
-            outputs = new float[n];
-            p.rows().get(p.sample() * n, outputs, 0, n);
-            modelStep = p.modelStep();
-            out.prediction(p);
-        }
-
-        @Override
-        public void batchTrained(int samples, boolean stepApplied, long nanos, Progress progress) {
-            out.batchTrained(samples, stepApplied, nanos, progress);
-        }
-
-        @Override
-        public void metrics(Progress progress, long timestamp) {
-            out.metrics(progress, timestamp);
-        }
     }
 
     /** Delayed labels: the model's stream time moves to this record's timestamp, and the samples whose wait is over expire. */
