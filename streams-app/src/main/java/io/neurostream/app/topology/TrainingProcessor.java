@@ -499,7 +499,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (pending != null) {
             metrics.model(name).labels(0, 0, pending.count());
         }
-        return new ModelSlot(name, runtime, log, new ModelOutput(context, name, log, metrics.model(name), settings.runtime().topK()), pending);
+        return new ModelSlot(name, runtime, log, new ModelOutput(context, name, log, pending, metrics.model(name), settings.runtime().topK()),
+                pending);
     }
 
     /** The model as one snapshot generation left it, or new from the spec when that generation has no snapshot. */
