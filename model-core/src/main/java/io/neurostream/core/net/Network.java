@@ -4,6 +4,7 @@ package io.neurostream.core.net;
 import io.neurostream.core.Nd4jRuntime;
 import io.neurostream.core.layers.ActivationLayer;
 import io.neurostream.core.layers.Layer;
+import io.neurostream.core.layers.OneHot;
 import io.neurostream.core.layers.Pass;
 import io.neurostream.core.losses.Loss;
 import io.neurostream.core.losses.Losses;
@@ -107,6 +108,7 @@ public final class Network {
         Rng rng = new Rng(spec.seed());
         params.initialize(rng);
         layers.forEach(Layer::initializeParams);
+        OneHot.fuseTokenInputs(layers);
         Loss loss = Losses.create(spec.loss(), spec.dataType());
         return new Network(spec, layers, params, loss, spec.optimizer().create(), rng, allowHeap);
     }
