@@ -104,7 +104,6 @@ public final class Lstm extends Recurrent {
         for (int b = 0; b < batch; b++) {
             int zi = z0 + b * h4;
             int zf = zi + F * units;
-            int zo = zi + O * units;
             int zg = zi + G * units;
             int r = b * units;
             GateMath.sigmoid(z, zi, 3 * units); // i, f, o
@@ -112,9 +111,12 @@ public final class Lstm extends Recurrent {
             for (int j = 0; j < units; j++) {
                 cells[cOut + r + j] = z[zf + j] * cells[cIn + r + j] + z[zi + j] * z[zg + j];
             }
-            for (int j = 0; j < units; j++) {
-                tc[tc0 + r + j] = GateMath.tanh(cells[cOut + r + j]);
-            }
+        }
+        System.arraycopy(cells, cOut, tc, tc0, batch * units);
+        GateMath.tanh(tc, tc0, batch * units);
+        for (int b = 0; b < batch; b++) {
+            int zo = z0 + b * h4 + O * units;
+            int r = b * units;
             for (int j = 0; j < units; j++) {
                 h[r + j] = z[zo + j] * tc[tc0 + r + j];
             }
@@ -164,6 +166,7 @@ public final class Lstm extends Recurrent {
         float[] dh = g.dhHeap;
         float[] dcs = g.dcNextHeap;
         float[] dz = g.dzHeap;
+        float[] dc = g.cellScratch;
         g.dhNextNative.get(0, dh, 0, batch * units);
         if (returnsSequences()) {
             float[] dOut = g.dOutHeap;
@@ -181,21 +184,32 @@ public final class Lstm extends Recurrent {
             int dO = di + O * units;
             int dg = di + G * units;
             int r = b * units;
+            // one store per loop: C2 vectorizes each
+            for (int j = 0; j < units; j++) {
+                float tanhC = tc[tc0 + r + j];
+                dc[j] = dh[r + j] * z[zo + j] * (1f - tanhC * tanhC) + dcs[r + j];
+            }
+            for (int j = 0; j < units; j++) {
+                float o = z[zo + j];
+                dz[dO + j] = dh[r + j] * tc[tc0 + r + j] * (o * (1f - o));
+            }
             for (int j = 0; j < units; j++) {
                 float i = z[zi + j];
-                float f = z[zf + j];
-                float o = z[zo + j];
+                dz[di + j] = dc[j] * z[zg + j] * (i * (1f - i));
+            }
+            for (int j = 0; j < units; j++) {
                 float gg = z[zg + j];
-                float tanhC = tc[tc0 + r + j];
-                float dhj = dh[r + j];
-                float dc = dhj * o * (1f - tanhC * tanhC) + dcs[r + j];
-                dcs[r + j] = dc * f;
-                dz[di + j] = dc * gg * (i * (1f - i));
-                dz[df + j] = dc * cells[cIn + r + j] * (f * (1f - f));
-                dz[dO + j] = dhj * tanhC * (o * (1f - o));
-                dz[dg + j] = dc * i * (1f - gg * gg);
+                dz[dg + j] = dc[j] * z[zi + j] * (1f - gg * gg);
+            }
+            for (int j = 0; j < units; j++) {
+                float f = z[zf + j];
+                dz[df + j] = dc[j] * cells[cIn + r + j] * (f * (1f - f));
+            }
+            for (int j = 0; j < units; j++) {
+                dcs[r + j] = dc[j] * z[zf + j];
             }
         }
+        addBiasGradient(g, dz);
         if (w.gathered) {
             addInputGradientRows(w, t, dz);
         }

@@ -215,6 +215,9 @@ public abstract class Recurrent implements Layer {
             g.dhNext.assign(0);
         }
         zeroCellGradient(g);
+        if (host) {
+            Arrays.fill(g.dBiasHeap, 0f);
+        }
         if (w.gathered) {
             Arrays.fill(dInputRows, 0f);
         }
@@ -248,7 +251,11 @@ public abstract class Recurrent implements Layer {
             Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);  // [D, G*H]
         }
         Nd4j.gemm(w.hPrevAll, g.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
-        Nd4j.gemm(g.ones, g.dz, g.dBiasSum, false, false, 1.0, 0.0);  // column sums [1, G*H]
+        if (host) {
+            g.dBiasSum.data().asNioFloat().put(0, g.dBiasHeap); // summed by the cell, step by step
+        } else {
+            Nd4j.gemm(g.ones, g.dz, g.dBiasSum, false, false, 1.0, 0.0);  // column sums [1, G*H]
+        }
         dBias.addi(g.dBiasSum.reshape(gates * units));
         if (!needInputGradient) {
             return null;
@@ -295,6 +302,17 @@ public abstract class Recurrent implements Layer {
             int dr = b * width;
             for (int k = 0; k < width; k++) {
                 dInputRows[row + k] += dz[dr + k];
+            }
+        }
+    }
+
+    /** dL/db += the column sums of a step's dL/dz [B, G*H] (float32 host cells). */
+    void addBiasGradient(Gradients g, float[] dz) {
+        int width = gates * units;
+        float[] db = g.dBiasHeap;
+        for (int r = 0; r < dz.length; r += width) {
+            for (int k = 0; k < width; k++) {
+                db[k] += dz[r + k];
             }
         }
     }
@@ -460,6 +478,8 @@ public abstract class Recurrent implements Layer {
         final float[] dhHeap;
         final float[] dcNextHeap;
         final float[] dzHeap;
+        final float[] cellScratch; // [H], dL/dc_t of one sample
+        final float[] dBiasHeap;   // dL/db summed over the steps [G*H]
         final FloatPointer[] dzPointer;   // per step t: dzStep[t]'s first value
         final FloatPointer dhNextPointer;
         final FloatPointer wh;            // Wh as of the forward pass
@@ -498,6 +518,8 @@ public abstract class Recurrent implements Layer {
             dhHeap = host ? new float[batch * units] : null;
             dcNextHeap = host ? new float[batch * units] : null;
             dzHeap = host ? new float[batch * width] : null;
+            cellScratch = host ? new float[units] : null;
+            dBiasHeap = host ? new float[width] : null;
             dzPointer = new FloatPointer[host ? steps : 0];
             for (int t = 0; host && t < steps; t++) {
                 dzPointer[t] = pointer(dz, (long) t * batch * width);
