@@ -2,7 +2,6 @@
 package io.neurostream.core.layers;
 
 import io.neurostream.core.params.Init;
-import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.scalar.ScalarReverseSubtraction;
@@ -11,7 +10,6 @@ import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Sigmoid;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * The pre-activations z_t [B, 4H] are four gate blocks in the order input i, forget f, output o,
@@ -28,17 +26,16 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * dz = [di, df, do] ⊙ σ(1 - σ) and dg ⊙ (1 - g²)
  * </pre>
  * Two variants of the cell's arithmetic, chosen by the data type: float64 (the gradient checks)
- * calls one ND4J op per element-wise product; float32 (training) computes the products of a
- * step in one loop over the arrays' buffers, so a step costs its GEMM, a sigmoid and a tanh op
- * and two loops forward, and one loop backward, whatever the number of products.
+ * calls one ND4J op per element-wise product; float32 (training) computes a step's gates and
+ * products in vectorized Java loops over heap copies of z, c and tanh(c) (see {@link Recurrent}),
+ * with the rational tanh and sigmoid of {@link GateMath}, so a step costs its GEMM and a few
+ * loops, and no ND4J op.
  */
 public final class Lstm extends Recurrent {
     private static final int I = 0;
     private static final int F = 1;
     private static final int O = 2;
     private static final int G = 3;
-    private INDArray[] doubled;  // float32 forward: Wx, Wh, b with the g block times 2
-    private INDArray[] doubledG; // their g blocks
 
     public Lstm(int steps, int inputSize, int units, boolean returnSequences, boolean reverse, int truncation,
                 Init init, DataType dataType) {
@@ -66,8 +63,8 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected void stepForward(Workspace w, int t, INDArray z, INDArray cPrev, INDArray c, INDArray h) {
-        if (w.zHost != null) {
-            stepForwardHost(w, t, c);
+        if (w.zHeap != null) {
+            stepForwardHost(w, t);
             return;
         }
         INDArray[] gate = w.zGate[t];                     // [B, H] each
@@ -83,69 +80,53 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * float32: forward multiplies with copies of the parameters whose g block is doubled
-     * ({@link #forwardParams}; times 2 is exact), so one sigmoid over the whole contiguous z_t
-     * gives i, f, o and σ(2 z_g), and g = tanh(z_g) = 2 σ(2 z_g) - 1. Then c_t and h_t in two
-     * loops over the buffers; tanh(c_t) stays in the workspace, where backward reads it.
+     * float32: z_t comes from the GEMM's array into the heap copy of z (plus, on tokens, the
+     * gathered input rows), where the gates, c_t,
+     * tanh(c_t) (kept for backward) and h_t are computed by loops over float[] arrays that C2
+     * vectorizes ({@link GateMath}); h_t goes back to the states array, which the next step's
+     * GEMM reads.
      */
-    private void stepForwardHost(Workspace w, int t, INDArray c) {
-        Nd4j.exec(new Sigmoid(w.zStep[t], w.zStep[t]));
+    private void stepForwardHost(Workspace w, int t) {
         int batch = w.batch;
         int h4 = 4 * units;
         int z0 = t * batch * h4;
+        float[] z = w.zHeap;
+        w.zNative.get(z0, z, z0, batch * h4);
+        if (w.gathered) {
+            addInputRows(w, t, z, z0);
+        }
         int cOut = (t + w.firstH) * batch * units;
         int cIn = (t + w.firstPrev) * batch * units;
-        FloatBuffer z = w.zHost;
-        FloatBuffer cells = w.cellsHost;
-        for (int b = 0; b < batch; b++) {
-            int zr = z0 + b * h4;
-            int r = b * units;
-            for (int j = 0; j < units; j++) {
-                float g = 2f * z.get(zr + G * units + j) - 1f;
-                z.put(zr + G * units + j, g);
-                cells.put(cOut + r + j, z.get(zr + F * units + j) * cells.get(cIn + r + j) + z.get(zr + I * units + j) * g);
-            }
-        }
-        Nd4j.exec(new Tanh(c, w.tanhCStep[t]));
-        FloatBuffer tc = w.tanhCHost;
-        FloatBuffer states = w.statesHost;
         int tc0 = t * batch * units;
+        float[] cells = w.cellsHeap;
+        float[] tc = w.tanhCHeap;
+        float[] h = w.hHeap;
         for (int b = 0; b < batch; b++) {
-            int zr = z0 + b * h4 + O * units;
+            int zi = z0 + b * h4;
+            int zf = zi + F * units;
+            int zg = zi + G * units;
             int r = b * units;
+            GateMath.sigmoid(z, zi, 3 * units); // i, f, o
+            GateMath.tanh(z, zg, units);         // g
             for (int j = 0; j < units; j++) {
-                states.put(cOut + r + j, z.get(zr + j) * tc.get(tc0 + r + j));
+                cells[cOut + r + j] = z[zf + j] * cells[cIn + r + j] + z[zi + j] * z[zg + j];
             }
         }
-    }
-
-    /** float32: the parameters with the g block of Wx, Wh and b doubled, copied at each forward pass. */
-    @Override
-    protected INDArray[] forwardParams(INDArray wx, INDArray wh, INDArray b) {
-        if (dataType != DataType.FLOAT) {
-            return super.forwardParams(wx, wh, b);
+        System.arraycopy(cells, cOut, tc, tc0, batch * units);
+        GateMath.tanh(tc, tc0, batch * units);
+        for (int b = 0; b < batch; b++) {
+            int zo = z0 + b * h4 + O * units;
+            int r = b * units;
+            for (int j = 0; j < units; j++) {
+                h[r + j] = z[zo + j] * tc[tc0 + r + j];
+            }
         }
-        if (doubled == null) {
-            doubled = new INDArray[] {wx.dup('c'), wh.dup('c'), b.dup('c')};
-            doubledG = new INDArray[] {gColumns(doubled[0]), gColumns(doubled[1]),
-                    doubled[2].get(NDArrayIndex.interval((long) G * units, (long) (G + 1) * units))};
-        }
-        doubled[0].assign(wx);
-        doubled[1].assign(wh);
-        doubled[2].assign(b);
-        for (INDArray g : doubledG) {
-            g.muli(2.0);
-        }
-        return doubled;
-    }
-
-    private INDArray gColumns(INDArray a) {
-        return a.get(NDArrayIndex.all(), NDArrayIndex.interval((long) G * units, (long) (G + 1) * units));
+        w.statesNative.put(cOut, h, 0, batch * units);
     }
 
     @Override
     protected void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz) {
-        if (w.zHost != null) {
+        if (w.zHeap != null) {
             stepBackwardHost(w, g, t);
             return;
         }
@@ -169,8 +150,9 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * float32: the equations above in one loop over the buffers, reading tanh(c_t) kept by forward
-     * and dL/dh_t = dhNext (+ dOut_t with sequences) itself.
+     * float32: the equations above in loops over the heap arrays, reading tanh(c_t) kept by
+     * forward and dL/dh_t = dhNext (+ dOut_t with sequences); dz_t goes to the array that the
+     * GEMMs read.
      */
     private void stepBackwardHost(Workspace w, Gradients g, int t) {
         int batch = w.batch;
@@ -178,31 +160,59 @@ public final class Lstm extends Recurrent {
         int z0 = t * batch * h4;
         int cIn = (t + w.firstPrev) * batch * units;
         int tc0 = t * batch * units;
-        FloatBuffer z = w.zHost;
-        FloatBuffer cells = w.cellsHost;
-        FloatBuffer tc = w.tanhCHost;
-        FloatBuffer dhNext = g.dhNextHost;
-        FloatBuffer dOut = returnsSequences() ? g.dOutTimeHost : null;
-        FloatBuffer dcs = g.dcNextHost;
-        FloatBuffer dz = g.dzHost;
-        for (int b = 0; b < batch; b++) {
-            int zr = z0 + b * h4;
-            int r = b * units;
-            for (int j = 0; j < units; j++) {
-                int zi = zr + j;
-                float i = z.get(zi + I * units);
-                float f = z.get(zi + F * units);
-                float o = z.get(zi + O * units);
-                float gg = z.get(zi + G * units);
-                float tanhC = tc.get(tc0 + r + j);
-                float dh = dOut == null ? dhNext.get(r + j) : dOut.get(tc0 + r + j) + dhNext.get(r + j);
-                float dc = dh * o * (1f - tanhC * tanhC) + dcs.get(r + j);
-                dcs.put(r + j, dc * f);
-                dz.put(zi + I * units, dc * gg * (i * (1f - i)));
-                dz.put(zi + F * units, dc * cells.get(cIn + r + j) * (f * (1f - f)));
-                dz.put(zi + O * units, dh * tanhC * (o * (1f - o)));
-                dz.put(zi + G * units, dc * i * (1f - gg * gg));
+        float[] z = w.zHeap;
+        float[] cells = w.cellsHeap;
+        float[] tc = w.tanhCHeap;
+        float[] dh = g.dhHeap;
+        float[] dcs = g.dcNextHeap;
+        float[] dz = g.dzHeap;
+        float[] dc = g.cellScratch;
+        g.dhNextNative.get(0, dh, 0, batch * units);
+        if (returnsSequences()) {
+            float[] dOut = g.dOutHeap;
+            for (int k = 0; k < batch * units; k++) {
+                dh[k] += dOut[tc0 + k];
             }
         }
+        for (int b = 0; b < batch; b++) {
+            int zi = z0 + b * h4;
+            int zf = zi + F * units;
+            int zo = zi + O * units;
+            int zg = zi + G * units;
+            int di = b * h4;
+            int df = di + F * units;
+            int dO = di + O * units;
+            int dg = di + G * units;
+            int r = b * units;
+            // one store per loop: C2 vectorizes each
+            for (int j = 0; j < units; j++) {
+                float tanhC = tc[tc0 + r + j];
+                dc[j] = dh[r + j] * z[zo + j] * (1f - tanhC * tanhC) + dcs[r + j];
+            }
+            for (int j = 0; j < units; j++) {
+                float o = z[zo + j];
+                dz[dO + j] = dh[r + j] * tc[tc0 + r + j] * (o * (1f - o));
+            }
+            for (int j = 0; j < units; j++) {
+                float i = z[zi + j];
+                dz[di + j] = dc[j] * z[zg + j] * (i * (1f - i));
+            }
+            for (int j = 0; j < units; j++) {
+                float gg = z[zg + j];
+                dz[dg + j] = dc[j] * z[zi + j] * (1f - gg * gg);
+            }
+            for (int j = 0; j < units; j++) {
+                float f = z[zf + j];
+                dz[df + j] = dc[j] * cells[cIn + r + j] * (f * (1f - f));
+            }
+            for (int j = 0; j < units; j++) {
+                dcs[r + j] = dc[j] * z[zf + j];
+            }
+        }
+        addBiasGradient(g, dz);
+        if (w.gathered) {
+            addInputGradientRows(w, t, dz);
+        }
+        g.dzNative.put(z0, dz, 0, batch * h4);
     }
 }

@@ -6,6 +6,7 @@ import io.neurostream.core.params.ParamSpec;
 import io.neurostream.core.params.ParamViews;
 import io.neurostream.core.tensor.Shape;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,10 @@ public abstract class Recurrent implements Layer {
     private INDArray dBias;      // [G*H]
     private Workspace last;      // the workspace of the last forward pass
     private INDArray wHiddenCopy; // float32 host cells: Wh as of the last forward pass (a whole array)
+    private OneHot tokenSource;   // the one-hot layer below, whose tokens a float32 host cell reads (else null)
+    private INDArray rowsArray;      // float32 host cells with tokens: [D, G*H] (a whole array), Wx + b, then dL/dWx in backward
+    private float[] inputRows;       // its values on the heap
+    private float[] dInputRows;      // dL/dWx on the heap, [D, G*H]
 
     protected Recurrent(int steps, int inputSize, int units, int gates, boolean returnSequences, boolean reverse,
                         int truncation, Init init, DataType dataType) {
@@ -136,31 +141,51 @@ public abstract class Recurrent implements Layer {
         return bias.get(NDArrayIndex.interval((long) k * units, (long) (k + 1) * units));
     }
 
+    /**
+     * Reads the tokens of {@code source}, the one-hot layer right below: when the input of a
+     * float32 host cell is that layer's last output, x_t Wx + b is a row of Wx + b per sample
+     * (gathered by {@link #addInputRows}), and dL/dWx a sum of dL/dz rows ({@link #addInputGradientRows}).
+     */
+    void readTokensFrom(OneHot source) {
+        tokenSource = source;
+    }
+
     @Override
     public INDArray forward(INDArray input, Pass pass) {
         int batch = Math.toIntExact(input.size(0));
         Workspace w = workspaces.computeIfAbsent((long) batch, b -> new Workspace(batch));
         last = w;
-        // x, time-major: [T, B, D] as [T*B, D]
-        w.input.reshape('c', steps, batch, inputSize).assign(input.permute(1, 0, 2));
-        INDArray[] p = forwardParams(wInput, wHidden, bias);
-        Nd4j.gemm(w.input, p[0], w.z, false, false, 1.0, 0.0); // [T*B, G*H]
-        Nd4j.exec(new BiasAdd(w.z, p[2], w.z, false));
+        int[] tokens = w.zHeap != null && tokenSource != null ? tokenSource.tokensOf(input) : null;
+        w.gathered = tokens != null;
+        if (w.gathered) {
+            for (int b = 0; b < batch; b++) {
+                for (int t = 0; t < steps; t++) {
+                    w.tokens[t * batch + b] = tokens[b * steps + t]; // time-major
+                }
+            }
+            loadInputRows();
+        } else {
+            // x, time-major: [T, B, D] as [T*B, D]
+            w.input.reshape('c', steps, batch, inputSize).assign(input.permute(1, 0, 2));
+            Nd4j.gemm(w.input, wInput, w.z, false, false, 1.0, 0.0); // [T*B, G*H]
+            Nd4j.exec(new BiasAdd(w.z, bias, w.z, false));
+        }
+        float beta = w.gathered ? 0f : 1f; // the per-step GEMM adds to the input part, or the cell adds a row to it
         FloatPointer wh = null;
-        if (w.zHost != null) {
+        if (w.zHeap != null) {
             // float32: the per-step GEMMs call OpenBLAS directly on the arrays' memory (an ND4J gemm costs a
-            // dispatch as long as the product of these sizes); backward reads the copy of Wh taken here
+            // dispatch as long as the product of these sizes), with a whole-array copy of Wh that backward reads too
             hiddenCopy().assign(wHidden);
-            wh = pointer(p[1], 0);
+            wh = pointer(hiddenCopy(), 0);
         }
         int width = gates * units;
         for (int s = 0; s < steps; s++) {
             int t = timeOf(s);
             if (wh != null) {
                 openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, batch, width, units,
-                        1f, w.hPrevPointer[t], units, wh, width, 1f, w.zPointer[t], width);
+                        1f, w.hPrevPointer[t], units, wh, width, beta, w.zPointer[t], width);
             } else {
-                Nd4j.gemm(w.hPrev[t], p[1], w.zStep[t], false, false, 1.0, 1.0);
+                Nd4j.gemm(w.hPrev[t], wHidden, w.zStep[t], false, false, 1.0, 1.0);
             }
             stepForward(w, t, w.zStep[t], hasCellState() ? w.cPrev[t] : null, hasCellState() ? w.c[t] : null, w.h[t]);
         }
@@ -176,18 +201,25 @@ public abstract class Recurrent implements Layer {
         Workspace w = last;
         Gradients g = w.gradients();
         int batch = w.batch;
+        boolean host = w.zHeap != null;
         if (returnSequences) {
             // dL/dh from the layer above, time-major: [T*B, H]
             g.dOutTime.reshape('c', steps, batch, units).assign(dOut.permute(1, 0, 2));
+            if (host) {
+                g.dOutTimeNative.get(0, g.dOutHeap);
+            }
         }
-        boolean host = w.zHost != null;
         if (host && !returnSequences) {
             g.dhNext.assign(dOut); // the cell reads dL/dh_t as dhNext (+ dOut_t with sequences)
         } else {
             g.dhNext.assign(0);
         }
-        if (hasCellState()) {
-            g.dcNext.assign(0);
+        zeroCellGradient(g);
+        if (host) {
+            Arrays.fill(g.dBiasHeap, 0f);
+        }
+        if (w.gathered) {
+            Arrays.fill(dInputRows, 0f);
         }
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeOf(s);
@@ -204,19 +236,26 @@ public abstract class Recurrent implements Layer {
             boolean cut = s == 0 || (truncation > 0 && s % truncation == 0);
             if (cut) {
                 g.dhNext.assign(0);
-                if (hasCellState()) {
-                    g.dcNext.assign(0);
-                }
-            } else if (w.zHost != null) {
+                zeroCellGradient(g);
+            } else if (host) {
                 openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasTrans, batch, units, gates * units,
                         1f, g.dzPointer[t], gates * units, g.wh, gates * units, 0f, g.dhNextPointer, units);
             } else {
                 Nd4j.gemm(g.dzStep[t], wHidden, g.dhNext, false, true, 1.0, 0.0); // dL/dh_{t-1} [B, H]
             }
         }
-        Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);      // [D, G*H]
+        if (w.gathered) {
+            rowsArray.data().asNioFloat().put(0, dInputRows);
+            dWInput.addi(rowsArray);
+        } else {
+            Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);  // [D, G*H]
+        }
         Nd4j.gemm(w.hPrevAll, g.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
-        Nd4j.gemm(g.ones, g.dz, g.dBiasSum, false, false, 1.0, 0.0);  // column sums [1, G*H]
+        if (host) {
+            g.dBiasSum.data().asNioFloat().put(0, g.dBiasHeap); // summed by the cell, step by step
+        } else {
+            Nd4j.gemm(g.ones, g.dz, g.dBiasSum, false, false, 1.0, 0.0);  // column sums [1, G*H]
+        }
         dBias.addi(g.dBiasSum.reshape(gates * units));
         if (!needInputGradient) {
             return null;
@@ -226,12 +265,65 @@ public abstract class Recurrent implements Layer {
         return g.dIn; // [B, T, D]
     }
 
-    /**
-     * The input weights, hidden weights and bias that forward multiplies with: the parameters
-     * themselves unless the cell computes from a transformed copy (whose z it then knows how to read).
-     */
-    protected INDArray[] forwardParams(INDArray wx, INDArray wh, INDArray b) {
-        return new INDArray[] {wx, wh, b};
+    /** Whether the last forward pass read its one-hot input's tokens (a gather) instead of multiplying it. */
+    boolean lastForwardReadTokens() {
+        return last != null && last.gathered;
+    }
+
+    /** Wx + b onto the heap, for the gather of a forward pass on tokens. */
+    private void loadInputRows() {
+        int width = gates * units;
+        if (rowsArray == null) {
+            rowsArray = zeros(inputSize, width);
+            inputRows = new float[inputSize * width];
+            dInputRows = new float[inputSize * width];
+        }
+        rowsArray.assign(wInput).addiRowVector(bias);
+        rowsArray.data().asNioFloat().get(0, inputRows);
+    }
+
+    /** z_t += the rows of Wx + b of step t's tokens, in the heap z of a forward pass on tokens (z0: z_t's first value). */
+    void addInputRows(Workspace w, int t, float[] z, int z0) {
+        int width = gates * units;
+        for (int b = 0; b < w.batch; b++) {
+            int row = w.tokens[t * w.batch + b] * width;
+            int zr = z0 + b * width;
+            for (int k = 0; k < width; k++) {
+                z[zr + k] += inputRows[row + k];
+            }
+        }
+    }
+
+    /** dL/dWx, on tokens: adds each row of dL/dz_t [B, G*H] to the row of Wx of its token. */
+    void addInputGradientRows(Workspace w, int t, float[] dz) {
+        int width = gates * units;
+        for (int b = 0; b < w.batch; b++) {
+            int row = w.tokens[t * w.batch + b] * width;
+            int dr = b * width;
+            for (int k = 0; k < width; k++) {
+                dInputRows[row + k] += dz[dr + k];
+            }
+        }
+    }
+
+    /** dL/db += the column sums of a step's dL/dz [B, G*H] (float32 host cells). */
+    void addBiasGradient(Gradients g, float[] dz) {
+        int width = gates * units;
+        float[] db = g.dBiasHeap;
+        for (int r = 0; r < dz.length; r += width) {
+            for (int k = 0; k < width; k++) {
+                db[k] += dz[r + k];
+            }
+        }
+    }
+
+    /** dL/dc carried from step to step = 0 (before the last step and at a truncation cut). */
+    private void zeroCellGradient(Gradients g) {
+        if (g.dcNextHeap != null) {
+            Arrays.fill(g.dcNextHeap, 0f);
+        } else if (hasCellState()) {
+            g.dcNext.assign(0);
+        }
     }
 
     /** float32 cells on host buffers: the copy of Wh that forward takes for backward's per-step GEMMs. */
@@ -267,7 +359,7 @@ public abstract class Recurrent implements Layer {
         final INDArray hPrevAll;  // h_{t-1} (reversed: h_{t+1}) for every t [T*B, H] (view of states)
         final INDArray[] h;       // per step t: h_t [B, H]
         final INDArray[] hPrev;   // per step t: the state it reads [B, H]
-        final INDArray cells;     // cell states, laid out as states (null without a cell state)
+        final INDArray cells;     // cell states, laid out as states (null without a cell state or with zHeap)
         final INDArray[] c;       // per step t: c_t [B, H]
         final INDArray[] cPrev;   // per step t: the cell state it reads [B, H]
         final INDArray out;       // [B, T, H] (sequence output)
@@ -279,16 +371,20 @@ public abstract class Recurrent implements Layer {
         /** With G > 1: per step t the first (G-1)*H columns of z (the LSTM's sigmoid gates). */
         final INDArray[] zHead;
         /**
-         * float32 with a cell state: tanh(c_t), time-major [T*B, H], kept by the forward pass for
-         * backward; and the buffers of z, states, cells and tanhC, which the cell reads and writes
-         * in Java loops (null otherwise).
+         * float32 with a cell state (null otherwise): the cell computes in Java loops over heap
+         * arrays, which C2 vectorizes (loops over the direct buffers of ND4J arrays it does not):
+         * z [T*B, G*H], copied in from {@link #z} step by step after the GEMM; the cell states,
+         * laid out as {@link #cells} (which stays unused); tanh(c_t) [T*B, H], kept for
+         * backward; and the [B, H] h_t of a step, copied out to {@link #states}.
          */
-        final INDArray tanhC;
-        final INDArray[] tanhCStep; // per step t: tanh(c_t) [B, H]
-        final FloatBuffer zHost;
-        final FloatBuffer statesHost;
-        final FloatBuffer cellsHost;
-        final FloatBuffer tanhCHost;
+        final float[] zHeap;
+        final float[] cellsHeap;
+        final float[] tanhCHeap;
+        final float[] hHeap;
+        final FloatBuffer zNative;      // the buffer of z
+        final FloatBuffer statesNative; // the buffer of states
+        final int[] tokens;             // with zHeap: the tokens of a forward pass on tokens, time-major [T*B]
+        boolean gathered;               // whether the last forward pass read tokens (and left input unused)
         final FloatPointer[] hPrevPointer; // per step t: hPrev[t]'s first value (with the host buffers)
         final FloatPointer[] zPointer;     // per step t: zStep[t]'s first value (with the host buffers)
         private Gradients gradients;
@@ -306,7 +402,8 @@ public abstract class Recurrent implements Layer {
             zStep = new INDArray[steps];
             h = new INDArray[steps];
             hPrev = new INDArray[steps];
-            cells = hasCellState() ? zeros((steps + 1) * batch, units) : null;
+            boolean host = dataType == DataType.FLOAT && hasCellState();
+            cells = hasCellState() && !host ? zeros((steps + 1) * batch, units) : null;
             c = new INDArray[steps];
             cPrev = new INDArray[steps];
             for (int t = 0; t < steps; t++) {
@@ -326,16 +423,13 @@ public abstract class Recurrent implements Layer {
                 zGate[t] = gateColumns(zStep[t]);
                 zHead[t] = columns(zStep[t], 0, (gates - 1) * units);
             }
-            boolean host = dataType == DataType.FLOAT && hasCellState();
-            tanhC = host ? zeros(steps * batch, units) : null;
-            tanhCStep = new INDArray[host ? steps : 0];
-            for (int t = 0; host && t < steps; t++) {
-                tanhCStep[t] = rows(tanhC, t * batch, batch);
-            }
-            zHost = host ? z.data().asNioFloat() : null;
-            statesHost = host ? states.data().asNioFloat() : null;
-            cellsHost = host ? cells.data().asNioFloat() : null;
-            tanhCHost = host ? tanhC.data().asNioFloat() : null;
+            zHeap = host ? new float[steps * batch * width] : null;
+            cellsHeap = host ? new float[(steps + 1) * batch * units] : null;
+            tanhCHeap = host ? new float[steps * batch * units] : null;
+            hHeap = host ? new float[batch * units] : null;
+            zNative = host ? z.data().asNioFloat() : null;
+            statesNative = host ? states.data().asNioFloat() : null;
+            tokens = host ? new int[steps * batch] : null;
             hPrevPointer = new FloatPointer[host ? steps : 0];
             zPointer = new FloatPointer[host ? steps : 0];
             for (int t = 0; host && t < steps; t++) {
@@ -373,11 +467,19 @@ public abstract class Recurrent implements Layer {
         final INDArray[] scratchGate;
         /** With G > 1: the first (G-1)*H columns of gateScratch. */
         final INDArray scratchHead;
-        /** With the forward's host buffers: those of dz, dhNext, dOutTime and dcNext. */
-        final FloatBuffer dzHost;
-        final FloatBuffer dhNextHost;
-        final FloatBuffer dOutTimeHost;
-        final FloatBuffer dcNextHost;
+        /**
+         * With the forward's heap arrays: the buffers of dz, dhNext and dOutTime; dOutTime on the
+         * heap; dL/dh_t, dL/dc carried (in place of dcNext) and dL/dz_t of a step [B, G*H] on the heap.
+         */
+        final FloatBuffer dzNative;
+        final FloatBuffer dhNextNative;
+        final FloatBuffer dOutTimeNative;
+        final float[] dOutHeap;
+        final float[] dhHeap;
+        final float[] dcNextHeap;
+        final float[] dzHeap;
+        final float[] cellScratch; // [H], dL/dc_t of one sample
+        final float[] dBiasHeap;   // dL/db summed over the steps [G*H]
         final FloatPointer[] dzPointer;   // per step t: dzStep[t]'s first value
         final FloatPointer dhNextPointer;
         final FloatPointer wh;            // Wh as of the forward pass
@@ -409,10 +511,15 @@ public abstract class Recurrent implements Layer {
             scratchGate = gateColumns(gateScratch);
             scratchHead = gates > 1 ? columns(gateScratch, 0, (gates - 1) * units) : null;
             boolean host = dataType == DataType.FLOAT && hasCellState();
-            dzHost = host ? dz.data().asNioFloat() : null;
-            dhNextHost = host ? dhNext.data().asNioFloat() : null;
-            dOutTimeHost = host ? dOutTime.data().asNioFloat() : null;
-            dcNextHost = host ? dcNext.data().asNioFloat() : null;
+            dzNative = host ? dz.data().asNioFloat() : null;
+            dhNextNative = host ? dhNext.data().asNioFloat() : null;
+            dOutTimeNative = host ? dOutTime.data().asNioFloat() : null;
+            dOutHeap = host && returnSequences ? new float[steps * batch * units] : null;
+            dhHeap = host ? new float[batch * units] : null;
+            dcNextHeap = host ? new float[batch * units] : null;
+            dzHeap = host ? new float[batch * width] : null;
+            cellScratch = host ? new float[units] : null;
+            dBiasHeap = host ? new float[width] : null;
             dzPointer = new FloatPointer[host ? steps : 0];
             for (int t = 0; host && t < steps; t++) {
                 dzPointer[t] = pointer(dz, (long) t * batch * width);

@@ -25,8 +25,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * {@link Dense}, each {@link Activation} and each {@link Loss} implement beside their ND4J ops.
  * There, ND4J's fixed cost per op (~10 µs, some twenty ops a step) outweighs the arithmetic:
  * mnist-mlp at batch 1 spent ~0.3 ms in forward and backward, which loops over Java arrays do in
- * ~25 µs. The parameters are computed with as rows on the heap ({@link HostParams}), which the
- * optimizer updates in place. The results differ from the ND4J engine's in the last bits (another
+ * ~25 µs. It computes with the parameters as rows on the heap ({@link HostParams}), which the
+ * optimizer updates in place; {@link #params()} copies them to the flat buffers when asked. The results differ from the ND4J engine's in the last bits (another
  * order of summation), so a network computes with one engine only, chosen from its spec
  * ({@link #supports}): its runs stay bit-identical.
  */

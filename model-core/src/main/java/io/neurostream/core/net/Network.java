@@ -3,6 +3,7 @@ package io.neurostream.core.net;
 
 import io.neurostream.core.Nd4jRuntime;
 import io.neurostream.core.layers.Layer;
+import io.neurostream.core.layers.OneHot;
 import io.neurostream.core.layers.Pass;
 import io.neurostream.core.losses.Loss;
 import io.neurostream.core.optim.Optimizer;
@@ -96,6 +97,7 @@ public final class Network {
         Rng rng = new Rng(spec.seed());
         params.initialize(rng);
         layers.forEach(Layer::initializeParams);
+        OneHot.fuseTokenInputs(layers);
         Loss loss = Loss.fromSpecName(spec.loss());
         Engine engine = allowHeap && HeapEngine.supports(layers, spec.dataType(), spec.batchSize())
                 ? new HeapEngine(layers, loss, params) : new Nd4jEngine(layers, params, loss);

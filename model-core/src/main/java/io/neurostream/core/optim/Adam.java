@@ -75,8 +75,17 @@ public final class Adam implements Optimizer {
         }
         float[][] m = state.floats(FIRST_MOMENT, p);
         float[][] v = state.floats(SECOND_MOMENT, p);
-        for (int c = 0; c < p.chunks(); c++) {
-            step(p.values()[c], p.gradients()[c], m[c], v[c], p.decays(c) ? (float) weightDecay : 0f, (float) rate);
+        float[][] w = p.values();
+        float[][] g = p.gradients();
+        float b1 = (float) beta1;
+        float b2 = (float) beta2;
+        float oneMinusB1 = (float) (1 - beta1);
+        float oneMinusB2 = (float) (1 - beta2);
+        float eps = (float) epsilon;
+        float lambda = (float) weightDecay;
+        float r = (float) rate;
+        for (int c = 0; c < w.length; c++) {
+            step(w[c], g[c], m[c], v[c], p.decays(c) ? lambda : 0f, b1, b2, oneMinusB1, oneMinusB2, eps, r);
         }
         if (step % sweepEvery == 0) {
             flushTiny(m);
@@ -84,12 +93,8 @@ public final class Adam implements Optimizer {
         }
     }
 
-    private void step(float[] w, float[] g, float[] m, float[] v, float lambda, float rate) {
-        float b1 = (float) beta1;
-        float b2 = (float) beta2;
-        float oneMinusB1 = (float) (1 - beta1);
-        float oneMinusB2 = (float) (1 - beta2);
-        float eps = (float) epsilon;
+    private static void step(float[] w, float[] g, float[] m, float[] v, float lambda, float b1, float b2, float oneMinusB1, float oneMinusB2,
+            float eps, float rate) {
         for (int i = 0; i < w.length; i++) {
             float gi = g[i] + lambda * w[i];
             float mi = b1 * m[i] + oneMinusB1 * gi;

@@ -38,6 +38,10 @@ final class FlatState {
     }
 
     private Object chunks(String name, HostParams p) {
+        Object current = chunks.get(name);
+        if (current != null && layout == p) {
+            return current;
+        }
         if (layout != p) {
             copyOut();
             chunks.clear();

@@ -1,6 +1,7 @@
-// The LSTM's float32 path (the cell's products in loops over the buffers, direct OpenBLAS GEMMs) agrees with the float64 path that the gradient checks verify.
+// The LSTM's float32 path (the cell in vectorized heap loops, direct OpenBLAS GEMMs, a row gather on one-hot input) agrees with the float64 path that the gradient checks verify.
 package io.neurostream.core.layers;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.core.gradcheck.GradientCheck;
@@ -10,7 +11,9 @@ import io.neurostream.core.rng.Rng;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
+import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 class LstmFloatPathTest {
     private static final int BATCH = 3;
@@ -50,5 +53,47 @@ class LstmFloatPathTest {
                 assertClose(p64.gradient(name), p32.gradient(name), "d" + name + ", call " + call);
             }
         }
+    }
+
+    /**
+     * On one-hot input the float32 cell gathers rows of Wx + b and sums dL/dz rows into dL/dWx;
+     * the float64 cell multiplies the one-hot rows as usual. Tokens repeat, so rows of dL/dWx sum
+     * several steps and samples.
+     */
+    @ParameterizedTest(name = "T{0} V{1} H{2} sequences {3} truncation {4} dIn {5}")
+    @CsvSource({"7, 5, 6, true, 0, false", "7, 5, 6, false, 0, false", "9, 3, 4, true, 4, true", "5, 11, 8, false, 2, true"})
+    void oneHotInputIsARowGather(int steps, int vocabulary, int units, boolean sequences, int truncation, boolean needInputGradient) {
+        OneHot oneHot64 = new OneHot(steps, vocabulary, DataType.DOUBLE);
+        OneHot oneHot32 = new OneHot(steps, vocabulary, DataType.FLOAT);
+        Lstm wide = new Lstm(steps, vocabulary, units, sequences, false, truncation, Init.XAVIER, DataType.DOUBLE);
+        Lstm narrow = new Lstm(steps, vocabulary, units, sequences, false, truncation, Init.XAVIER, DataType.FLOAT);
+        OneHot.fuseTokenInputs(List.of(oneHot32, narrow));
+        Params p64 = bind(wide, DataType.DOUBLE);
+        Params p32 = bind(narrow, DataType.FLOAT);
+        p32.values().assign(p64.values().castTo(DataType.FLOAT));
+        INDArray tokens = Nd4j.zeros(DataType.DOUBLE, BATCH, steps);
+        for (int i = 0; i < BATCH * steps; i++) {
+            tokens.putScalar(i, (i * 7 + i / 3) % vocabulary);
+        }
+        INDArray dOut = GradientCheck.randomInput(35, wide.outputShape().withBatch(BATCH));
+        Pass pass = new Pass(true, new Rng(1));
+        for (int call = 1; call <= 2; call++) {
+            p64.zeroGradients();
+            p32.zeroGradients();
+            INDArray out64 = wide.forward(oneHot64.forward(tokens, pass), pass);
+            INDArray out32 = narrow.forward(oneHot32.forward(tokens.castTo(DataType.FLOAT), pass), pass);
+            assertTrue(narrow.lastForwardReadTokens(), "the float32 cell gathers");
+            assertClose(out64, out32, "forward, call " + call);
+            INDArray dIn64 = wide.backward(dOut, needInputGradient);
+            INDArray dIn32 = narrow.backward(dOut.castTo(DataType.FLOAT), needInputGradient);
+            if (needInputGradient) {
+                assertClose(dIn64, dIn32, "dIn, call " + call);
+            }
+            for (String name : new String[] {"0.Wx", "0.Wh", "0.b"}) {
+                assertClose(p64.gradient(name), p32.gradient(name), "d" + name + ", call " + call);
+            }
+        }
+        narrow.forward(oneHot32.forward(tokens.castTo(DataType.FLOAT), pass).dup(), pass);
+        assertFalse(narrow.lastForwardReadTokens(), "a one-hot array that is not the layer's last output is multiplied");
     }
 }

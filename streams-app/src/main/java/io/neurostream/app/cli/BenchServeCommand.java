@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -45,6 +46,10 @@ final class BenchServeCommand implements Callable<Integer> {
     @Option(names = "--swap-every", defaultValue = "1s", converter = DurationConverter.class,
             description = "Interval of the hot swaps in the swapping runs (default: ${DEFAULT-VALUE}).")
     Duration swapEvery;
+
+    @Option(names = "--rounds", defaultValue = "1", description = "Steady and swapping runs alternated this many times per client count; "
+            + "the median change is printed after them (default: ${DEFAULT-VALUE}).")
+    int rounds;
 
     @Option(names = "--threads", description = "Predictions computed at once by the server (default: one per processor, as serve).")
     Integer threads;
@@ -83,11 +88,24 @@ final class BenchServeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--clients: each count must be >= 1, got " + clients);
         }
         bench.run(16, warmup, warmup, null); // untimed: the JIT compiles the server's and the network's hot paths first
+        if (rounds < 1) {
+            throw new IllegalArgumentException("--rounds: must be >= 1, got " + rounds);
+        }
         for (int n : clients) {
-            ServeBench.Result steady = bench.run(n, warmup, duration, null);
-            print(out, steady, Double.NaN);
-            ServeBench.Result swapping = bench.run(n, warmup, duration, swapEvery);
-            print(out, swapping, swapping.perSecond() / steady.perSecond() - 1);
+            double[] changes = new double[rounds];
+            for (int r = 0; r < rounds; r++) {
+                ServeBench.Result steady = bench.run(n, warmup, duration, null);
+                print(out, steady, Double.NaN);
+                ServeBench.Result swapping = bench.run(n, warmup, duration, swapEvery);
+                changes[r] = swapping.perSecond() / steady.perSecond() - 1;
+                print(out, swapping, changes[r]);
+            }
+            if (rounds > 1) {
+                Arrays.sort(changes);
+                out.printf("%8d clients: swapping changed throughput by %+.1f%% (median of %d alternated pairs; range %+.1f%% to %+.1f%%)%n", n,
+                        100 * changes[rounds / 2], rounds, 100 * changes[0], 100 * changes[rounds - 1]);
+                out.flush();
+            }
         }
         return 0;
     }

@@ -4,6 +4,7 @@ package io.neurostream.app.topology;
 import io.neurostream.app.metrics.ModelMeters;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.state.ModelLog;
+import io.neurostream.app.state.PendingSamples;
 import io.neurostream.app.training.DriftDetection;
 import io.neurostream.app.training.ModelShape;
 import io.neurostream.app.training.Output;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Records are keyed by the model's name and go through the task's context, so they commit in the
  * task's transaction. A metrics record takes the counters the runtime does not keep (predicted
- * only, dead-lettered) from the model's log.
+ * only, dead-lettered) from the model's log, and those of delayed labels from its pending samples.
  */
 final class ModelOutput implements Output {
     private static final Logger LOG = LoggerFactory.getLogger(ModelOutput.class);
@@ -38,13 +39,15 @@ final class ModelOutput implements Output {
     private final ProcessorContext<byte[], byte[]> context;
     private final byte[] key;
     private final ModelLog log;
+    private final PendingSamples pending; // null: delayed labels off for this model
     private final ModelMeters meters;
     private final int topK;
 
-    ModelOutput(ProcessorContext<byte[], byte[]> context, String model, ModelLog log, ModelMeters meters, int topK) {
+    ModelOutput(ProcessorContext<byte[], byte[]> context, String model, ModelLog log, PendingSamples pending, ModelMeters meters, int topK) {
         this.context = context;
         this.key = model.getBytes(StandardCharsets.UTF_8);
         this.log = log;
+        this.pending = pending;
         this.meters = meters;
         this.topK = topK;
     }
@@ -103,6 +106,8 @@ final class ModelOutput implements Output {
                 .setSamplesTrained(progress.samplesTrained())
                 .setSamplesPredicted(log.predicted())
                 .setSamplesDeadLettered(log.deadLettered())
+                .setSamplesPending(pending == null ? 0 : pending.count())
+                .setLabelsApplied(pending == null ? 0 : pending.applied())
                 .setSkippedSteps(progress.skippedSteps())
                 .setBatchLoss(progress.batchLoss())
                 .setPrequentialLossFading(progress.fadingLoss())

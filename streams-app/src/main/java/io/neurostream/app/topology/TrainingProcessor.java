@@ -12,11 +12,9 @@ import io.neurostream.app.state.ModelLog;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.state.PendingSamples;
 import io.neurostream.app.training.DelayedLabels;
-import io.neurostream.app.training.DriftDetection;
 import io.neurostream.app.training.ModelRuntime;
 import io.neurostream.app.training.Output;
 import io.neurostream.app.training.PrequentialStats;
-import io.neurostream.app.training.Progress;
 import io.neurostream.app.training.Rejection;
 import io.neurostream.app.training.SampleInput;
 import io.neurostream.app.training.SamplePrediction;
@@ -293,41 +291,6 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         return null;
     }
 
-    /** Passes a prediction on and keeps its step and outputs [rows, K], to be scored when the label comes. */
-    private static final class KeptPrediction implements Output {
-        private final Output out;
-        long modelStep;
-        float[] outputs;
-
-        KeptPrediction(Output out) {
-            this.out = out;
-        }
-
-        @Override
-        public void prediction(SamplePrediction p) {
-            int n = p.shape().targetSize();
-            outputs = new float[n];
-            p.rows().get(p.sample() * n, outputs, 0, n);
-            modelStep = p.modelStep();
-            out.prediction(p);
-        }
-
-        @Override
-        public void batchTrained(int samples, boolean stepApplied, long nanos, Progress progress) {
-            out.batchTrained(samples, stepApplied, nanos, progress);
-        }
-
-        @Override
-        public void metrics(Progress progress, long timestamp) {
-            out.metrics(progress, timestamp);
-        }
-
-        @Override
-        public void drift(DriftDetection detection) {
-            out.drift(detection);
-        }
-    }
-
     /** Delayed labels: the model's stream time moves to this record's timestamp, and the samples whose wait is over expire. */
     private void expire(ModelSlot model, long timestamp) {
         if (model.pending() != null) {
@@ -570,7 +533,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (pending != null) {
             metrics.model(name).labels(0, 0, pending.count());
         }
-        return new ModelSlot(name, runtime, log, new ModelOutput(context, name, log, metrics.model(name), settings.runtime().topK()), pending);
+        return new ModelSlot(name, runtime, log, new ModelOutput(context, name, log, pending, metrics.model(name), settings.runtime().topK()),
+                pending);
     }
 
     /** The model as one snapshot generation left it, or new from the spec when that generation has no snapshot. */

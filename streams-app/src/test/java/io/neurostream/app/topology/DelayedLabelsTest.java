@@ -220,6 +220,10 @@ class DelayedLabelsTest {
             TrainingMetrics last = h.metricsRecords().stream().reduce((x, y) -> y).orElseThrow();
             assertEquals((long) trained, last.getSamplesTrained());
             assertEquals((long) predicted, last.getSamplesPredicted());
+            assertEquals((long) pending, last.getSamplesPending());
+            assertEquals((long) applied, last.getLabelsApplied());
+            assertEquals(samples + labels, last.getSamplesTrained() + last.getSamplesPredicted() + last.getSamplesPending() + last.getLabelsApplied()
+                    + last.getSamplesDeadLettered(), "the metrics topic adds up");
         }
     }
 
