@@ -210,15 +210,15 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         return new String(key, StandardCharsets.UTF_8);
     }
 
-    /**
-     * The record's sample or label, or why it cannot be read (no value, too large, not that record, an id too long): checked
-     * before its model is loaded.
-     */
     /** The record's sample, or why it cannot be read ({@link #read}). */
     DecodeResult<Sample> readSample(byte[] value, RecordMetadata source, String stream) {
         return read(value, source, stream, sampleDecoder, Sample::getId);
     }
 
+    /**
+     * The record's sample or label, or why it cannot be read (no value, too large, not that record, an id too long): checked
+     * before its model is loaded.
+     */
     private <T extends SpecificRecord> DecodeResult<T> read(byte[] value, RecordMetadata source, String modelName, RecordDecoder<T> decoder,
                                                            Function<T, String> idOf) {
         if (value == null || value.length == 0) {
