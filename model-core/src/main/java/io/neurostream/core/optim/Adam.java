@@ -65,26 +65,15 @@ public final class Adam implements Optimizer {
     @Override
     public void apply(HostParams p, long step) {
         WeightDecay.addTo(p, weightDecay);
-        double rate = rate(step);
         if (p.doubles()) {
-            double[][] m = state.doubles(FIRST_MOMENT, p);
-            double[][] v = state.doubles(SECOND_MOMENT, p);
-            for (int c = 0; c < p.chunks(); c++) {
-                double[] wc = p.values64()[c];
-                double[] gc = p.gradients64()[c];
-                double[] mc = m[c];
-                double[] vc = v[c];
-                for (int i = 0; i < wc.length; i++) {
-                    double gi = gc[i];
-                    double mi = beta1 * mc[i] + (1 - beta1) * gi;
-                    double vi = beta2 * vc[i] + (1 - beta2) * gi * gi;
-                    mc[i] = mi;
-                    vc[i] = vi;
-                    wc[i] = wc[i] - rate * mi / (Math.sqrt(vi) + epsilon);
-                }
-            }
-            return;
+            applyDoubles(p, rate(step));
+        } else {
+            applyFloats(p, (float) rate(step), step % sweepEvery == 0);
         }
+    }
+
+    /** The update over float32 chunks: one method per precision, each one loop nest. */
+    private void applyFloats(HostParams p, float rate, boolean sweep) {
         float[][] m = state.floats(FIRST_MOMENT, p);
         float[][] v = state.floats(SECOND_MOMENT, p);
         float[][] w = p.values();
@@ -94,8 +83,7 @@ public final class Adam implements Optimizer {
         float oneMinusB1 = (float) (1 - beta1);
         float oneMinusB2 = (float) (1 - beta2);
         float eps = (float) epsilon;
-        float r = (float) rate;
-        for (int c = 0; c < w.length; c++) { // the element loop stays inline: as a method called per chunk it measured ~10% slower
+        for (int c = 0; c < w.length; c++) {
             float[] wc = w[c];
             float[] gc = g[c];
             float[] mc = m[c];
@@ -106,12 +94,32 @@ public final class Adam implements Optimizer {
                 float vi = b2 * vc[i] + oneMinusB2 * gi * gi;
                 mc[i] = mi;
                 vc[i] = vi;
-                wc[i] = wc[i] - r * mi / ((float) Math.sqrt(vi) + eps);
+                wc[i] = wc[i] - rate * mi / ((float) Math.sqrt(vi) + eps);
             }
         }
-        if (step % sweepEvery == 0) {
+        if (sweep) {
             flushTiny(m);
             flushTiny(v);
+        }
+    }
+
+    /** The same over float64 chunks. */
+    private void applyDoubles(HostParams p, double rate) {
+        double[][] m = state.doubles(FIRST_MOMENT, p);
+        double[][] v = state.doubles(SECOND_MOMENT, p);
+        for (int c = 0; c < p.chunks(); c++) {
+            double[] wc = p.values64()[c];
+            double[] gc = p.gradients64()[c];
+            double[] mc = m[c];
+            double[] vc = v[c];
+            for (int i = 0; i < wc.length; i++) {
+                double gi = gc[i];
+                double mi = beta1 * mc[i] + (1 - beta1) * gi;
+                double vi = beta2 * vc[i] + (1 - beta2) * gi * gi;
+                mc[i] = mi;
+                vc[i] = vi;
+                wc[i] = wc[i] - rate * mi / (Math.sqrt(vi) + epsilon);
+            }
         }
     }
 
