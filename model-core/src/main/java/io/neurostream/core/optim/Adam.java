@@ -6,9 +6,9 @@ import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * g' = g + λ w (weights only); m ← β1 m + (1−β1) g'; v ← β2 v + (1−β2) g'²; w ← w − η_t m / (√v + ε̂)
- * with η_t = η √(1−β2^t) / (1−β1^t): one loop over each chunk, element by element in the model's
- * data type, with the moments kept in chunks between steps.
+ * g' = g + λ w (weights only, {@link WeightDecay}); m ← β1 m + (1−β1) g'; v ← β2 v + (1−β2) g'²;
+ * w ← w − η_t m / (√v + ε̂) with η_t = η √(1−β2^t) / (1−β1^t): one loop over each chunk, element by
+ * element in the model's data type, with the moments kept in chunks between steps.
  */
 public final class Adam implements Optimizer {
     static final String FIRST_MOMENT = "m";
@@ -64,15 +64,16 @@ public final class Adam implements Optimizer {
 
     @Override
     public void apply(HostParams p, long step) {
-        double rate = rate(step);
+        WeightDecay.addTo(p, weightDecay);
         if (p.doubles()) {
-            double[][] m = state.doubles(FIRST_MOMENT, p);
-            double[][] v = state.doubles(SECOND_MOMENT, p);
-            for (int c = 0; c < p.chunks(); c++) {
-                step(p.values64()[c], p.gradients64()[c], m[c], v[c], p.decays(c) ? weightDecay : 0.0, rate);
-            }
-            return;
+            applyDoubles(p, rate(step));
+        } else {
+            applyFloats(p, (float) rate(step), step % sweepEvery == 0);
         }
+    }
+
+    /** The update over float32 chunks: one method per precision, each one loop nest. */
+    private void applyFloats(HostParams p, float rate, boolean sweep) {
         float[][] m = state.floats(FIRST_MOMENT, p);
         float[][] v = state.floats(SECOND_MOMENT, p);
         float[][] w = p.values();
@@ -82,37 +83,43 @@ public final class Adam implements Optimizer {
         float oneMinusB1 = (float) (1 - beta1);
         float oneMinusB2 = (float) (1 - beta2);
         float eps = (float) epsilon;
-        float lambda = (float) weightDecay;
-        float r = (float) rate;
         for (int c = 0; c < w.length; c++) {
-            step(w[c], g[c], m[c], v[c], p.decays(c) ? lambda : 0f, b1, b2, oneMinusB1, oneMinusB2, eps, r);
+            float[] wc = w[c];
+            float[] gc = g[c];
+            float[] mc = m[c];
+            float[] vc = v[c];
+            for (int i = 0; i < wc.length; i++) {
+                float gi = gc[i];
+                float mi = b1 * mc[i] + oneMinusB1 * gi;
+                float vi = b2 * vc[i] + oneMinusB2 * gi * gi;
+                mc[i] = mi;
+                vc[i] = vi;
+                wc[i] = wc[i] - rate * mi / ((float) Math.sqrt(vi) + eps);
+            }
         }
-        if (step % sweepEvery == 0) {
+        if (sweep) {
             flushTiny(m);
             flushTiny(v);
         }
     }
 
-    private static void step(float[] w, float[] g, float[] m, float[] v, float lambda, float b1, float b2, float oneMinusB1, float oneMinusB2,
-            float eps, float rate) {
-        for (int i = 0; i < w.length; i++) {
-            float gi = g[i] + lambda * w[i];
-            float mi = b1 * m[i] + oneMinusB1 * gi;
-            float vi = b2 * v[i] + oneMinusB2 * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            w[i] = w[i] - rate * mi / ((float) Math.sqrt(vi) + eps);
-        }
-    }
-
-    private void step(double[] w, double[] g, double[] m, double[] v, double lambda, double rate) {
-        for (int i = 0; i < w.length; i++) {
-            double gi = g[i] + lambda * w[i];
-            double mi = beta1 * m[i] + (1 - beta1) * gi;
-            double vi = beta2 * v[i] + (1 - beta2) * gi * gi;
-            m[i] = mi;
-            v[i] = vi;
-            w[i] = w[i] - rate * mi / (Math.sqrt(vi) + epsilon);
+    /** The same over float64 chunks. */
+    private void applyDoubles(HostParams p, double rate) {
+        double[][] m = state.doubles(FIRST_MOMENT, p);
+        double[][] v = state.doubles(SECOND_MOMENT, p);
+        for (int c = 0; c < p.chunks(); c++) {
+            double[] wc = p.values64()[c];
+            double[] gc = p.gradients64()[c];
+            double[] mc = m[c];
+            double[] vc = v[c];
+            for (int i = 0; i < wc.length; i++) {
+                double gi = gc[i];
+                double mi = beta1 * mc[i] + (1 - beta1) * gi;
+                double vi = beta2 * vc[i] + (1 - beta2) * gi * gi;
+                mc[i] = mi;
+                vc[i] = vi;
+                wc[i] = wc[i] - rate * mi / (Math.sqrt(vi) + epsilon);
+            }
         }
     }
 

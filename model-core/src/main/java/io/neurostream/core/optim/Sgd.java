@@ -37,36 +37,35 @@ public final class Sgd implements Optimizer {
 
     @Override
     public void apply(HostParams p, long step) {
+        WeightDecay.addTo(p, weightDecay);
         FlatState velocity = momentum == 0.0 ? scratch : state;
         double rate = learningRate.at(step);
         if (p.doubles()) {
             double[][] v = velocity.doubles(VELOCITY, p);
             for (int c = 0; c < p.chunks(); c++) {
-                step(p.values64()[c], p.gradients64()[c], v[c], p.decays(c) ? weightDecay : 0.0, momentum, rate);
+                double[] wc = p.values64()[c];
+                double[] gc = p.gradients64()[c];
+                double[] vc = v[c];
+                for (int i = 0; i < wc.length; i++) {
+                    double vi = momentum * vc[i] - rate * gc[i];
+                    vc[i] = vi;
+                    wc[i] = wc[i] + vi;
+                }
             }
             return;
         }
         float[][] v = velocity.floats(VELOCITY, p);
+        float mu = (float) momentum;
+        float r = (float) rate;
         for (int c = 0; c < p.chunks(); c++) {
-            step(p.values()[c], p.gradients()[c], v[c], p.decays(c) ? (float) weightDecay : 0f, (float) momentum, (float) rate);
-        }
-    }
-
-    private static void step(float[] w, float[] g, float[] v, float lambda, float mu, float rate) {
-        for (int i = 0; i < w.length; i++) {
-            float gi = g[i] + lambda * w[i];
-            float vi = mu * v[i] - rate * gi;
-            v[i] = vi;
-            w[i] = w[i] + vi;
-        }
-    }
-
-    private static void step(double[] w, double[] g, double[] v, double lambda, double mu, double rate) {
-        for (int i = 0; i < w.length; i++) {
-            double gi = g[i] + lambda * w[i];
-            double vi = mu * v[i] - rate * gi;
-            v[i] = vi;
-            w[i] = w[i] + vi;
+            float[] wc = p.values()[c];
+            float[] gc = p.gradients()[c];
+            float[] vc = v[c];
+            for (int i = 0; i < wc.length; i++) {
+                float vi = mu * vc[i] - r * gc[i];
+                vc[i] = vi;
+                wc[i] = wc[i] + vi;
+            }
         }
     }
 
