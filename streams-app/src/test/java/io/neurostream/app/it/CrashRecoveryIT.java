@@ -27,6 +27,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
+import java.util.function.IntToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -139,30 +141,13 @@ class CrashRecoveryIT {
             AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("run-0.log"));
             List<TrainingMetrics> metrics;
             try {
-            for (int run = 0; run < 4; run++) {
-                app.awaitRunning(180);
-                int from = run * chunk;
-                Thread feeder = new Thread(() -> {
-                    try {
-                        produceSamples(producer, crashTopics, samples, from, from + chunk, 250, 400);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "feeder");
-                feeder.start();
-                if (run < 3) {
-                    Thread.sleep(900 + 300L * run); // inside the chunk's 2 s of bursts
-                    assertTrue(app.isAlive(), "still running before kill " + (run + 1));
-                    app.kill();
-                    feeder.join();
-                    app = AppProcess.start(bootstrap, crash, LOGS.resolve("run-" + (run + 1) + ".log"));
-                } else {
-                    feeder.join();
-                }
-            }
-            metrics = awaitAllTrained(bootstrap, crashTopics);
-            assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
-            assertTrue(app.log().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly on SIGTERM");
+                app = killedThreeTimes(app, bootstrap, crash, "run-", run -> {
+                    int from = run * chunk;
+                    produceSamples(producer, crashTopics, samples, from, from + chunk, 250, 400);
+                }, run -> { }, run -> 900 + 300L * run); // each kill inside its chunk's 2 s of bursts
+                metrics = awaitAllTrained(bootstrap, crashTopics);
+                assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
+                assertTrue(app.log().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly on SIGTERM");
             } finally {
                 if (app.isAlive()) {
                     app.kill();
@@ -241,35 +226,18 @@ class CrashRecoveryIT {
             AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("labels-run-0.log"));
             List<TrainingMetrics> metrics;
             try {
-                for (int run = 0; run < 4; run++) {
-                    app.awaitRunning(180);
+                app = killedThreeTimes(app, bootstrap, crash, "labels-run-", run -> {
                     boolean labelRun = run >= 2;
-                    if (run == 2) {
-                        awaitPredictions(bootstrap, crashTopics, SAMPLES);
-                    }
                     List<byte[]> records = labelRun ? labels : withLabelsLater;
                     int chunk = records.size() / 2;
                     int from = (run % 2) * chunk;
-                    String topic = labelRun ? crashTopics.labels() : crashTopics.samples();
-                    long baseTime = labelRun ? labelsTime : BASE_TIME;
-                    Thread feeder = new Thread(() -> {
-                        try {
-                            produce(producer, topic, records, from, from + chunk, baseTime, 250, 400);
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, "feeder");
-                    feeder.start();
-                    if (run < 3) {
-                        Thread.sleep(900 + 300L * (run % 2));
-                        assertTrue(app.isAlive(), "still running before kill " + (run + 1));
-                        app.kill();
-                        feeder.join();
-                        app = AppProcess.start(bootstrap, crash, LOGS.resolve("labels-run-" + (run + 1) + ".log"));
-                    } else {
-                        feeder.join();
+                    produce(producer, labelRun ? crashTopics.labels() : crashTopics.samples(), records, from, from + chunk,
+                            labelRun ? labelsTime : BASE_TIME, 250, 400);
+                }, run -> {
+                    if (run == 2) {
+                        awaitPredictions(bootstrap, crashTopics, SAMPLES);
                     }
-                }
+                }, run -> 900 + 300L * (run % 2));
                 metrics = awaitAllTrained(bootstrap, crashTopics);
                 assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
             } finally {
@@ -298,6 +266,50 @@ class CrashRecoveryIT {
     }
 
     /** Waits until the predictions topic has a committed prediction for {@code n} distinct samples. */
+
+    /** What a run of the child app is fed, on a thread of its own. */
+    private interface Feed {
+        void run(int run) throws InterruptedException;
+    }
+
+    /**
+     * Four runs of the child app, each while {@code feed} produces its part; the first three are killed with SIGKILL
+     * {@code killAfterMillis} into their part and a new child restores from the changelog. Returns the last child, running.
+     */
+    private static AppProcess killedThreeTimes(AppProcess app, String bootstrap, Map<String, String> settings, String logPrefix, Feed feed,
+                                               IntConsumer beforeRun, IntToLongFunction killAfterMillis)
+            throws Exception {
+        try {
+            for (int run = 0; run < 4; run++) {
+                app.awaitRunning(180);
+                beforeRun.accept(run);
+                int current = run;
+                Thread feeder = new Thread(() -> {
+                    try {
+                        feed.run(current);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "feeder");
+                feeder.start();
+                if (run < 3) {
+                    Thread.sleep(killAfterMillis.applyAsLong(run));
+                    assertTrue(app.isAlive(), "still running before kill " + (run + 1));
+                    app.kill();
+                    feeder.join();
+                    app = AppProcess.start(bootstrap, settings, LOGS.resolve(logPrefix + (run + 1) + ".log"));
+                } else {
+                    feeder.join();
+                }
+            }
+        } catch (Throwable t) {
+            if (app.isAlive()) {
+                app.kill(); // the caller only knows the first child
+            }
+            throw t;
+        }
+        return app;
+    }
     private static void awaitPredictions(String bootstrap, Topics topics, int n) {
         List<ConsumerRecord<byte[], byte[]>> predictions = KafkaClients.readCommitted(bootstrap, topics.predictions(),
                 rs -> rs.stream().map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value()).getSampleId()).distinct().count() >= n,
