@@ -1,12 +1,13 @@
-// A sample of a stream that several models read: each of them, in the order of their names, predicts and learns from it.
+// A sample (or a delayed label) of a stream that several models read: each of them, in the order of their names, takes it.
 package io.neurostream.app.topology;
 
 import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.serde.DecodeResult;
 import io.neurostream.app.training.Rejection;
-import io.neurostream.schemas.Sample;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -22,22 +23,27 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class StreamSamples {
     private StreamSamples() {}
 
-    static void process(TrainingProcessor processor, String stream, String[] others, Record<byte[], byte[]> record, RecordMetadata source) {
+    /**
+     * @param read what the record holds (a sample or a label), or why it cannot be read
+     * @param what names the record in a message, e.g. "sample ID"
+     * @param take gives the record to one model: null if taken, else why not
+     */
+    static <T> void process(TrainingProcessor processor, String stream, String[] others, Record<byte[], byte[]> record, RecordMetadata source,
+                            DecodeResult<T> read, Function<T, String> what, BiFunction<ModelSlot, T, Rejection> take) {
         List<ModelSlot> models = models(processor, stream, others);
-        DecodeResult<Sample> read = processor.readSample(record.value(), source, stream);
-        if (read instanceof DecodeResult.Rejected<Sample> unreadable) {
+        if (read instanceof DecodeResult.Rejected<T> unreadable) {
             refuse(processor, models, record, source, stream, unreadable.reason(), unreadable.message());
             return;
         }
-        Sample sample = ((DecodeResult.Decoded<Sample>) read).record();
+        T value = ((DecodeResult.Decoded<T>) read).record();
         if (models.isEmpty()) {
-            processor.deadLetterUnavailable(record, source, stream, "sample " + sample.getId());
+            processor.deadLetterUnavailable(record, source, stream, what.apply(value));
             return;
         }
         Rejection first = null;
         List<String> refusing = null;
         for (ModelSlot model : models) {
-            Rejection invalid = processor.learn(model, sample, record);
+            Rejection invalid = take.apply(model, value);
             if (invalid != null) {
                 processor.countDeadLettered(model, invalid.reason());
                 if (first == null) {

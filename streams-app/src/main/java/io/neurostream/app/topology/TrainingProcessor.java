@@ -161,12 +161,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (modelName == null) {
             return;
         }
+        DecodeResult<Sample> read = read(record.value(), source, modelName, sampleDecoder, Sample::getId);
         String[] others = subscriptions.others(modelName);
         if (others != null) {
-            StreamSamples.process(this, modelName, others, record, source);
+            StreamSamples.process(this, modelName, others, record, source, read, sample -> "sample " + sample.getId(),
+                    (model, sample) -> learn(model, sample, record));
             return;
         }
-        DecodeResult<Sample> read = read(record.value(), source, modelName, sampleDecoder, Sample::getId);
         if (read instanceof DecodeResult.Rejected<Sample> unreadable) {
             deadLetter(record, source, reading(modelName), unreadable.reason(), unreadable.message());
             return;
@@ -208,11 +209,6 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return null;
         }
         return new String(key, StandardCharsets.UTF_8);
-    }
-
-    /** The record's sample, or why it cannot be read ({@link #read}). */
-    DecodeResult<Sample> readSample(byte[] value, RecordMetadata source, String stream) {
-        return read(value, source, stream, sampleDecoder, Sample::getId);
     }
 
     /**
@@ -319,31 +315,46 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         DecodeResult<Label> read = read(record.value(), source, modelName, labelDecoder, Label::getId);
+        String[] others = subscriptions.others(modelName);
+        if (others != null) {
+            StreamSamples.process(this, modelName, others, record, source, read, label -> "label for sample " + label.getId(),
+                    (model, label) -> label(model, label, record));
+            return;
+        }
         if (read instanceof DecodeResult.Rejected<Label> unreadable) {
-            deadLetter(record, source, load(modelName), unreadable.reason(), unreadable.message());
+            deadLetter(record, source, reading(modelName), unreadable.reason(), unreadable.message());
             return;
         }
         Label label = ((DecodeResult.Decoded<Label>) read).record();
-        ModelSlot model = load(modelName);
+        ModelSlot model = reading(modelName);
         if (model == null) {
             deadLetterUnavailable(record, source, modelName, "label for sample " + label.getId());
             return;
         }
+        Rejection invalid = label(model, label, record);
+        if (invalid != null) {
+            deadLetter(record, source, model, invalid.reason(), invalid.message());
+        }
+    }
+
+    /**
+     * A label for one model: its kept sample's prediction is scored, then the sample trains like a labelled one (journaled); the
+     * rejection if the model keeps no sample of that id or the label does not fit.
+     */
+    Rejection label(ModelSlot model, Label label, Record<byte[], byte[]> record) {
         PendingSamples pending = model.pending();
         if (pending == null) {
-            deadLetter(record, source, model, DeadLetterReason.UNKNOWN_SAMPLE, "label for sample " + label.getId() + ": model " + model.name()
+            return new Rejection(DeadLetterReason.UNKNOWN_SAMPLE, "label for sample " + label.getId() + ": model " + model.name()
                     + " learns from its samples' own next tokens and keeps none for a label");
-            return;
         }
         expire(model, record.timestamp());
         PendingSamples.Kept kept = pending.find(label.getId());
         if (kept == null) {
             boolean expired = pending.wasExpired(label.getId());
-            deadLetter(record, source, model, expired ? DeadLetterReason.LABEL_EXPIRED : DeadLetterReason.UNKNOWN_SAMPLE, "label for sample "
+            return new Rejection(expired ? DeadLetterReason.LABEL_EXPIRED : DeadLetterReason.UNKNOWN_SAMPLE, "label for sample "
                     + label.getId() + ": " + (expired ? "the sample waited more than " + settings.labelsMaxDelayMillis()
                     + " ms of stream time (neurostream.labels.max.delay.ms) or was evicted beyond neurostream.labels.max.pending"
                     : "model " + model.name() + " has no sample of that id waiting for a label"));
-            return;
         }
         ModelRuntime runtime = model.runtime();
         DecodeResult<Sample> decoded = sampleDecoder.decode(kept.sample());
@@ -352,14 +363,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
                 : new DelayedLabels.Rejected(new Rejection(DeadLetterReason.LABEL_EXPIRED, "label for sample " + label.getId()
                         + ": its kept sample no longer decodes"));
         if (result instanceof DelayedLabels.Rejected rejected) {
-            deadLetter(record, source, model, rejected.rejection().reason(), rejected.rejection().message());
-            return;
+            return rejected.rejection();
         }
         DelayedLabels.Scored scored = (DelayedLabels.Scored) result;
         Rejection invalid = runtime.addScored(scored.labelled(), record.timestamp(), context.currentSystemTimeMs(), scored.loss(), scored.correct(), model.output());
         if (invalid != null) {
-            deadLetter(record, source, model, invalid.reason(), invalid.message());
-            return;
+            return invalid;
         }
         pending.remove(kept);
         Sample sample = scored.labelled();
@@ -370,6 +379,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (runtime.batchFull()) {
             trainBatch(model, record.timestamp());
         }
+        return null;
     }
 
     /** A sample or label for a model that is quarantined or unknown ({@code what}: "sample ID" or "label for sample ID"). */

@@ -297,4 +297,32 @@ class SeveralModelsTest {
         assertEquals(1, dead.size());
         assertEquals(DeadLetterReason.UNKNOWN_MODEL.name(), dead.get(0).getReason());
     }
+
+    @Test
+    void aDelayedLabelOfTheStreamReachesEveryModelThatKeptItsSample() {
+        Map<String, String> delayed = Map.of(NeurostreamConfig.LABELS_MAX_DELAY.name(), "10000", NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0");
+        try (TopologyHarness h = new TopologyHarness(stateDir, delayed)) {
+            h.sendSpec(STREAM, SGD);
+            h.sendSpec("and-adam", ADAM);
+            for (int i = 0; i < 4; i++) {
+                h.sendAt(STREAM, Samples.bytes(Samples.values("u" + i, i >> 1, i & 1)), 1_000 + i);
+            }
+            assertEquals(8, h.predictions().size(), "each model predicts each sample on arrival");
+            for (int i = 3; i >= 0; i--) {
+                h.sendLabelAt(STREAM, DelayedLabelsTest.label("u" + i, (i >> 1) & (i & 1)), 1_010 + i);
+            }
+            h.sendLabelAt(STREAM, DelayedLabelsTest.label("never-sent", 1), 1_020);
+            List<Prediction> outcomes = h.predictions();
+            for (String model : List.of(STREAM, "and-adam")) {
+                assertEquals(List.of("u3", "u2", "u1", "u0"), outcomes.stream().filter(p -> p.getModel().equals(model)).map(Prediction::getSampleId).toList(),
+                        model + ": one outcome per label, scored from its own kept prediction");
+                assertEquals(4.0, h.counter("neurostream.labels.applied", "model", model), model);
+                assertEquals(0.0, h.gauge("neurostream.labels.pending", "model", model), model);
+            }
+            List<DeadLetter> dead = h.deadLetters();
+            assertEquals(1, dead.size(), "a label no model kept a sample for is one dead letter");
+            assertEquals(DeadLetterReason.UNKNOWN_SAMPLE.name(), dead.get(0).getReason());
+            assertTrue(dead.get(0).getMessage().endsWith("(stream and: not taken by models and, and-adam)"), dead.get(0).getMessage());
+        }
+    }
 }
