@@ -77,6 +77,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private final Map<String, String> quarantined = new HashMap<>();
     /** Unknown model names already logged (bounded: the names come from sample keys). */
     private final Set<String> unknownNames = new HashSet<>();
+    private final Take<Sample> learnSample = this::learn; // fields: no method reference made per record
+    private final Take<Label> applyLabel = this::label;
     private final ModelPublisher publisher;
     private ProcessorContext<byte[], byte[]> context;
     private ModelStore store;
@@ -157,28 +159,43 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * its model when that exists (so the model is looked up after the checks, to count it).
      */
     private void onSample(Record<byte[], byte[]> record, RecordMetadata source) {
+        take(record, source, sampleDecoder, Sample::getId, "sample ", learnSample);
+    }
+
+    /** A record's sample or label given to one model: null if taken, else why not. */
+    private interface Take<T> {
+        Rejection apply(ModelSlot model, T value, Record<byte[], byte[]> record);
+    }
+
+    /**
+     * A sample or a label: its key names the model (or the stream, when other models read it too: {@link StreamSamples});
+     * the cheap checks run first, then the model is looked up and {@code take} gives it the record; every way out that is not
+     * taken is a dead letter, counted by the model when it exists.
+     */
+    private <T extends SpecificRecord> void take(Record<byte[], byte[]> record, RecordMetadata source, RecordDecoder<T> decoder,
+                                                 Function<T, String> idOf, String what, Take<T> take) {
         String modelName = modelName(record, source);
         if (modelName == null) {
             return;
         }
-        DecodeResult<Sample> read = read(record.value(), source, modelName, sampleDecoder, Sample::getId);
+        DecodeResult<T> read = read(record.value(), source, modelName, decoder, idOf);
         String[] others = subscriptions.others(modelName);
         if (others != null) {
-            StreamSamples.process(this, modelName, others, record, source, read, sample -> "sample " + sample.getId(),
-                    (model, sample) -> learn(model, sample, record));
+            StreamSamples.process(this, modelName, others, record, source, read, value -> what + idOf.apply(value),
+                    (model, value) -> take.apply(model, value, record));
             return;
         }
-        if (read instanceof DecodeResult.Rejected<Sample> unreadable) {
+        if (read instanceof DecodeResult.Rejected<T> unreadable) {
             deadLetter(record, source, reading(modelName), unreadable.reason(), unreadable.message());
             return;
         }
-        Sample sample = ((DecodeResult.Decoded<Sample>) read).record();
+        T value = ((DecodeResult.Decoded<T>) read).record();
         ModelSlot model = reading(modelName);
         if (model == null) {
-            deadLetterUnavailable(record, source, modelName, "sample " + sample.getId());
+            deadLetterUnavailable(record, source, modelName, what + idOf.apply(value));
             return;
         }
-        Rejection invalid = learn(model, sample, record);
+        Rejection invalid = take.apply(model, value, record);
         if (invalid != null) {
             deadLetter(record, source, model, invalid.reason(), invalid.message());
         }
@@ -310,31 +327,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * its sample expired; a label that does not fit the model, with the reason a labelled sample would get (its sample waits on).
      */
     private void onLabel(Record<byte[], byte[]> record, RecordMetadata source) {
-        String modelName = modelName(record, source);
-        if (modelName == null) {
-            return;
-        }
-        DecodeResult<Label> read = read(record.value(), source, modelName, labelDecoder, Label::getId);
-        String[] others = subscriptions.others(modelName);
-        if (others != null) {
-            StreamSamples.process(this, modelName, others, record, source, read, label -> "label for sample " + label.getId(),
-                    (model, label) -> label(model, label, record));
-            return;
-        }
-        if (read instanceof DecodeResult.Rejected<Label> unreadable) {
-            deadLetter(record, source, reading(modelName), unreadable.reason(), unreadable.message());
-            return;
-        }
-        Label label = ((DecodeResult.Decoded<Label>) read).record();
-        ModelSlot model = reading(modelName);
-        if (model == null) {
-            deadLetterUnavailable(record, source, modelName, "label for sample " + label.getId());
-            return;
-        }
-        Rejection invalid = label(model, label, record);
-        if (invalid != null) {
-            deadLetter(record, source, model, invalid.reason(), invalid.message());
-        }
+        take(record, source, labelDecoder, Label::getId, "label for sample ", applyLabel);
     }
 
     /**
