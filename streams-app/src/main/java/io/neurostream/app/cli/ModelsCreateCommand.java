@@ -53,8 +53,7 @@ final class ModelsCreateCommand implements Callable<Integer> {
     String source;
 
     @Option(names = "--init-from", paramLabel = "MODEL.onnx",
-            description = "Start the model from the weights of an ONNX model (a neurostream export, or a chain of Gemm/Conv/MaxPool/Flatten/"
-                    + "activation ops from another framework) instead of the seed's; its parameters must have the spec's shapes, in order.")
+            description = "Start the model from " + TrainCommand.ONNX_WEIGHTS)
     Path initFrom;
 
     @Mixin

@@ -66,9 +66,12 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--json", description = "End with one JSON line: model, samples, seconds, samples_per_second, test_accuracy, test_loss.")
     boolean json;
 
+    /** What {@code --init-from} takes, said once for every command that has it. */
+    static final String ONNX_WEIGHTS = "the weights of an ONNX model (a neurostream export, or a chain of Gemm/Conv/MaxPool/Flatten/"
+            + "activation ops from another framework) instead of the seed's; its parameters must have the spec's shapes, in order.";
+
     @Option(names = "--init-from", paramLabel = "MODEL.onnx",
-            description = "Start from the weights of an ONNX model (a neurostream export, or a chain of Gemm/Conv/MaxPool/Flatten/"
-                    + "activation ops from another framework) instead of the seed's; its parameters must have the spec's shapes, in order.")
+            description = "Start from " + ONNX_WEIGHTS)
     Path initFrom;
 
     @Option(names = "--save", paramLabel = "FILE",
