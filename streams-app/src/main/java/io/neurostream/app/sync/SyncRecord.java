@@ -17,6 +17,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  *   "NSY" 0x01                      magic and layout version
  *   kind        u8                  0 = contribution chunk, 1 = close
  *   model       u16 length, UTF-8   the model (NAME, not NAME#s)
+ *   spec        i64                 the spec's fingerprint ({@link #fingerprint}): records of an earlier model of the same name differ
  *   round       i64
  *   shard       i32                 the replica that wrote it
  *   chunk only:
@@ -38,52 +39,78 @@ public sealed interface SyncRecord permits SyncRecord.Chunk, SyncRecord.Close {
 
     String model();
 
+    long spec();
+
     long round();
 
     int shard();
 
     /** One chunk of a contribution. */
-    record Chunk(String model, long round, int shard, int index, int count, long samples, DataType dataType, int values, byte[] sha256,
+    record Chunk(String model, long spec, long round, int shard, int index, int count, long samples, DataType dataType, int values, byte[] sha256,
                  byte[] data) implements SyncRecord {}
 
     /** Round {@code round} of {@code model} is decided with the contributions that are complete when this record is read. */
-    record Close(String model, long round, int shard) implements SyncRecord {}
+    record Close(String model, long spec, long round, int shard) implements SyncRecord {}
 
     /** The chunks of a contribution: {@code delta} (already rounded to {@code dataType}) from {@code samples} samples. */
-    static List<byte[]> contribution(String model, long round, int shard, long samples, double[] delta, DataType dataType) {
-        boolean single = dataType != DataType.DOUBLE;
-        ByteBuffer payload = ByteBuffer.allocate(delta.length * (single ? 4 : 8));
-        for (double v : delta) {
-            if (single) {
-                payload.putFloat((float) v);
-            } else {
-                payload.putDouble(v);
-            }
-        }
-        byte[] bytes = payload.array();
+    static List<byte[]> contribution(String model, long spec, long round, int shard, long samples, double[] delta, DataType dataType) {
+        byte[] bytes = payload(delta, dataType);
         byte[] sha = sha256(bytes);
         int count = Math.max(1, (bytes.length + CHUNK_DATA_BYTES - 1) / CHUNK_DATA_BYTES);
         List<byte[]> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int from = i * CHUNK_DATA_BYTES;
             byte[] data = Arrays.copyOfRange(bytes, from, Math.min(bytes.length, from + CHUNK_DATA_BYTES));
-            out.add(encode(new Chunk(model, round, shard, i, count, samples, dataType, delta.length, sha, data)));
+            out.add(encode(new Chunk(model, spec, round, shard, i, count, samples, dataType, delta.length, sha, data)));
         }
         return out;
     }
 
-    static byte[] close(String model, long round, int shard) {
-        return encode(new Close(model, round, shard));
+    static byte[] close(String model, long spec, long round, int shard) {
+        return encode(new Close(model, spec, round, shard));
+    }
+
+    /** The values, each rounded to the data type, big-endian: 4 bytes each for float32, 8 for float64. */
+    static byte[] payload(double[] values, DataType dataType) {
+        boolean single = dataType != DataType.DOUBLE;
+        ByteBuffer payload = ByteBuffer.allocate(values.length * (single ? 4 : 8));
+        for (double v : values) {
+            if (single) {
+                payload.putFloat((float) v);
+            } else {
+                payload.putDouble(v);
+            }
+        }
+        return payload.array();
+    }
+
+    /** The values of a {@link #payload}; null when its length does not fit {@code values} values of that type. */
+    static double[] values(byte[] payload, int values, DataType dataType) {
+        int width = dataType == DataType.DOUBLE ? 8 : 4;
+        if (payload.length != (long) values * width) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(payload);
+        double[] out = new double[values];
+        for (int i = 0; i < values; i++) {
+            out[i] = width == 8 ? b.getDouble() : b.getFloat();
+        }
+        return out;
+    }
+
+    /** A spec's fingerprint: the first 8 bytes of the SHA-256 of its JSON text. */
+    static long fingerprint(String specJson) {
+        return ByteBuffer.wrap(sha256(specJson.getBytes(StandardCharsets.UTF_8))).getLong();
     }
 
     static byte[] encode(SyncRecord record) {
         byte[] name = record.model().getBytes(StandardCharsets.UTF_8);
-        int size = MAGIC.length + 1 + 2 + name.length + 8 + 4;
+        int size = MAGIC.length + 1 + 2 + name.length + 8 + 8 + 4;
         if (record instanceof Chunk c) {
             size += 4 + 4 + 8 + 1 + 4 + 32 + c.data().length;
         }
         ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(MAGIC).put((byte) (record instanceof Chunk ? 0 : 1)).putShort((short) name.length).put(name).putLong(record.round()).putInt(record.shard());
+        b.put(MAGIC).put((byte) (record instanceof Chunk ? 0 : 1)).putShort((short) name.length).put(name).putLong(record.spec()).putLong(record.round()).putInt(record.shard());
         if (record instanceof Chunk c) {
             b.putInt(c.index()).putInt(c.count()).putLong(c.samples()).put((byte) (c.dataType() == DataType.DOUBLE ? 8 : 4)).putInt(c.values())
                     .put(c.sha256()).put(c.data());
@@ -104,13 +131,14 @@ public sealed interface SyncRecord permits SyncRecord.Chunk, SyncRecord.Close {
             byte[] name = new byte[Short.toUnsignedInt(b.getShort())];
             b.get(name);
             String model = new String(name, StandardCharsets.UTF_8);
+            long spec = b.getLong();
             long round = b.getLong();
             int shard = b.getInt();
             if (round < 0 || shard < 0) {
                 throw new IllegalArgumentException("round " + round + " and shard " + shard + " must be >= 0");
             }
             if (kind == 1) {
-                return new Close(model, round, shard);
+                return new Close(model, spec, round, shard);
             }
             if (kind != 0) {
                 throw new IllegalArgumentException("unknown record kind " + kind);
@@ -128,7 +156,7 @@ public sealed interface SyncRecord permits SyncRecord.Chunk, SyncRecord.Close {
                 throw new IllegalArgumentException("chunk " + index + " of " + count + " with " + samples + " samples, " + values
                         + " values of " + width + " bytes is inconsistent");
             }
-            return new Chunk(model, round, shard, index, count, samples, width == 8 ? DataType.DOUBLE : DataType.FLOAT, values, sha, data);
+            return new Chunk(model, spec, round, shard, index, count, samples, width == 8 ? DataType.DOUBLE : DataType.FLOAT, values, sha, data);
         } catch (java.nio.BufferUnderflowException e) {
             throw new IllegalArgumentException("sync record of " + value.length + " bytes is truncated");
         }

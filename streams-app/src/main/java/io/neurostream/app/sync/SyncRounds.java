@@ -34,6 +34,7 @@ public final class SyncRounds {
     public record Decision(long round, Set<Integer> members, boolean byClose) {}
 
     private final String model;
+    private final long spec;
     private final int replicas;
     private final DataType dataType;
     private long decided;
@@ -46,8 +47,10 @@ public final class SyncRounds {
     private final Set<Long> closes = new HashSet<>();
     private final List<Decision> recent = new ArrayList<>();
 
-    private SyncRounds(String model, int replicas, DataType dataType, long decided, double[] merged, Set<Integer> members, long resumeOffset) {
+    private SyncRounds(String model, long spec, int replicas, DataType dataType, long decided, double[] merged, Set<Integer> members,
+                       long resumeOffset) {
         this.model = model;
+        this.spec = spec;
         this.replicas = replicas;
         this.dataType = dataType;
         this.decided = decided;
@@ -58,19 +61,19 @@ public final class SyncRounds {
     }
 
     /** Before round 0: merged(−1) is the initial weights; reading starts at {@code fromOffset}. */
-    public static SyncRounds start(String model, int replicas, DataType dataType, double[] initial, long fromOffset) {
-        return new SyncRounds(model, replicas, dataType, -1, initial, Set.of(), fromOffset);
+    public static SyncRounds start(String model, long spec, int replicas, DataType dataType, double[] initial, long fromOffset) {
+        return new SyncRounds(model, spec, replicas, dataType, -1, initial, Set.of(), fromOffset);
     }
 
     /** After round {@code decided} with these members and merged weights, reading from the offset just after its decision. */
-    public static SyncRounds resume(String model, int replicas, DataType dataType, long decided, double[] merged, Set<Integer> members,
-                                    long resumeOffset) {
-        return new SyncRounds(model, replicas, dataType, decided, merged, members, resumeOffset);
+    public static SyncRounds resume(String model, long spec, int replicas, DataType dataType, long decided, double[] merged,
+                                    Set<Integer> members, long resumeOffset) {
+        return new SyncRounds(model, spec, replicas, dataType, decided, merged, members, resumeOffset);
     }
 
-    /** The next sync record of the partition at {@code offset}; records of other models and unreadable ones are skipped. */
+    /** The next sync record of the partition at {@code offset}; records of other models (or of an earlier spec) are skipped. */
     public void accept(long offset, SyncRecord record) {
-        if (!record.model().equals(model) || record.shard() >= replicas) {
+        if (!record.model().equals(model) || record.spec() != spec || record.shard() >= replicas) {
             return;
         }
         long round = record.round();
@@ -211,27 +214,18 @@ public final class SyncRounds {
 
         /** The delta, or null when the chunks do not join into the payload their checksum names or its length does not fit the model. */
         private double[] join() {
-            int size = 0;
+            long size = 0;
             for (byte[] p : parts) {
                 size += p.length;
             }
-            int bytesPerValue = width == DataType.DOUBLE ? 8 : 4;
-            if (values != merged.length || size != values * bytesPerValue) {
+            if (values != merged.length || size > Integer.MAX_VALUE) {
                 return null;
             }
-            ByteBuffer payload = ByteBuffer.allocate(size);
+            ByteBuffer payload = ByteBuffer.allocate((int) size);
             for (byte[] p : parts) {
                 payload.put(p);
             }
-            if (!Arrays.equals(SyncRecord.sha256(payload.array()), sha)) {
-                return null;
-            }
-            payload.flip();
-            double[] out = new double[values];
-            for (int i = 0; i < values; i++) {
-                out[i] = bytesPerValue == 8 ? payload.getDouble() : payload.getFloat();
-            }
-            return out;
+            return Arrays.equals(SyncRecord.sha256(payload.array()), sha) ? SyncRecord.values(payload.array(), values, width) : null;
         }
     }
 }

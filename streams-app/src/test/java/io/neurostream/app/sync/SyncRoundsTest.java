@@ -30,7 +30,7 @@ class SyncRoundsTest {
     }
 
     private static List<SyncRecord> chunks(long round, int shard, long samples, double[] delta) {
-        return SyncRecord.contribution("m", round, shard, samples, delta, F32).stream().map(SyncRecord::decode).toList();
+        return SyncRecord.contribution("m", 9, round, shard, samples, delta, F32).stream().map(SyncRecord::decode).toList();
     }
 
     private static final class Feed {
@@ -47,7 +47,7 @@ class SyncRoundsTest {
         }
 
         Feed close(long round, int shard) {
-            rounds.accept(offset++, SyncRecord.decode(SyncRecord.close("m", round, shard)));
+            rounds.accept(offset++, SyncRecord.decode(SyncRecord.close("m", 9, round, shard)));
             return this;
         }
     }
@@ -57,7 +57,7 @@ class SyncRoundsTest {
         double[] base = vector(50, 1);
         double[] d0 = vector(50, 2);
         double[] d1 = vector(50, 3);
-        Feed feed = new Feed(SyncRounds.start("m", 2, F32, base, 0));
+        Feed feed = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0));
         feed.add(chunks(0, 1, 64, d1));
         assertEquals(-1, feed.rounds.decided(), "waits for shard 0");
         feed.add(chunks(0, 0, 32, d0));
@@ -72,7 +72,7 @@ class SyncRoundsTest {
     void shouldDecideARoundAtItsCloseWithTheContributionsCompleteThenAndLetALateShardRejoin() {
         double[] base = vector(40, 1);
         double[] d0 = vector(40, 2);
-        Feed feed = new Feed(SyncRounds.start("m", 3, F32, base, 0));
+        Feed feed = new Feed(SyncRounds.start("m", 9, 3, F32, base, 0));
         feed.add(chunks(0, 0, 10, d0)).close(0, 0);
         assertEquals(0, feed.rounds.decided());
         assertEquals(Set.of(0), feed.rounds.members());
@@ -101,7 +101,7 @@ class SyncRoundsTest {
         double[] d0 = vector(n, 2);
         List<SyncRecord> c1 = chunks(0, 1, 5, vector(n, 3));
         assertEquals(2, c1.size());
-        Feed feed = new Feed(SyncRounds.start("m", 2, F32, base, 0));
+        Feed feed = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0));
         feed.add(chunks(0, 0, 5, d0)).add(c1.subList(0, 1)).close(0, 0);
         assertEquals(Set.of(0), feed.rounds.members());
         assertArrayEquals(FederatedAverage.merge(base, List.of(new Contribution(0, 5, d0)), F32), feed.rounds.merged());
@@ -125,7 +125,7 @@ class SyncRoundsTest {
                 boolean takeA = j == b.size() || (i < a.size() && random.nextBoolean());
                 order.add(takeA ? a.get(i++) : b.get(j++));
             }
-            Feed feed = new Feed(SyncRounds.start("m", 2, F32, base, 0)).add(order);
+            Feed feed = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0)).add(order);
             assertEquals(0, feed.rounds.decided());
             if (expected == null) {
                 expected = feed.rounds.merged();
@@ -139,16 +139,16 @@ class SyncRoundsTest {
         double[] base = vector(20, 1);
         List<SyncRecord> log = new ArrayList<>();
         log.addAll(chunks(0, 0, 4, vector(20, 2)));
-        log.add(SyncRecord.decode(SyncRecord.close("m", 0, 0)));
+        log.add(SyncRecord.decode(SyncRecord.close("m", 9, 0, 0)));
         log.addAll(chunks(0, 1, 4, vector(20, 3))); // late
         log.addAll(chunks(1, 0, 4, vector(20, 4)));
         log.addAll(chunks(1, 1, 4, vector(20, 5)));
         log.addAll(chunks(2, 1, 4, vector(20, 6)));
-        Feed whole = new Feed(SyncRounds.start("m", 2, F32, base, 0)).add(log);
+        Feed whole = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0)).add(log);
         assertEquals(1, whole.rounds.decided());
 
-        Feed first = new Feed(SyncRounds.start("m", 2, F32, base, 0)).add(log.subList(0, 2));
-        SyncRounds resumed = SyncRounds.resume("m", 2, F32, first.rounds.decided(), first.rounds.merged(), first.rounds.members(),
+        Feed first = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0)).add(log.subList(0, 2));
+        SyncRounds resumed = SyncRounds.resume("m", 9, 2, F32, first.rounds.decided(), first.rounds.merged(), first.rounds.members(),
                 first.rounds.resumeOffset());
         Feed rest = new Feed(resumed);
         rest.offset = resumed.resumeOffset();
@@ -161,12 +161,13 @@ class SyncRoundsTest {
 
     @Test
     void shouldIgnoreRecordsOfOtherModelsAndRefuseBytesThatAreNotASyncRecord() {
-        Feed feed = new Feed(SyncRounds.start("m", 2, F32, vector(5, 1), 0));
-        feed.rounds.accept(0, SyncRecord.decode(SyncRecord.close("other", 0, 0)));
-        assertEquals(-1, feed.rounds.decided());
+        Feed feed = new Feed(SyncRounds.start("m", 9, 2, F32, vector(5, 1), 0));
+        feed.rounds.accept(0, SyncRecord.decode(SyncRecord.close("other", 9, 0, 0)));
+        feed.rounds.accept(1, SyncRecord.decode(SyncRecord.close("m", 8, 0, 0)));
+        assertEquals(-1, feed.rounds.decided(), "a close of another model, or of an earlier spec of this one, decides nothing");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SyncRecord.decode(new byte[] {'N', 'S', 'Y', 1, 0}));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> SyncRecord.decode("hello".getBytes()));
-        assertFalse(SyncRecord.contribution("m", 0, 0, 1, new double[300_000], F32).stream().anyMatch(r -> r.length > SyncRecord.MAX_RECORD_BYTES));
+        assertFalse(SyncRecord.contribution("m", 9, 0, 0, 1, new double[300_000], F32).stream().anyMatch(r -> r.length > SyncRecord.MAX_RECORD_BYTES));
     }
 }
