@@ -15,13 +15,10 @@ import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.state.ReplicaState;
 import io.neurostream.app.sync.SyncRecord;
-import io.neurostream.app.training.ModelRuntime;
-import io.neurostream.app.training.Output;
-import io.neurostream.app.training.PrequentialStats;
+import io.neurostream.app.training.FederatedReplay;
 import io.neurostream.app.training.RuntimeSettings;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.net.Network;
-import io.neurostream.core.replica.FederatedAverage;
 import io.neurostream.core.replica.ParameterVector;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.schemas.DeadLetter;
@@ -79,34 +76,8 @@ class ReplicasTest {
         return out;
     }
 
-    /** The same training by hand: each replica trains its shard's rounds with its own optimizer, merged by FederatedAverage after each. */
     static double[] reference(int replicas, List<List<Sample>> shards, RuntimeSettings settings) {
-        ModelSpec spec = ModelSpec.parse(spec(replicas));
-        List<ModelRuntime> runtimes = new ArrayList<>();
-        for (int s = 0; s < replicas; s++) {
-            runtimes.add(new ModelRuntime(Network.create(spec), new PrequentialStats(settings.fadingFactor(), settings.window()), settings));
-        }
-        double[] base = ParameterVector.capture(runtimes.get(0).network());
-        int rounds = shards.get(0).size() / (SYNC_EVERY * BATCH);
-        for (int round = 0; round < rounds; round++) {
-            List<FederatedAverage.Contribution> contributions = new ArrayList<>();
-            for (int s = 0; s < replicas; s++) {
-                ModelRuntime runtime = runtimes.get(s);
-                for (int i = round * SYNC_EVERY * BATCH; i < (round + 1) * SYNC_EVERY * BATCH; i++) {
-                    assertEquals(null, runtime.add(shards.get(s).get(i), 0, 0));
-                    if (runtime.batchFull()) {
-                        runtime.trainBatch(Output.NONE);
-                    }
-                }
-                double[] delta = ParameterVector.delta(ParameterVector.capture(runtime.network()), base, spec.dataType());
-                contributions.add(new FederatedAverage.Contribution(s, SYNC_EVERY * BATCH, delta));
-            }
-            base = FederatedAverage.merge(base, contributions, spec.dataType());
-            for (ModelRuntime runtime : runtimes) {
-                ParameterVector.assign(runtime.network(), base);
-            }
-        }
-        return base;
+        return FederatedReplay.replay(ModelSpec.parse(spec(replicas)), shards, settings);
     }
 
     private static RuntimeSettings runtimeSettings() {
