@@ -1,4 +1,4 @@
-// `models create` with replicas, then without, then with another source, then `models delete`, against a real broker: the models
+// `produce` spreads a replicated model's samples and labels by shard; `models create` with replicas, then without, then with another source, then `models delete`, against a real broker: the models
 // topic ends with exactly the live keys of the latest placement (the others tombstoned in the same transaction).
 package io.neurostream.app.it;
 
@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.neurostream.app.broker.EmbeddedKafka;
 import io.neurostream.app.cli.Main;
 import io.neurostream.app.records.ReplicaKeys;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -15,12 +17,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +63,15 @@ class ModelPlacementIT {
         assertTrue(twoReplicas.contains("with 2 replicas (sync every 10 mini-batches): m#0 in partition " + home + ", m#1 in partition "
                 + (home + 1) % PARTITIONS), twoReplicas);
         assertEquals(Set.of("m#0@" + home, "m#1@" + (home + 1) % PARTITIONS), live(prefix));
+        StringWriter shown = new StringWriter();
+        StringWriter shownErr = new StringWriter();
+        CommandLine show = new CommandLine(new Main());
+        show.setOut(new PrintWriter(shown, true));
+        show.setErr(new PrintWriter(shownErr, true));
+        assertEquals(0, show.execute("models", "show", "m", "--bootstrap-servers", kafka.bootstrapServers(), "--set", "neurostream.topic.prefix=" + prefix));
+        assertEquals(2, ModelSpec.parse(shown.toString()).replication().replicas(), shown.toString());
+        assertEquals("# model m: 2 replicas, sync every 10 mini-batches; on topic " + prefix + "models: m#0@" + home + ", m#1@" + (home + 1) % PARTITIONS
+                + "\n", shownErr.toString());
 
         String oneReplica = create(dir, prefix, Map.of());
         assertTrue(oneReplica.startsWith("tombstoned 2 old record(s) of model m the new placement does not reuse: m#0@" + home), oneReplica);
@@ -72,6 +88,47 @@ class ModelPlacementIT {
                 out.toString());
         assertTrue(out.toString().startsWith("model m deleted: 3 tombstone(s)"), out.toString());
         assertEquals(Set.of(), live(prefix));
+    }
+
+    @Test
+    void produceSpreadsSamplesAndLabelsOverTheReplicasItReadsFromTheSpecOrIsGiven(@TempDir Path dir) throws Exception {
+        String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        create(dir, prefix, Map.of("replicas", 2));
+
+        StringWriter out = new StringWriter();
+        assertEquals(0, execute(out, "produce", "--model", "m", "--synthetic", "xor", "--count", "100", "--bootstrap-servers", kafka.bootstrapServers(),
+                "--set", "neurostream.topic.prefix=" + prefix), out.toString());
+        assertTrue(out.toString().contains("(keys m#0..m#1 by the shard of each id)"), out.toString());
+        assertSpread(KafkaClients.readCommittedToEnd(kafka.bootstrapServers(), prefix + "samples", TIMEOUT), "m", 2, 100,
+                bytes -> NeurostreamSerdes.sample().deserializer().deserialize(prefix + "samples", bytes).getId());
+
+        assertEquals(0, execute(out, "produce", "--model", "m", "--synthetic", "xor", "--count", "100", "--labels-only",
+                "--bootstrap-servers", kafka.bootstrapServers(), "--set", "neurostream.topic.prefix=" + prefix), out.toString());
+        assertSpread(KafkaClients.readCommittedToEnd(kafka.bootstrapServers(), prefix + "labels", TIMEOUT), "m", 2, 100,
+                bytes -> NeurostreamSerdes.label().deserializer().deserialize(prefix + "labels", bytes).getId());
+
+        String topic = prefix + "given";
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
+        }
+        assertEquals(0, execute(out, "produce", "--model", "n", "--replicas", "3", "--synthetic", "xor", "--count", "100", "--topic", topic,
+                "--bootstrap-servers", kafka.bootstrapServers(), "--set", "neurostream.topic.prefix=" + prefix), out.toString());
+        assertSpread(KafkaClients.readCommittedToEnd(kafka.bootstrapServers(), topic, TIMEOUT), "n", 3, 100,
+                bytes -> NeurostreamSerdes.sample().deserializer().deserialize(topic, bytes).getId());
+    }
+
+    /** Every record keyed MODEL#shardOf(id) in partition (p(MODEL) + shard) mod P, every shard used. */
+    private static void assertSpread(List<ConsumerRecord<byte[], byte[]>> records, String model, int replicas, int count,
+                                     Function<byte[], String> idOf) {
+        assertEquals(count, records.size());
+        Set<String> keys = new TreeSet<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            assertEquals(ReplicaKeys.key(model, ReplicaKeys.shardOf(idOf.apply(r.value()), replicas)), key);
+            assertEquals(ReplicaKeys.partition(key, PARTITIONS), r.partition(), key);
+            keys.add(key);
+        }
+        assertEquals(replicas, keys.size(), "every shard gets records: " + keys);
     }
 
     @Test
