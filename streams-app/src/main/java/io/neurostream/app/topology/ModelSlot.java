@@ -7,4 +7,9 @@ import io.neurostream.app.state.ModelLog;
 import io.neurostream.app.state.PendingSamples;
 import io.neurostream.app.training.ModelRuntime;
 
-record ModelSlot(String name, ModelRuntime runtime, ModelLog log, ModelOutput output, PendingSamples pending, Replica replica) {}
+record ModelSlot(String name, ModelRuntime runtime, ModelLog log, ModelOutput output, PendingSamples pending, Replica replica) {
+    /** Every model is loaded through here: its meters learn the stream it reads (the live page groups the models of a stream). */
+    ModelSlot {
+        output.meters().source(runtime.network().spec().source());
+    }
+}
