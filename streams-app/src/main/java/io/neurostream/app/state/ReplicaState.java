@@ -58,7 +58,12 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
     }
 
     public static ReplicaState get(KeyValueStore<String, byte[]> kv, String replica) {
-        byte[] b = kv.get(replica + "/sync");
+        return get(kv::get, replica);
+    }
+
+    /** The same lookup over any view of the store's keys (tests read the changelog with it). */
+    public static ReplicaState get(java.util.function.Function<String, byte[]> kv, String replica) {
+        byte[] b = kv.apply(replica + "/sync");
         if (b == null) {
             return null;
         }

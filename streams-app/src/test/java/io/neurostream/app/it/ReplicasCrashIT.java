@@ -1,0 +1,205 @@
+// Two `run` processes train the two replicas of one model; one is SIGKILLed three times mid-round (its replica moves to the other
+// process and back): the final model is, bit for bit, the in-process replay of an uninterrupted run; one prediction per sample.
+package io.neurostream.app.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurostream.app.broker.EmbeddedKafka;
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.ReplicaKeys;
+import io.neurostream.app.runtime.TopicSetup;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.state.ModelStore;
+import io.neurostream.app.state.ReplicaState;
+import io.neurostream.app.sync.SyncRecord;
+import io.neurostream.app.topology.Topics;
+import io.neurostream.app.training.FederatedReplay;
+import io.neurostream.app.training.RuntimeSettings;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.replica.ParameterVector;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.schemas.ModelSpecRecord;
+import io.neurostream.schemas.Prediction;
+import io.neurostream.schemas.Sample;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("integration")
+class ReplicasCrashIT {
+    private static final String MODEL = "mlp";
+    private static final int REPLICAS = 2;
+    private static final int ROUNDS = 8;
+    private static final String APP = "replicas-crash";
+    private static final Path LOGS = Path.of("target", "it-logs", "replicas-crash");
+    private static final String SPEC = """
+            {"name": "mlp", "input": {"shape": [784]},
+             "layers": [{"type": "dense", "units": 32, "activation": "relu"}, {"type": "dense", "units": 10, "activation": "softmax"}],
+             "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.005}, "batch_size": 32, "seed": 42,
+             "replicas": 2, "sync_every": 4}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    private Map<String, String> settings(String bootstrap, String instance) {
+        Map<String, String> s = new HashMap<>();
+        s.put("application.id", APP);
+        s.put("state.dir", tmp.resolve(instance).toString());
+        s.put("session.timeout.ms", "6000");
+        s.put("heartbeat.interval.ms", "1000");
+        s.put(NeurostreamConfig.TOPIC_PARTITIONS.name(), "2");
+        s.put(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "5");
+        s.put(NeurostreamConfig.HTTP_PORT.name(), "-1");
+        s.put(NeurostreamConfig.SYNC_MAX_WAIT.name(), "600000"); // no round closes by time: the model is a function of the shards
+        return s;
+    }
+
+    @Test
+    void shouldEndWithTheUninterruptedModelBitForBitAfterThreeSigkillsOfOneOfTwoRunProcesses() throws Exception {
+        ModelSpec spec = ModelSpec.parse(SPEC);
+        int perShard = ROUNDS * spec.replication().syncEvery() * spec.batchSize();
+        List<List<Sample>> shards = new ArrayList<>();
+        List<List<byte[]>> shardBytes = new ArrayList<>();
+        for (int s = 0; s < REPLICAS; s++) {
+            shards.add(new ArrayList<>());
+            shardBytes.add(new ArrayList<>());
+        }
+        for (byte[] bytes : MnistRecords.labelled(2 * perShard + 500)) {
+            Sample sample = NeurostreamSerdes.sample().deserializer().deserialize("s", bytes);
+            int s = ReplicaKeys.shardOf(sample.getId().toString(), REPLICAS);
+            if (shards.get(s).size() < perShard) {
+                shards.get(s).add(sample);
+                shardBytes.get(s).add(bytes);
+            }
+        }
+        shards.forEach(l -> assertEquals(perShard, l.size(), "enough MNIST samples for every shard"));
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            String bootstrap = kafka.bootstrapServers();
+            Map<String, String> a = settings(bootstrap, "a");
+            Map<String, String> b = settings(bootstrap, "b");
+            Map<String, String> setup = new HashMap<>(a);
+            setup.put("bootstrap.servers", bootstrap);
+            NeurostreamConfig config = NeurostreamConfig.load(null, setup);
+            TopicSetup.ensureTopics(config);
+            Topics topics = new Topics("");
+            long now = System.currentTimeMillis();
+            for (int s = 0; s < REPLICAS; s++) {
+                String key = ReplicaKeys.key(MODEL, s);
+                byte[] record = NeurostreamSerdes.modelSpec().encode(ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(SPEC)
+                        .setCreatedAt(Instant.ofEpochMilli(now)).build());
+                producer.send(new ProducerRecord<>(topics.models(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8), record)).get();
+            }
+
+            List<Map<String, String>> instances = List.of(a, b);
+            AppProcess[] processes = {AppProcess.start(bootstrap, a, LOGS.resolve("run-0-a.log")), AppProcess.start(bootstrap, b, LOGS.resolve("run-0-b.log"))};
+            List<Path> logs = new ArrayList<>(List.of(LOGS.resolve("run-0-a.log"), LOGS.resolve("run-0-b.log")));
+            try {
+                processes[0].awaitRunning(120);
+                processes[1].awaitRunning(120);
+                int chunk = perShard / 4;
+                for (int run = 0; run < 4; run++) {
+                    for (int i = run * chunk; i < (run + 1) * chunk; i++) { // paced: the kill falls while rounds are under way
+                        for (int s = 0; s < REPLICAS; s++) {
+                            String key = ReplicaKeys.key(MODEL, s);
+                            producer.send(new ProducerRecord<>(topics.samples(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8),
+                                    shardBytes.get(s).get(i)));
+                        }
+                        if (i % 32 == 31) {
+                            producer.flush();
+                            Thread.sleep(150);
+                        }
+                    }
+                    producer.flush();
+                    if (run < 3) {
+                        // b, then a, then b: each time the process that holds replicas (a killed one's go to the other, and the
+                        // sticky assignment leaves them there), while the chunk's rounds are under way
+                        int victim = run % 2 == 0 ? 1 : 0;
+                        Thread.sleep(700);
+                        processes[victim].kill();
+                        Path log = LOGS.resolve("run-" + (run + 1) + "-" + (victim == 0 ? "a" : "b") + ".log");
+                        logs.add(log);
+                        processes[victim] = AppProcess.start(bootstrap, instances.get(victim), log);
+                        processes[victim].awaitRunning(120);
+                    }
+                }
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                Map<String, byte[]> store = changelog(bootstrap);
+                while (!done(store) && System.nanoTime() < deadline) {
+                    Thread.sleep(2000);
+                    store = changelog(bootstrap);
+                }
+                assertTrue(done(store), "both replicas applied all " + ROUNDS + " rounds within 5 minutes: " + states(store));
+                int values = ParameterVector.length(Network.create(spec));
+                double[] base0 = SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, 0)), values, spec.dataType());
+                double[] base1 = SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, 1)), values, spec.dataType());
+                assertNotNull(base0);
+                assertArrayEquals(base0, base1, "both replicas hold the same merged model");
+                RuntimeSettings runtime = new RuntimeSettings(config.intValue(NeurostreamConfig.TOP_K), config.intValue(NeurostreamConfig.METRICS_INTERVAL),
+                        config.doubleValue(NeurostreamConfig.FADING_FACTOR), config.intValue(NeurostreamConfig.WINDOW_SIZE),
+                        config.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY), config.longValue(NeurostreamConfig.BATCH_MAX_DELAY),
+                        config.longValue(NeurostreamConfig.METRICS_INTERVAL_MS));
+                assertArrayEquals(FederatedReplay.replay(spec, shards, runtime), base0,
+                        "after three SIGKILLs the merged model is the uninterrupted one (the in-process replay ReplicasIT checks a run against)");
+
+                List<Prediction> predictions = KafkaClients.readCommittedToEnd(bootstrap, topics.predictions(), Duration.ofMinutes(1)).stream()
+                        .map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value())).toList();
+                Map<String, Long> perId = predictions.stream().collect(Collectors.groupingBy(p -> p.getSampleId().toString(), Collectors.counting()));
+                assertEquals(REPLICAS * perShard, perId.size(), "a committed prediction for every sample");
+                assertTrue(perId.values().stream().allMatch(c -> c == 1), "exactly one committed prediction per sample");
+                assertTrue(KafkaClients.readCommittedToEnd(bootstrap, topics.deadLetters(), Duration.ofSeconds(30)).isEmpty(), "nothing dead-lettered");
+                long restores = 0;
+                for (Path log : logs) {
+                    restores += java.nio.file.Files.readAllLines(log).stream().filter(l -> l.contains("restored at step")).count();
+                }
+                assertTrue(restores >= 3, "replicas moved and were restored from their store at least 3 times: " + restores);
+            } finally {
+                processes[0].kill();
+                processes[1].kill();
+            }
+        }
+    }
+
+    /** The model state store as its changelog's committed records leave it. */
+    private static Map<String, byte[]> changelog(String bootstrap) {
+        Map<String, byte[]> store = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readCommittedToEnd(bootstrap, APP + "-" + ModelStore.NAME + "-changelog", Duration.ofMinutes(1))) {
+            String key = new String(r.key(), StandardCharsets.UTF_8);
+            if (r.value() == null) {
+                store.remove(key);
+            } else {
+                store.put(key, r.value());
+            }
+        }
+        return store;
+    }
+
+    private static List<ReplicaState> states(Map<String, byte[]> store) {
+        List<ReplicaState> out = new ArrayList<>();
+        for (int s = 0; s < REPLICAS; s++) {
+            out.add(ReplicaState.get(store::get, ReplicaKeys.key(MODEL, s)));
+        }
+        return out;
+    }
+
+    private static boolean done(Map<String, byte[]> store) {
+        return states(store).stream().allMatch(st -> st != null && st.round() == ROUNDS && !st.waiting() && !st.holding());
+    }
+}
