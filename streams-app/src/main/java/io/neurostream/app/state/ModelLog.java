@@ -170,6 +170,18 @@ public final class ModelLog {
         writeHead();
     }
 
+    /**
+     * Gives up the snapshot generation before the newest: a restore that cannot read the newest then fails (the model is
+     * quarantined) instead of replaying the journal from the older one. A replica calls it right after the snapshot of a merge,
+     * since its journal does not record the merge.
+     */
+    public void forgetOlderGeneration() {
+        if (previousSnapshotSeq != Head.NONE) {
+            previousSnapshotSeq = Head.NONE;
+            writeHead();
+        }
+    }
+
     /** Counts a sample of this model that was only predicted. */
     public void countPredicted() {
         predicted++;

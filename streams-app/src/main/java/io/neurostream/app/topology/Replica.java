@@ -111,9 +111,11 @@ final class Replica {
 
     /** Whether a decided round is ahead of this replica's, to apply now: the one it waits for, or, at its round's start, a catch-up. */
     boolean decisionDue(Network net, boolean batchEmpty) {
-        if (rounds.decided() < state.round()) {
-            return false;
-        }
-        return state.waiting() || (batchEmpty && batches(net.counters()) == state.stepsAtBase());
+        return rounds.decided() >= state.round() && (state.waiting() || atRoundStart(net, batchEmpty));
+    }
+
+    /** Whether the replica has not trained or taken a sample of its round yet. */
+    boolean atRoundStart(Network net, boolean batchEmpty) {
+        return !state.waiting() && batchEmpty && batches(net.counters()) == state.stepsAtBase();
     }
 }

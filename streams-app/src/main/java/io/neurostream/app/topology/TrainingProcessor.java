@@ -246,8 +246,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             return;
         }
         if (model.replica() != null && !releasing) {
-            sync(model);
-            if (model.replica().state.waiting()) {
+            Replica r = model.replica();
+            // the sync log is read here only before a round's first sample (a catch-up is due then), not per record: a waiting
+            // replica holds, and the wall clock reads its decision
+            if (!r.state.waiting() && (r.state.holding() || r.atRoundStart(model.runtime().network(), model.runtime().batchEmpty()))) {
+                sync(model);
+            }
+            if (r.state.waiting()) {
                 hold(model, record, source);
                 return;
             }
@@ -419,6 +424,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
                 r.rounds.members());
         r.save();
         takeSnapshot(model);
+        model.log().forgetOlderGeneration(); // it and the journal since would restore the model from before the merge
         metrics.replica(r.model, r.shard).applied(r.state.round() - from, r.state.round(),
                 waitedSince < 0 ? -1 : context.currentSystemTimeMs() - waitedSince);
         int interval = settings.publishIntervalBatches();

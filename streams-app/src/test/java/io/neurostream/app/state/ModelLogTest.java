@@ -116,6 +116,23 @@ class ModelLogTest {
     }
 
     @Test
+    void shouldNotRestoreFromTheGenerationBeforeOnceItIsForgotten() {
+        ModelLog log = ModelLog.open(store, MODEL, 8);
+        log.appendSample(1, bytes("a"));
+        log.putSnapshot(bytes("s1"), bytes("stats1"), bytes("drift1"), 8);
+        log.appendSample(2, bytes("b"));
+        log.putSnapshot(bytes("s2"), bytes("stats2"), bytes("drift2"), 8); // a replica's merge: the journal does not record it
+        log.forgetOlderGeneration();
+        log.appendSample(3, bytes("c"));
+        assertEquals(Head.NONE, store.head(MODEL).previousSnapshotSeq());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ModelLog.open(store, MODEL, 8).restore(recording(0), 8));
+        assertEquals("generation 0 is corrupt", e.getMessage(), "no replay from before the merge");
+        log.putSnapshot(bytes("s3"), bytes("stats3"), bytes("drift3"), 8);
+        assertEquals(new Replayed(0, List.of("c")), ModelLog.open(store, MODEL, 8).restore(recording(1), 8),
+                "after the next snapshot, the merge's generation and the journal since it restore again");
+    }
+
+    @Test
     void shouldFailWhenNoGenerationRestores() {
         ModelLog log = ModelLog.open(store, MODEL, 8);
         log.appendSample(1, bytes("a"));
