@@ -61,6 +61,7 @@ class ReplicaSimulationTest {
     @Test
     void mergingOneReplicasOwnFloatDeltaIsNotAlwaysItsWeights() {
         // why R = 1 does not merge: a weight that falls from 0.5 to 1e-9 in a round has a delta that rounds, in float32, to -0.5
+        // (the extreme case; any difference that needs more than 24 significant bits rounds: ~2% of a trained MNIST model's values)
         double base = 0.5f;
         double current = 1e-9f;
         double[] delta = ParameterVector.delta(new double[] {current}, new double[] {base}, DataType.FLOAT);
