@@ -26,12 +26,14 @@ import org.nd4j.linalg.api.buffer.DataType;
  * }</pre>
  * Optional: "description", "init" (auto | xavier | he), "dtype" (float32 | float64), "drift" (a detector name or
  * object, see {@link DriftSpec#parse}; default ADWIN with reaction none for a cross-entropy model, off otherwise), "source" (the
- * stream whose samples the model learns from: samples keyed by that name; default its own name, same rules as a name). The spec
- * keeps its JSON text, which is what snapshots and the models topic carry.
+ * stream whose samples the model learns from: samples keyed by that name; default its own name, same rules as a name),
+ * "replicas" (1-256, default 1: how many partitions the model's samples spread over, each training a replica that is averaged
+ * with the others through the sync topic) and "sync_every" (mini-batches a replica trains between two merges, default 10).
+ * The spec keeps its JSON text, which is what snapshots and the models topic carry.
  */
 public record ModelSpec(String name, String description, InputSpec input, List<LayerSpec> layers, String loss,
                         OptimizerSpec optimizer, int batchSize, long seed, String initPolicy, DataType dataType,
-                        DriftSpec drift, String source, String json) {
+                        DriftSpec drift, String source, Replication replication, String json) {
     public static final int MAX_BATCH_SIZE = 65_536;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     /** Jackson's reading limits, well above any real spec: deeper, longer or larger input is a spec error, never a stack overflow. */
@@ -50,6 +52,20 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         }
         if (source == null) {
             source = name;
+        }
+        if (replication == null) {
+            replication = Replication.NONE;
+        }
+    }
+
+    /** How many replicas train the model and how many mini-batches each trains between two merges. */
+    public record Replication(int replicas, int syncEvery) {
+        public static final int MAX_REPLICAS = 256;
+        public static final int DEFAULT_SYNC_EVERY = 10;
+        public static final Replication NONE = new Replication(1, DEFAULT_SYNC_EVERY);
+
+        public boolean replicated() {
+            return replicas > 1;
         }
     }
 
@@ -90,9 +106,17 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         if (!NAME.matcher(source).matches()) {
             throw new SpecException("source", "must be 1-128 letters, digits, '.', '_' or '-' starting with a letter or digit, got \"" + source + "\"");
         }
+        int replicas = node.optInt("replicas", 1, 1);
+        if (replicas > Replication.MAX_REPLICAS) {
+            throw new SpecException("replicas", "must be <= " + Replication.MAX_REPLICAS + ", got " + replicas);
+        }
+        if (replicas > 1 && !source.equals(name)) {
+            throw new SpecException("replicas", "a replicated model reads its own stream: drop \"source\" (\"" + source + "\") or set replicas to 1");
+        }
+        int syncEvery = node.optInt("sync_every", Replication.DEFAULT_SYNC_EVERY, 1);
         node.rejectUnknownFields();
         return new ModelSpec(name, description, input, layers, loss, optimizer, batchSize, seed, init,
-                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, source, json);
+                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, source, new Replication(replicas, syncEvery), json);
     }
 
     /** Whether a loss makes the model a classifier (its 0/1 error is what ADWIN watches). */

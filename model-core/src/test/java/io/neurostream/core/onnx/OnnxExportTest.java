@@ -100,7 +100,7 @@ class OnnxExportTest {
         List<LayerSpec> layers = new ArrayList<>(mlp.layers());
         layers.set(1, custom);
         ModelSpec spec = new ModelSpec(mlp.name(), "", mlp.input(), layers, mlp.loss(), mlp.optimizer(), 4, 1,
-                mlp.initPolicy(), mlp.dataType(), mlp.drift(), mlp.source(), mlp.json());
+                mlp.initPolicy(), mlp.dataType(), mlp.drift(), mlp.source(), mlp.replication(), mlp.json());
         OnnxException e = assertThrows(OnnxException.class, () -> OnnxExport.export(Network.create(spec)));
         assertEquals("model xor, layers[1]: layer type \"custom\" has no faithful ONNX form", e.getMessage());
     }
