@@ -92,14 +92,19 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
 
     /** The base as stored (the bytes of a sync payload), or null when none is. */
     public static byte[] base(KeyValueStore<String, byte[]> kv, String replica) {
-        byte[] m = kv.get(replica + "/sync/base/manifest");
+        return base(kv::get, replica);
+    }
+
+    /** The same lookup over any view of the store's keys (tests read the changelog with it). */
+    public static byte[] base(java.util.function.Function<String, byte[]> kv, String replica) {
+        byte[] m = kv.apply(replica + "/sync/base/manifest");
         if (m == null) {
             return null;
         }
         SnapshotChunks.Manifest manifest = SnapshotChunks.Manifest.decode(m);
         List<byte[]> chunks = new ArrayList<>(manifest.chunkCount());
         for (int i = 0; i < manifest.chunkCount(); i++) {
-            chunks.add(kv.get(replica + "/sync/base/" + i));
+            chunks.add(kv.apply(replica + "/sync/base/" + i));
         }
         return SnapshotChunks.join(manifest, chunks);
     }

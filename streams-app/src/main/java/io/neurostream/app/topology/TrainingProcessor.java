@@ -570,6 +570,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, what + ": " + unavailable);
             return;
         }
+        String outOfRange = shardOutOfRange(modelName);
+        if (outOfRange != null) {
+            deadLetter(record, source, null, modelName, DeadLetterReason.REPLICA_OUT_OF_RANGE, what + ": " + outOfRange);
+            return;
+        }
         if (unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES && unknownNames.add(modelName)) {
             LOG.warn("samples keyed \"{}\" are dead-lettered as UNKNOWN_MODEL: no model of that name{}", DeadLetters.printable(modelName),
                     unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES ? " (logged once per name)"
@@ -578,6 +583,28 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         deadLetter(record, source, null, modelName, DeadLetterReason.UNKNOWN_MODEL, what + ": no model named " + modelName
                 + " (create it on the " + settings.topics().models() + " topic" + (settings.presetsEnabled() ? " or use a preset: "
                 + String.join(", ", Presets.names()) : "") + ")");
+    }
+
+    /**
+     * Why a replica key NAME#s that names no model here is beyond its model's replicas, when this task holds the spec of a lower
+     * shard of NAME that says so (R ≤ s); else null.
+     */
+    private String shardOutOfRange(String key) {
+        ReplicaKeys.Shard shard;
+        try {
+            shard = ReplicaKeys.parse(key);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+        for (int t = 0; shard != null && t < shard.shard(); t++) {
+            String json = store.spec(ReplicaKeys.key(shard.model(), t));
+            if (json != null) {
+                int replicas = ModelSpec.parse(json).replication().replicas();
+                return shard.shard() < replicas ? null
+                        : "shard " + shard.shard() + " of model " + shard.model() + ", which has " + replicas + " replicas";
+            }
+        }
+        return null;
     }
 
     /**
@@ -800,6 +827,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (record.value() == null) {
             replace(name, null);
             LOG.info("model {}: deleted (tombstone on {})", name, source.topic());
+            takeHeldAfterReplace(name, false);
             return;
         }
         if (record.value().length > settings.recordMaxBytes()) {
@@ -830,7 +858,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             problem = "model spec at offset " + source.offset() + ": " + e.getMessage();
         }
         Header init = record.headers().lastHeader(InitPayloads.HEADER);
-        InitPayloads.Taken initial = init == null ? null : problem == null ? initPayloads.take(ModelSpec.parse(json), init.value()) : null;
+        InitPayloads.Taken initial = init == null ? null : problem == null ? initPayloads.take(name, ModelSpec.parse(json), init.value()) : null;
         if (init != null && initial == null) {
             initPayloads.discard(name);
         }
@@ -861,6 +889,37 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         } else {
             LOG.info("model {}: new spec from {}; the model starts again from it", name, source.topic());
         }
+        takeHeldAfterReplace(name, true);
+    }
+
+    /**
+     * A replica whose spec was replaced or deleted while it held records takes them now, in order: the new model predicts and
+     * trains them (holding again if one ends its first round), or, the model deleted, each ends dead-lettered as any record of
+     * an unknown model.
+     */
+    private void takeHeldAfterReplace(String name, boolean replaced) {
+        ReplicaState state = name.indexOf(ReplicaKeys.SEPARATOR) < 0 ? null : ReplicaState.get(kv, name);
+        if (state == null || !state.holding()) {
+            return;
+        }
+        ModelSlot model = replaced ? load(name) : null;
+        if (model != null && model.replica() != null) {
+            sync(model);
+            return;
+        }
+        releasing = true;
+        try {
+            for (long seq = state.heldFirst(); seq < state.heldNext(); seq++) {
+                ReplicaState.Held held = ReplicaState.takeHeld(kv, name, seq);
+                if (held != null) {
+                    onData(new Record<>(held.key(), held.value(), held.timestamp()), new HeldMetadata(held));
+                }
+            }
+        } finally {
+            releasing = false;
+        }
+        ReplicaState.deleteSync(kv, name);
+        indexReplica(name, false);
     }
 
     /**

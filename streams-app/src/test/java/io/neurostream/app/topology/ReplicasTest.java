@@ -12,21 +12,22 @@ import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.records.DeadLetterReason;
 import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.state.InitPayloads;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.state.ReplicaState;
 import io.neurostream.app.sync.SyncRecord;
-import io.neurostream.app.training.ModelRuntime;
-import io.neurostream.app.training.Output;
-import io.neurostream.app.training.PrequentialStats;
+import io.neurostream.app.training.FederatedReplay;
+import io.neurostream.app.versions.WeightsCodec;
 import io.neurostream.app.training.RuntimeSettings;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.net.Network;
-import io.neurostream.core.replica.FederatedAverage;
 import io.neurostream.core.replica.ParameterVector;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.schemas.DeadLetter;
+import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.Sample;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +37,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,34 +84,8 @@ class ReplicasTest {
         return out;
     }
 
-    /** The same training by hand: each replica trains its shard's rounds with its own optimizer, merged by FederatedAverage after each. */
     static double[] reference(int replicas, List<List<Sample>> shards, RuntimeSettings settings) {
-        ModelSpec spec = ModelSpec.parse(spec(replicas));
-        List<ModelRuntime> runtimes = new ArrayList<>();
-        for (int s = 0; s < replicas; s++) {
-            runtimes.add(new ModelRuntime(Network.create(spec), new PrequentialStats(settings.fadingFactor(), settings.window()), settings));
-        }
-        double[] base = ParameterVector.capture(runtimes.get(0).network());
-        int rounds = shards.get(0).size() / (SYNC_EVERY * BATCH);
-        for (int round = 0; round < rounds; round++) {
-            List<FederatedAverage.Contribution> contributions = new ArrayList<>();
-            for (int s = 0; s < replicas; s++) {
-                ModelRuntime runtime = runtimes.get(s);
-                for (int i = round * SYNC_EVERY * BATCH; i < (round + 1) * SYNC_EVERY * BATCH; i++) {
-                    assertEquals(null, runtime.add(shards.get(s).get(i), 0, 0));
-                    if (runtime.batchFull()) {
-                        runtime.trainBatch(Output.NONE);
-                    }
-                }
-                double[] delta = ParameterVector.delta(ParameterVector.capture(runtime.network()), base, spec.dataType());
-                contributions.add(new FederatedAverage.Contribution(s, SYNC_EVERY * BATCH, delta));
-            }
-            base = FederatedAverage.merge(base, contributions, spec.dataType());
-            for (ModelRuntime runtime : runtimes) {
-                ParameterVector.assign(runtime.network(), base);
-            }
-        }
-        return base;
+        return FederatedReplay.replay(ModelSpec.parse(spec(replicas)), shards, settings);
     }
 
     private static RuntimeSettings runtimeSettings() {
@@ -312,6 +291,34 @@ class ReplicasTest {
     }
 
     @Test
+    void shouldStartEveryReplicaFromTheInitialWeightsOfItsSpecRecord() {
+        ModelSpec spec = ModelSpec.parse(spec(2));
+        Network init = Network.create(spec);
+        ParameterVector.assign(init, ParameterVector.capture(Network.create(spec.with(Map.of("seed", 99)))));
+        byte[] payload = WeightsCodec.encode(init);
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, SETTINGS, stateDir)) {
+            for (int s = 0; s < 2; s++) {
+                String key = ReplicaKeys.key(MODEL, s);
+                for (KeyValue<String, byte[]> chunk : InitPayloads.chunks(key, payload)) { // models create --init-from: NAME#s/init/I
+                    harness.models.pipeInput(chunk.key.getBytes(StandardCharsets.UTF_8), chunk.value);
+                }
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(new RecordHeader(InitPayloads.HEADER, InitPayloads.header(payload)));
+                byte[] record = NeurostreamSerdes.modelSpec().encode(ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(spec(2))
+                        .setCreatedAt(Instant.now()).build());
+                harness.models.pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), record, headers, Instant.now()));
+            }
+            List<List<Sample>> shards = shards(2, 1);
+            send(harness, 0, shards.get(0).get(0));
+            send(harness, 1, shards.get(1).get(0));
+            assertTrue(harness.deadLetters().isEmpty());
+            assertArrayEquals(ParameterVector.capture(init), base(harness, 0), "replica 0 starts from the initial weights");
+            assertArrayEquals(ParameterVector.capture(init), base(harness, 1), "and so does replica 1");
+        }
+    }
+
+    @Test
     void shouldDeadLetterASpecForAShardBeyondTheModelsReplicas() {
         MemorySyncLogs logs = new MemorySyncLogs();
         try (TopologyHarness harness = open(logs, SETTINGS, stateDir)) {
@@ -320,6 +327,41 @@ class ReplicasTest {
             assertEquals(1, letters.size());
             assertEquals(DeadLetterReason.REPLICA_OUT_OF_RANGE.name(), letters.get(0).getReason());
             assertEquals("shard 5 of model m, which has 2 replicas", letters.get(0).getMessage());
+
+            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+            send(harness, 3, shards(2, 1).get(0).get(0)); // a task that holds shard 1's spec knows the model has 2 replicas
+            letters = harness.deadLetters();
+            assertEquals(1, letters.size());
+            assertEquals(DeadLetterReason.REPLICA_OUT_OF_RANGE.name(), letters.get(0).getReason());
+            assertTrue(letters.get(0).getMessage().endsWith(": shard 3 of model m, which has 2 replicas"), letters.get(0).getMessage());
+        }
+    }
+
+    @Test
+    void shouldDeadLetterTheRecordsAReplicaHeldWhenItsModelIsDeletedAndTrainThemWhenItIsReplaced() {
+        List<List<Sample>> shards = shards(2, 3);
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, SETTINGS, stateDir)) {
+            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2));
+            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+            for (int i = 0; i < 12; i++) { // a round of 8, then 4 held while replica 1 has not contributed
+                send(harness, 0, shards.get(0).get(i));
+            }
+            assertEquals(4, state(harness, 0).heldNext() - state(harness, 0).heldFirst());
+            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2).replace("\"seed\": 11", "\"seed\": 12"));
+            ReplicaState replaced = state(harness, 0);
+            assertFalse(replaced.holding() || replaced.waiting(), "the new model took the held records: " + replaced);
+            assertEquals(12, harness.predictions().size(), "8 in the first round, 4 by the new model's first batch");
+
+            for (int i = 12; i < 20; i++) { // the new model's round 0 ends with its 8th sample: the last 4 are held
+                send(harness, 0, shards.get(0).get(i));
+            }
+            assertTrue(state(harness, 0).holding());
+            harness.sendTombstone(ReplicaKeys.key(MODEL, 0));
+            List<DeadLetter> letters = harness.deadLetters();
+            assertEquals(4, letters.size(), "each held record ends dead-lettered");
+            assertTrue(letters.stream().allMatch(d -> d.getReason().equals(DeadLetterReason.UNKNOWN_MODEL.name())));
+            assertEquals(null, state(harness, 0));
         }
     }
 }
