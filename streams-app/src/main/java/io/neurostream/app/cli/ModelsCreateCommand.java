@@ -3,6 +3,7 @@ package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.produce.ModelSpecPublisher;
+import io.neurostream.app.produce.ModelsTopic;
 import io.neurostream.app.state.InitPayloads;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.app.versions.WeightsCodec;
@@ -14,6 +15,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -29,6 +32,10 @@ import picocli.CommandLine.Spec;
                         + "name replaces that model's spec. The neurostream topics are created when absent.",
                 "With --init-from the model starts from the weights of an ONNX model instead of its seed's: they are checked against the spec "
                         + "first (nothing is written when they do not fit), then written with the spec in one transaction.",
+                "With \"replicas\": R > 1 in the spec, R records keyed NAME#0 .. NAME#R-1 are written, each to the partition of its shard "
+                        + "(see the README, \"One model on many partitions\"); the samples topic needs at least R partitions.",
+                "Records an earlier spec of the model left under keys or in partitions the new one does not use (another source, another "
+                        + "number of replicas) are tombstoned in the same transaction.",
                 "Exit codes: 0 written, 1 Kafka failure, 2 invalid spec or setting."},
         footer = {"", "Examples:",
                 "  neurostream models create my-mlp.json --bootstrap-servers 127.0.0.1:9092",
@@ -78,15 +85,28 @@ final class ModelsCreateCommand implements Callable<Integer> {
         kafka.probe(config, command);
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
         String createdBy = "neurostream models create (" + System.getProperty("user.name") + ")";
-        RecordMetadata written = weights == null ? ModelSpecPublisher.publish(config, parsed, createdBy)
+        ModelSpecPublisher.Written written = weights == null ? ModelSpecPublisher.publish(config, parsed, createdBy)
                 : ModelSpecPublisher.publishWithInitialWeights(config, parsed, createdBy, weights);
         PrintWriter out = command.commandLine().getOut();
-        if (weights != null) {
-            out.printf("initial weights from %s: %,d bytes in %d chunk(s) keyed %s/init/I%n", initFrom, weights.length,
-                    InitPayloads.chunkCount(weights.length), parsed.name());
+        if (!written.tombstones().isEmpty()) {
+            out.printf("tombstoned %d old record(s) of model %s the new placement does not reuse: %s%n", written.tombstones().size(), parsed.name(),
+                    written.tombstones().stream().map(ModelsTopic.KeyAt::toString).collect(Collectors.joining(", ")));
         }
-        out.printf("model %s written to topic %s (partition %d, offset %d)%s%n", parsed.name(), topic, written.partition(), written.offset(),
-                parsed.source().equals(parsed.name()) ? "" : "; it reads the samples keyed " + parsed.source());
+        if (weights != null) {
+            out.printf("initial weights from %s: %,d bytes in %d chunk(s) keyed %s/init/I%s%n", initFrom, weights.length,
+                    InitPayloads.chunkCount(weights.length), parsed.replication().replicated() ? parsed.name() + "#s" : parsed.name(),
+                    parsed.replication().replicated() ? ", once per replica" : "");
+        }
+        if (parsed.replication().replicated()) {
+            String name = parsed.name();
+            out.printf("model %s written to topic %s with %d replicas (sync every %d mini-batches): %s%n", name, topic,
+                    parsed.replication().replicas(), parsed.replication().syncEvery(), IntStream.range(0, written.specs().size())
+                            .mapToObj(s -> name + "#" + s + " in partition " + written.specs().get(s).partition()).collect(Collectors.joining(", ")));
+        } else {
+            RecordMetadata spec = written.first();
+            out.printf("model %s written to topic %s (partition %d, offset %d)%s%n", parsed.name(), topic, spec.partition(), spec.offset(),
+                    parsed.source().equals(parsed.name()) ? "" : "; it reads the samples keyed " + parsed.source());
+        }
         out.flush();
         return ExitCodes.OK;
     }

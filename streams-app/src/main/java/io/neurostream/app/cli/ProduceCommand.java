@@ -4,6 +4,8 @@ package io.neurostream.app.cli;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.produce.CsvSource;
 import io.neurostream.app.produce.MnistSource;
+import io.neurostream.app.produce.ModelSpecPublisher;
+import io.neurostream.app.produce.ModelsTopic;
 import io.neurostream.app.produce.Outage;
 import io.neurostream.app.produce.Pacer;
 import io.neurostream.app.produce.Producers;
@@ -17,6 +19,7 @@ import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.core.data.Mnist;
 import io.neurostream.core.data.TextCorpus;
+import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.schemas.Label;
 import io.neurostream.schemas.Sample;
 import java.io.PrintWriter;
@@ -35,7 +38,8 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "produce", mixinStandardHelpOptions = true,
-        description = {"Write a dataset or a file as Sample records (Avro single-object encoding) to the samples topic, keyed by the model name.",
+        description = {"Write a dataset or a file as Sample records (Avro single-object encoding) to the samples topic, keyed by the model name "
+                + "(by NAME#s for a model with replicas: see --replicas).",
                 "Progress (count, rate, ETA) goes to stderr, the summary to stdout. Without --topic the neurostream topics are created when absent."},
         footer = {"",
                 "Records:",
@@ -82,6 +86,12 @@ final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--split", paramLabel = "train|test",
             description = "With --mnist: the training (60,000) or test (10,000) images (default: train).")
     String split;
+
+    @Option(names = "--replicas", paramLabel = "R",
+            description = "Spread the samples (or labels) over the model's R replicas: each keyed NAME#s, s = the shard of its id, in the "
+                    + "partition of that shard (README, \"One model on many partitions\"). Default: the \"replicas\" of the model's spec "
+                    + "on the models topic, else 1 (every record keyed NAME).")
+    Integer replicas;
 
     @Option(names = "--no-labels",
             description = "Send no labels (text: no next token), so the model only predicts; default: labelled samples it also trains on.")
@@ -171,19 +181,28 @@ final class ProduceCommand implements Callable<Integer> {
         Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
         String target = topic != null ? topic : labelsOnly ? topics.labels() : topics.samples();
         String bootstrap = config.streamsProperties().getProperty("bootstrap.servers");
-        PrintWriter out = command.commandLine().getOut();
-        out.printf("producing %,d %s of %s to topic %s (key %s) on %s%n", order.length, labelsOnly ? "labels" : "samples", samples.description(), target,
-                model, bootstrap);
-        out.flush();
         if (topic == null) {
             TopicSetup.ensureTopics(config);
         }
+        Serializer<Sample> values = labelsOnly ? ProduceCommand::labelOf : NeurostreamSerdes.sample().serializer();
+        Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", values, retryFor);
+        int spread;
+        try {
+            spread = replicas != null ? replicas : ModelsTopic.read(config, model).spec().map(s -> s.replication().replicas()).orElse(1);
+            ModelSpecPublisher.checkReplicas(model, spread, target, producer.partitionsFor(target).size());
+        } catch (RuntimeException e) {
+            producer.close();
+            throw e;
+        }
+        String keys = spread == 1 ? "key " + model : "keys " + model + "#0.." + model + "#" + (spread - 1) + " by the shard of each id";
+        PrintWriter out = command.commandLine().getOut();
+        out.printf("producing %,d %s of %s to topic %s (%s) on %s%n", order.length, labelsOnly ? "labels" : "samples", samples.description(), target,
+                keys, bootstrap);
+        out.flush();
         Pacer pacer = rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM);
         Progress progress = new Progress(command.commandLine().getErr(), command.qualifiedName() + ": ", Progress.isTerminal(),
                 order.length, System::nanoTime);
-        Serializer<Sample> values = labelsOnly ? ProduceCommand::labelOf : NeurostreamSerdes.sample().serializer();
-        Producer<String, Sample> producer = Producers.create(config, "neurostream-produce", values, retryFor);
-        SampleProducer sender = new SampleProducer(producer, target, model, pacer, System::currentTimeMillis, System::nanoTime);
+        SampleProducer sender = new SampleProducer(producer, target, model, spread, pacer, System::currentTimeMillis, System::nanoTime);
         // on Ctrl-C or SIGTERM the sender stops; it flushes what it sent and the summary is printed
         try (StopOnSignal signal = new StopOnSignal("neurostream-produce-stop", STOP_WAIT_SECONDS, sender::stop);
              Outage outage = new Outage(command.commandLine().getErr(), command.qualifiedName() + ": ", bootstrap, retryFor,
@@ -195,8 +214,8 @@ final class ProduceCommand implements Callable<Integer> {
                 producer.close();
             }
             String what = labelsOnly ? "labels" : "samples";
-            out.printf("%s %,d %s to topic %s (key %s) in %.1f s, %,.0f %s/s%n", result.stopped() ? "stopped: produced" : "produced",
-                    result.samples(), what, target, model, result.seconds(), result.samplesPerSecond(), what);
+            out.printf("%s %,d %s to topic %s (%s) in %.1f s, %,.0f %s/s%n", result.stopped() ? "stopped: produced" : "produced",
+                    result.samples(), what, target, spread == 1 ? "key " + model : "keys " + model + "#s, " + spread + " replicas", result.seconds(), result.samplesPerSecond(), what);
             out.flush();
             return ExitCodes.OK;
         }
@@ -237,6 +256,9 @@ final class ProduceCommand implements Callable<Integer> {
         if (labelsOnly && (noLabels || source.text != null)) {
             throw new IllegalArgumentException("--labels-only sends labels, so it takes no --no-labels, and not --text (a next-token model's "
                     + "samples carry their own labels)");
+        }
+        if (replicas != null && (replicas < 1 || replicas > ModelSpec.Replication.MAX_REPLICAS)) {
+            throw new IllegalArgumentException("--replicas must be in [1, " + ModelSpec.Replication.MAX_REPLICAS + "], got " + replicas);
         }
         if (topic != null && topic.isBlank()) {
             throw new IllegalArgumentException("--topic must not be empty");

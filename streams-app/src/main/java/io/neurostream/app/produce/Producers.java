@@ -2,6 +2,7 @@
 package io.neurostream.app.produce;
 
 import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.runtime.ClientSettings;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,6 +30,7 @@ public final class Producers {
         settings.putAll(ClientSettings.producer(config, clientId));
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        settings.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, ReplicaKeys.KeyPartitioner.class.getName());
         return settings;
     }
 

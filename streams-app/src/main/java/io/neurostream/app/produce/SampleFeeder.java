@@ -9,7 +9,7 @@ import java.io.PrintWriter;
 import java.io.Writer;
 import org.apache.kafka.clients.producer.Producer;
 
-/** Samples are keyed by the model's name, in each source's order, paced by {@link Pacer}; the producer closes when both are sent. */
+/** Samples are keyed by the model's name (by its shards' keys for a replicated model: {@link SampleProducer}), in each source's order, paced by {@link Pacer}; the producer closes when both are sent. */
 public final class SampleFeeder {
     private final Producer<String, Sample> producer;
     private final SampleProducer sender;
@@ -22,9 +22,18 @@ public final class SampleFeeder {
      */
     public SampleFeeder(NeurostreamConfig config, String clientId, String key, Double rate, SampleSource first, int firstCount,
                         SampleSource second, int secondCount) {
+        this(config, clientId, key, 1, rate, first, firstCount, second, secondCount);
+    }
+
+    /**
+     * @param replicas the model's replicas: samples keyed {@code key#s} by their id's shard when > 1
+     * @param rate     samples per second at most, or null for as fast as Kafka takes them
+     */
+    public SampleFeeder(NeurostreamConfig config, String clientId, String key, int replicas, Double rate, SampleSource first, int firstCount,
+                        SampleSource second, int secondCount) {
         this.producer = Producers.create(config, clientId, NeurostreamSerdes.sample().serializer());
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).samples();
-        this.sender = new SampleProducer(producer, topic, key, rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM),
+        this.sender = new SampleProducer(producer, topic, key, replicas, rate == null ? Pacer.unlimited() : new Pacer(rate, Pacer.SYSTEM),
                 System::currentTimeMillis, System::nanoTime);
         this.thread = new Thread(() -> {
             try {

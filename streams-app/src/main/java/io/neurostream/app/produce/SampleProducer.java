@@ -1,6 +1,7 @@
 // The produce loop: samples of a source, in a given order, to one topic under one key, paced, with progress.
 package io.neurostream.app.produce;
 
+import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.core.data.Shuffle;
 import io.neurostream.schemas.Sample;
 import java.util.concurrent.atomic.AtomicLong;
@@ -11,7 +12,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 
 /**
- * Every record has the model name as key, so one model's samples stay in one partition, in order.
+ * Every record has the model name as key, so one model's samples stay in one partition, in order; for a model with
+ * {@code replicas} R > 1, a sample (or label) is keyed {@code NAME#s} with s = {@link ReplicaKeys#shardOf} its id, so each shard's
+ * samples stay in order in their shard's partition (given a producer with {@link ReplicaKeys.KeyPartitioner}, as
+ * {@link Producers} makes).
  * The producer should be idempotent (a retried send is not duplicated); the first failed send
  * stops the loop and is reported with the id of its sample.
  */
@@ -31,6 +35,7 @@ public final class SampleProducer {
     private final Producer<String, Sample> producer;
     private final String topic;
     private final String key;
+    private final int replicas;
     private final Pacer pacer;
     private final LongSupplier clockMillis;
     private final LongSupplier nanoTime;
@@ -44,9 +49,22 @@ public final class SampleProducer {
      */
     public SampleProducer(Producer<String, Sample> producer, String topic, String key, Pacer pacer,
                           LongSupplier clockMillis, LongSupplier nanoTime) {
+        this(producer, topic, key, 1, pacer, clockMillis, nanoTime);
+    }
+
+    /**
+     * @param model    the key, or for {@code replicas} > 1 the model whose shard keys {@code model#s} the samples get
+     * @param replicas the model's replicas (1: every sample keyed {@code model})
+     */
+    public SampleProducer(Producer<String, Sample> producer, String topic, String model, int replicas, Pacer pacer,
+                          LongSupplier clockMillis, LongSupplier nanoTime) {
+        if (replicas < 1) {
+            throw new IllegalArgumentException("replicas must be >= 1, got " + replicas);
+        }
         this.producer = producer;
         this.topic = topic;
-        this.key = key;
+        this.key = model;
+        this.replicas = replicas;
         this.pacer = pacer;
         this.clockMillis = clockMillis;
         this.nanoTime = nanoTime;
@@ -87,7 +105,7 @@ public final class SampleProducer {
             throwIfFailed(failure);
             Sample sample = source.sample(index, clockMillis.getAsLong());
             String id = sample.getId();
-            producer.send(new ProducerRecord<>(topic, key, sample), (metadata, e) -> {
+            producer.send(new ProducerRecord<>(topic, keyOf(id), sample), (metadata, e) -> {
                 if (e != null) {
                     failure.compareAndSet(null, new KafkaException("cannot write sample " + id + " to topic " + topic + ": " + e.getMessage(), e));
                 } else {
@@ -102,6 +120,11 @@ public final class SampleProducer {
         throwIfFailed(failure);
         progress.finish(sent);
         return new Result(sent, (nanoTime.getAsLong() - start) / NANOS_PER_SECOND, sent < indices.length);
+    }
+
+    /** The key of the sample with this id. */
+    public String keyOf(String sampleId) {
+        return replicas == 1 ? key : ReplicaKeys.key(key, ReplicaKeys.shardOf(sampleId, replicas));
     }
 
     /** Samples handed to the Kafka producer so far, over every {@link #produce} call (readable from any thread). */

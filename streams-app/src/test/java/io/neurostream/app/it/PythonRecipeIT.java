@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.schemas.ClassProbability;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.Sample;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
@@ -48,6 +50,32 @@ class PythonRecipeIT {
         node.set("label", JSON.valueToTree(sample.getLabel()));
         node.set("target", JSON.valueToTree(sample.getTarget()));
         return node.toString();
+    }
+
+    /** The README's rule for spreading a replicated model, in Python: the keys and partitions ReplicaKeys gives, for any id. */
+    @Test
+    void shouldKeyAndPartitionReplicaSamplesAsJavaDoes() throws Exception {
+        assumePythonWithFastavro();
+        List<String> ids = new ArrayList<>(List.of("", "a", "ab", "abc", "abcd", "mnist-train-0", "regression, ünïcode", "日本語-7"));
+        for (int i = 0; i < 500; i++) {
+            ids.add("mnist-train-" + i * 37);
+        }
+        for (String model : List.of("m", "lenet5-wide", "mnist.mlp_2")) {
+            for (int[] rp : new int[][] {{1, 1}, {1, 6}, {2, 2}, {3, 7}, {8, 8}, {16, 64}}) {
+                ObjectNode request = JSON.createObjectNode().put("model", model).put("replicas", rp[0]).put("partitions", rp[1]);
+                request.set("ids", JSON.valueToTree(ids));
+                ClientRecipes.Result python = ClientRecipes.run(ClientRecipes.folder("python"), List.of("python3", RECIPE, "replica-keys"),
+                        request.toString(), TIMEOUT);
+
+                assertEquals(0, python.exitCode(), python.err());
+                JsonNode answer = JSON.readTree(python.out());
+                for (int i = 0; i < ids.size(); i++) {
+                    String key = rp[0] == 1 ? model : ReplicaKeys.key(model, ReplicaKeys.shardOf(ids.get(i), rp[0]));
+                    assertEquals(key, answer.get(i).get(0).asText(), ids.get(i));
+                    assertEquals(ReplicaKeys.partition(key, rp[1]), answer.get(i).get(1).asInt(), key + " among " + rp[1]);
+                }
+            }
+        }
     }
 
     @Test

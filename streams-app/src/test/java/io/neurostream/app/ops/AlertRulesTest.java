@@ -1,4 +1,4 @@
-// The alert rules: the seven conditions the runbook names, each with a severity and a summary.
+// The alert rules: the eight conditions the runbook names, each with a severity and a summary.
 package io.neurostream.app.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,11 +10,12 @@ import org.junit.jupiter.api.Test;
 
 class AlertRulesTest {
     @Test
-    void shouldAlertOnLossAccuracyDriftDeadLettersQuarantineAndLag() {
+    void shouldAlertOnLossAccuracyDriftDeadLettersQuarantineLagAndStalledSyncRounds() {
         List<String> alerts = OpsFiles.alertRules().stream().map(OpsFiles.Rule::alert).toList();
 
         assertEquals(List.of("NeurostreamLossNotFinite", "NeurostreamLossRising", "NeurostreamAccuracyFalling",
-                "NeurostreamDriftDetected", "NeurostreamDeadLettersRising", "NeurostreamModelQuarantined", "NeurostreamConsumerLagGrowing"), alerts);
+                "NeurostreamDriftDetected", "NeurostreamDeadLettersRising", "NeurostreamModelQuarantined", "NeurostreamConsumerLagGrowing",
+                "NeurostreamSyncRoundsStalled"), alerts);
     }
 
     @Test

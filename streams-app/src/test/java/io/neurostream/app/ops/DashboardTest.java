@@ -21,7 +21,15 @@ import org.junit.jupiter.api.Test;
 
 class DashboardTest {
     private static final List<String> REQUIRED_PANELS = List.of("Training loss", "Prequential accuracy", "Samples per second", "Batch duration",
-            "Dead letters by reason", "Consumer lag (records)", "Model step", "Snapshot size", "Quarantined", "Drift detections");
+            "Dead letters by reason", "Consumer lag (records)", "Model step", "Snapshot size", "Quarantined", "Drift detections",
+            "Sync rounds per second", "Round wait", "Bytes synced per second", "Replicas alive");
+    /**
+     * The meters of a replica of a replicated model (metrics/ReplicaMeters, tags model and replica; README: One model on many
+     * partitions). They are registered by the replica's training processor, which this test does not run.
+     */
+    static final Set<String> SYNC_METRICS = Set.of("neurostream_sync_rounds_total", "neurostream_sync_round_wait_seconds_bucket",
+            "neurostream_sync_round_wait_seconds_count", "neurostream_sync_round_wait_seconds_sum", "neurostream_sync_bytes_total",
+            "neurostream_sync_rounds_closed_by_timeout_total", "neurostream_sync_replicas_alive", "neurostream_sync_round");
 
     private static List<JsonNode> panels() {
         List<JsonNode> out = new ArrayList<>();
@@ -63,13 +71,37 @@ class DashboardTest {
         }
     }
 
+    /** The model meters follow the model variable; the sync meters (tag model = a replicated model's name) the replicated one. */
     @Test
     void shouldSelectTheModelInEveryQueryOfTheModelMeters() {
         for (OpsFiles.PanelQuery query : OpsFiles.dashboardQueries()) {
-            if (query.expr().contains("neurostream_")) {
+            if (query.expr().contains("neurostream_sync_")) {
+                assertTrue(query.expr().contains("model=~\"$replicated\"") && !query.expr().contains("$model"), query.panel() + ": " + query.expr());
+            } else if (query.expr().contains("neurostream_")) {
                 assertTrue(query.expr().contains("model=~\"$model\""), query.panel() + ": " + query.expr());
             }
         }
+        assertEquals("label_values(neurostream_sync_round{job=~\"$job\"}, model)", OpsFiles.variableQueries().get("replicated"));
+    }
+
+    /** A row of the replicas' sync meters: rounds per replica, round wait p50/p95 from the histogram, bytes per direction, replicas alive. */
+    @Test
+    void shouldShowTheReplicasOfReplicatedModelsInARow() {
+        List<JsonNode> all = panels();
+        int row = -1;
+        for (int i = 0; i < all.size(); i++) {
+            if (all.get(i).path("type").asText().equals("row") && all.get(i).path("title").asText().startsWith("Replicas")) {
+                row = i;
+            }
+        }
+        assertTrue(row >= 0, "a row named Replicas");
+        String queries = all.subList(row + 1, all.size()).stream().flatMap(p -> OpsFiles.dashboardQueries().stream()
+                .filter(q -> q.panel().equals(p.path("title").asText()))).map(OpsFiles.PanelQuery::expr).collect(Collectors.joining("\n"));
+        assertTrue(queries.contains("sum by (model, replica) (rate(neurostream_sync_rounds_total{"), queries);
+        assertTrue(queries.contains("histogram_quantile(0.5, sum by (le, model) (rate(neurostream_sync_round_wait_seconds_bucket{"), queries);
+        assertTrue(queries.contains("histogram_quantile(0.95, sum by (le, model) (rate(neurostream_sync_round_wait_seconds_bucket{"), queries);
+        assertTrue(queries.contains("sum by (model, direction) (rate(neurostream_sync_bytes_total{"), queries);
+        assertTrue(queries.contains("neurostream_sync_replicas_alive{"), queries);
     }
 
     /** Each drift detection is a mark on every time series of the model's row, from the counter the app exposes. */
@@ -118,7 +150,9 @@ class DashboardTest {
         OpsFiles.alertRules().forEach(r -> exprs.add(r.expr()));
         for (String expr : exprs) {
             for (String name : OpsFiles.metricNames(expr)) {
-                if (name.startsWith("neurostream_") || name.startsWith("jvm_memory")) {
+                if (name.startsWith("neurostream_sync_")) {
+                    assertTrue(SYNC_METRICS.contains(name), name + " (in " + expr + ") is not a sync meter: " + SYNC_METRICS);
+                } else if (name.startsWith("neurostream_") || name.startsWith("jvm_memory")) {
                     assertTrue(exposed.contains(name), name + " (in " + expr + ") is not exposed; exposed: " + exposed);
                 }
             }

@@ -6,14 +6,21 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.schemas.Sample;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -35,6 +42,35 @@ class ProduceSampleProducerTest {
         assertTrue(sent.stream().allMatch(r -> r.topic().equals("samples") && r.key().equals("xor")));
         assertEquals(EVENT_TIME, sent.get(0).value().getEventTime().toEpochMilli());
         assertTrue(producer.flushed());
+    }
+
+    @Test
+    void shouldKeyEachSampleOfAReplicatedModelByTheShardOfItsIdAndPartitionItThere() throws InterruptedException {
+        int partitions = 4;
+        List<PartitionInfo> infos = IntStream.range(0, partitions).mapToObj(p -> new PartitionInfo("samples", p, null, null, null)).toList();
+        Cluster cluster = new Cluster("c", List.of(), infos, Set.of(), Set.of());
+        MockProducer<String, Sample> producer = new MockProducer<>(cluster, true, new ReplicaKeys.KeyPartitioner(), new StringSerializer(),
+                NeurostreamSerdes.sample().serializer());
+        SampleProducer sender = new SampleProducer(producer, "samples", "m", 3, Pacer.unlimited(), () -> EVENT_TIME, System::nanoTime);
+
+        sender.produce(SyntheticSource.of("xor", 200, 1, true), SampleProducer.order(200, null, null), quietProgress(200));
+
+        List<ProducerRecord<String, Sample>> sent = producer.history();
+        assertEquals(200, sent.size());
+        int[] perShard = new int[3];
+        for (ProducerRecord<String, Sample> r : sent) {
+            int shard = ReplicaKeys.shardOf(r.value().getId(), 3);
+            assertEquals("m#" + shard, r.key());
+            perShard[shard]++;
+        }
+        assertTrue(Arrays.stream(perShard).allMatch(n -> n > 40), "200 ids spread over 3 shards: " + Arrays.toString(perShard));
+        // the partitioner the producer is configured with puts shard s in partition (p(m) + s) mod P
+        int home = ReplicaKeys.defaultPartition("m", partitions);
+        for (int s = 0; s < 3; s++) {
+            assertEquals((home + s) % partitions, new ReplicaKeys.KeyPartitioner().partition("samples", "m#" + s,
+                    ("m#" + s).getBytes(StandardCharsets.UTF_8), null, null, cluster));
+        }
+        assertEquals("m", new SampleProducer(producer, "samples", "m", Pacer.unlimited(), () -> EVENT_TIME, System::nanoTime).keyOf("any"));
     }
 
     @Test
