@@ -216,9 +216,10 @@ public final class Lstm extends Recurrent {
                 dcs[r + j] = dc[j] * z[zf + j];
             }
         }
-        addBiasGradient(g, dz);
         if (w.gathered) {
-            addInputGradientRows(w, t, dz);
+            addInputGradientRows(w, t, dz); // dL/db: their column sums, once after the loop
+        } else {
+            addBiasGradient(g, dz);
         }
         g.dzNative.put(z0, dz, 0, batch * h4);
     }

@@ -256,8 +256,18 @@ public abstract class Recurrent implements Layer {
             Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);  // [D, G*H]
         }
         Nd4j.gemm(w.hPrevAll, g.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
+        if (w.gathered) {
+            // every row of dL/dz went to one row of dL/dWx: the column sums of dL/dWx are dL/db's
+            float[] db = g.dBiasHeap;
+            int width = gates * units;
+            for (int r = 0; r < dInputRows.length; r += width) {
+                for (int k = 0; k < width; k++) {
+                    db[k] += dInputRows[r + k];
+                }
+            }
+        }
         if (host) {
-            g.dBiasSum.data().asNioFloat().put(0, g.dBiasHeap); // summed by the cell, step by step
+            g.dBiasSum.data().asNioFloat().put(0, g.dBiasHeap); // summed by the cell, step by step, or just above
         } else {
             Nd4j.gemm(g.ones, g.dz, g.dBiasSum, false, false, 1.0, 0.0);  // column sums [1, G*H]
         }
@@ -311,7 +321,10 @@ public abstract class Recurrent implements Layer {
         }
     }
 
-    /** dL/db += the column sums of a step's dL/dz [B, G*H] (float32 host cells). */
+    /**
+     * dL/db += the column sums of a step's dL/dz [B, G*H] (float32 host cells; on tokens the
+     * column sums of dL/dWx give them once, {@link #addInputGradientRows}).
+     */
     void addBiasGradient(Gradients g, float[] dz) {
         int width = gates * units;
         float[] db = g.dBiasHeap;
