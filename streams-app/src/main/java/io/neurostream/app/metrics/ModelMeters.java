@@ -164,6 +164,11 @@ public final class ModelMeters {
         source = stream;
     }
 
+    /** The stream the model reads, as last set. */
+    public String source() {
+        return source;
+    }
+
     public void snapshot(long bytes, long nanos) {
         snapshotBytes = bytes;
         snapshotDuration.record(Duration.ofNanos(nanos));

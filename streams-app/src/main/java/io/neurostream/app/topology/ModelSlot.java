@@ -8,8 +8,11 @@ import io.neurostream.app.state.PendingSamples;
 import io.neurostream.app.training.ModelRuntime;
 
 record ModelSlot(String name, ModelRuntime runtime, ModelLog log, ModelOutput output, PendingSamples pending, Replica replica) {
-    /** Every model is loaded through here: its meters learn the stream it reads (the live page groups the models of a stream). */
+    /**
+     * Every model is loaded through here: its meters learn the stream it reads, for the live page, which draws the models of a
+     * stream side by side over the same samples. A replica reads its own shard of its model's stream, so it is its own stream.
+     */
     ModelSlot {
-        output.meters().source(runtime.network().spec().source());
+        output.meters().source(replica == null ? runtime.network().spec().source() : name);
     }
 }
