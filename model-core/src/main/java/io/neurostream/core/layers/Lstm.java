@@ -120,6 +120,9 @@ public final class Lstm extends Recurrent {
             for (int j = 0; j < units; j++) {
                 h[r + j] = z[zo + j] * tc[tc0 + r + j];
             }
+            if (w.outHeap != null) {
+                System.arraycopy(h, r, w.outHeap, (b * steps + t) * units, units);
+            }
         }
         w.statesNative.put(cOut, h, 0, batch * units);
     }
@@ -169,9 +172,13 @@ public final class Lstm extends Recurrent {
         float[] dc = g.cellScratch;
         g.dhNextNative.get(0, dh, 0, batch * units);
         if (returnsSequences()) {
-            float[] dOut = g.dOutHeap;
-            for (int k = 0; k < batch * units; k++) {
-                dh[k] += dOut[tc0 + k];
+            float[] dOut = g.dOutHeap; // [B, T, H]
+            for (int b = 0; b < batch; b++) {
+                int r = b * units;
+                int o = (b * steps + t) * units;
+                for (int j = 0; j < units; j++) {
+                    dh[r + j] += dOut[o + j];
+                }
             }
         }
         for (int b = 0; b < batch; b++) {
@@ -209,9 +216,10 @@ public final class Lstm extends Recurrent {
                 dcs[r + j] = dc[j] * z[zf + j];
             }
         }
-        addBiasGradient(g, dz);
         if (w.gathered) {
-            addInputGradientRows(w, t, dz);
+            addInputGradientRows(w, t, dz); // dL/db: their column sums, once after the loop
+        } else {
+            addBiasGradient(g, dz);
         }
         g.dzNative.put(z0, dz, 0, batch * h4);
     }

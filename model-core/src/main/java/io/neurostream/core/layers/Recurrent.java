@@ -192,7 +192,11 @@ public abstract class Recurrent implements Layer {
         if (!returnSequences) {
             return w.h[timeOf(steps - 1)]; // [B, H]
         }
-        w.out.assign(w.hAll.reshape('c', steps, batch, units).permute(1, 0, 2));
+        if (w.outHeap != null) {
+            w.out.data().asNioFloat().put(0, w.outHeap); // written [B, T, H] by the cell, step by step
+        } else {
+            w.out.assign(w.hAll.reshape('c', steps, batch, units).permute(1, 0, 2));
+        }
         return w.out; // [B, T, H]
     }
 
@@ -202,12 +206,13 @@ public abstract class Recurrent implements Layer {
         Gradients g = w.gradients();
         int batch = w.batch;
         boolean host = w.zHeap != null;
-        if (returnSequences) {
+        if (returnSequences && host) {
+            // dL/dh from the layer above onto the heap as it comes, [B, T, H]: the cell reads sample b's step t
+            g.dOutBatch.assign(dOut);
+            g.dOutBatchNative.get(0, g.dOutHeap);
+        } else if (returnSequences) {
             // dL/dh from the layer above, time-major: [T*B, H]
             g.dOutTime.reshape('c', steps, batch, units).assign(dOut.permute(1, 0, 2));
-            if (host) {
-                g.dOutTimeNative.get(0, g.dOutHeap);
-            }
         }
         if (host && !returnSequences) {
             g.dhNext.assign(dOut); // the cell reads dL/dh_t as dhNext (+ dOut_t with sequences)
@@ -251,8 +256,18 @@ public abstract class Recurrent implements Layer {
             Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);  // [D, G*H]
         }
         Nd4j.gemm(w.hPrevAll, g.dz, dWHidden, true, false, 1.0, 1.0);  // [H, G*H]
+        if (w.gathered) {
+            // every row of dL/dz went to one row of dL/dWx: the column sums of dL/dWx are dL/db's
+            float[] db = g.dBiasHeap;
+            int width = gates * units;
+            for (int r = 0; r < dInputRows.length; r += width) {
+                for (int k = 0; k < width; k++) {
+                    db[k] += dInputRows[r + k];
+                }
+            }
+        }
         if (host) {
-            g.dBiasSum.data().asNioFloat().put(0, g.dBiasHeap); // summed by the cell, step by step
+            g.dBiasSum.data().asNioFloat().put(0, g.dBiasHeap); // summed by the cell, step by step, or just above
         } else {
             Nd4j.gemm(g.ones, g.dz, g.dBiasSum, false, false, 1.0, 0.0);  // column sums [1, G*H]
         }
@@ -306,7 +321,10 @@ public abstract class Recurrent implements Layer {
         }
     }
 
-    /** dL/db += the column sums of a step's dL/dz [B, G*H] (float32 host cells). */
+    /**
+     * dL/db += the column sums of a step's dL/dz [B, G*H] (float32 host cells; on tokens the
+     * column sums of dL/dWx give them once, {@link #addInputGradientRows}).
+     */
     void addBiasGradient(Gradients g, float[] dz) {
         int width = gates * units;
         float[] db = g.dBiasHeap;
@@ -381,6 +399,7 @@ public abstract class Recurrent implements Layer {
         final float[] cellsHeap;
         final float[] tanhCHeap;
         final float[] hHeap;
+        final float[] outHeap;          // with zHeap and sequences: the output [B, T, H], each h_t written into it
         final FloatBuffer zNative;      // the buffer of z
         final FloatBuffer statesNative; // the buffer of states
         final int[] tokens;             // with zHeap: the tokens of a forward pass on tokens, time-major [T*B]
@@ -427,6 +446,7 @@ public abstract class Recurrent implements Layer {
             cellsHeap = host ? new float[(steps + 1) * batch * units] : null;
             tanhCHeap = host ? new float[steps * batch * units] : null;
             hHeap = host ? new float[batch * units] : null;
+            outHeap = host && returnSequences ? new float[batch * steps * units] : null;
             zNative = host ? z.data().asNioFloat() : null;
             statesNative = host ? states.data().asNioFloat() : null;
             tokens = host ? new int[steps * batch] : null;
@@ -448,7 +468,7 @@ public abstract class Recurrent implements Layer {
 
     /** The backward arrays of one batch size. */
     protected final class Gradients {
-        final INDArray dOutTime;  // dL/dh from above, time-major [T*B, H]
+        final INDArray dOutTime;  // dL/dh from above, time-major [T*B, H] (without the heap arrays)
         final INDArray[] dOutStep;
         final INDArray dh;        // [B, H]
         final INDArray dhNext;    // [B, H]
@@ -468,13 +488,13 @@ public abstract class Recurrent implements Layer {
         /** With G > 1: the first (G-1)*H columns of gateScratch. */
         final INDArray scratchHead;
         /**
-         * With the forward's heap arrays: the buffers of dz, dhNext and dOutTime; dOutTime on the
-         * heap; dL/dh_t, dL/dc carried (in place of dcNext) and dL/dz_t of a step [B, G*H] on the heap.
+         * With the forward's heap arrays: the buffers of dz and dhNext; dL/dh_t, dL/dc carried (in place of dcNext) and dL/dz_t of a step [B, G*H] on the heap.
          */
         final FloatBuffer dzNative;
         final FloatBuffer dhNextNative;
-        final FloatBuffer dOutTimeNative;
-        final float[] dOutHeap;
+        final INDArray dOutBatch;         // dL/dh from above as it comes, [B, T, H] (with the heap arrays and sequences)
+        final FloatBuffer dOutBatchNative;
+        final float[] dOutHeap;           // its values on the heap
         final float[] dhHeap;
         final float[] dcNextHeap;
         final float[] dzHeap;
@@ -486,13 +506,14 @@ public abstract class Recurrent implements Layer {
 
         Gradients(int batch) {
             int width = gates * units;
-            dOutTime = zeros(steps * batch, units);
+            boolean host = dataType == DataType.FLOAT && hasCellState();
+            dOutTime = host ? null : zeros(steps * batch, units);
             dz = zeros(steps * batch, width);
             dOutStep = new INDArray[steps];
             dzStep = new INDArray[steps];
             dzGate = new INDArray[gates > 1 ? steps : 0][];
             for (int t = 0; t < steps; t++) {
-                dOutStep[t] = rows(dOutTime, t * batch, batch);
+                dOutStep[t] = host ? null : rows(dOutTime, t * batch, batch);
                 dzStep[t] = rows(dz, t * batch, batch);
                 if (gates > 1) {
                     dzGate[t] = gateColumns(dzStep[t]);
@@ -510,11 +531,11 @@ public abstract class Recurrent implements Layer {
             gateScratch = zeros(batch, width);
             scratchGate = gateColumns(gateScratch);
             scratchHead = gates > 1 ? columns(gateScratch, 0, (gates - 1) * units) : null;
-            boolean host = dataType == DataType.FLOAT && hasCellState();
             dzNative = host ? dz.data().asNioFloat() : null;
             dhNextNative = host ? dhNext.data().asNioFloat() : null;
-            dOutTimeNative = host ? dOutTime.data().asNioFloat() : null;
-            dOutHeap = host && returnSequences ? new float[steps * batch * units] : null;
+            dOutBatch = host && returnSequences ? zeros(batch, steps, units) : null;
+            dOutBatchNative = dOutBatch != null ? dOutBatch.data().asNioFloat() : null;
+            dOutHeap = dOutBatch != null ? new float[batch * steps * units] : null;
             dhHeap = host ? new float[batch * units] : null;
             dcNextHeap = host ? new float[batch * units] : null;
             dzHeap = host ? new float[batch * width] : null;

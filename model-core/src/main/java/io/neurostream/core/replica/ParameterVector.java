@@ -20,15 +20,15 @@ public final class ParameterVector {
     /** How many values {@link #capture} returns for this network. */
     public static int length(Network net) {
         Params p = net.params();
-        return Math.toIntExact(p.values().length() + p.state().length());
+        return Math.toIntExact(p.trainableCount() + p.stateCount());
     }
 
     /** A copy of the network's values then state. */
     public static double[] capture(Network net) {
         Params p = net.params();
         double[] out = new double[length(net)];
-        int n = read(p.values(), out, 0);
-        read(p.state(), out, n);
+        int n = read(p.values(), p.trainableCount(), out, 0);
+        read(p.state(), p.stateCount(), out, n);
         return out;
     }
 
@@ -38,8 +38,8 @@ public final class ParameterVector {
             throw new IllegalArgumentException("model " + net.spec().name() + " has " + length(net) + " parameter values, got " + flat.length);
         }
         Params p = net.params();
-        int n = write(flat, 0, p.values());
-        write(flat, n, p.state());
+        int n = write(flat, 0, p.trainableCount(), p.values());
+        write(flat, n, p.stateCount(), p.state());
     }
 
     /** {@code current - base}, each difference rounded to the data type (float32 or float64) it is sent in. */
@@ -56,8 +56,9 @@ public final class ParameterVector {
         return out;
     }
 
-    private static int read(INDArray a, double[] out, int at) {
-        int n = Math.toIntExact(a.length());
+    /** The first {@code count} values of {@code a} (its buffer has one spare element when the network has none). */
+    private static int read(INDArray a, long count, double[] out, int at) {
+        int n = Math.toIntExact(count);
         if (a.dataType() == DataType.DOUBLE) {
             a.data().asNioDouble().get(out, at, n);
         } else {
@@ -69,8 +70,8 @@ public final class ParameterVector {
         return at + n;
     }
 
-    private static int write(double[] flat, int at, INDArray a) {
-        int n = Math.toIntExact(a.length());
+    private static int write(double[] flat, int at, long count, INDArray a) {
+        int n = Math.toIntExact(count);
         if (a.dataType() == DataType.DOUBLE) {
             DoubleBuffer out = a.data().asNioDouble();
             out.put(0, flat, at, n);

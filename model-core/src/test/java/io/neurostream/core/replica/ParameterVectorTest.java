@@ -42,8 +42,17 @@ class ParameterVectorTest {
     @Test
     void holdsTheWeightsAndTheBatchNormStatistics() {
         Network net = trained("", 1, 3);
-        assertEquals(net.params().values().length() + net.params().state().length(), ParameterVector.capture(net).length);
-        assertNotEquals(0, net.params().state().length(), "the test network has batch-norm state");
+        assertEquals(net.params().trainableCount() + net.params().stateCount(), ParameterVector.capture(net).length);
+        assertNotEquals(0, net.params().stateCount(), "the test network has batch-norm state");
+    }
+
+    @Test
+    void aNetworkWithoutBatchNormSendsNoPadding() {
+        Network net = Network.create(ModelSpec.parse("""
+                {"name": "plain", "input": {"shape": [3]}, "layers": [{"type": "dense", "units": 2, "activation": "softmax"}],
+                 "loss": "cross_entropy", "optimizer": {"type": "sgd", "learning_rate": 0.1}}
+                """));
+        assertEquals(8, ParameterVector.capture(net).length, "3x2 weights and 2 biases, nothing else");
     }
 
     @Test

@@ -52,11 +52,39 @@ import org.apache.kafka.streams.processor.api.Record;
 public final class PipelineBench {
     private static final long TIMEOUT_NANOS = 600_000_000_000L;
 
-    /** Samples per second of each stage; {@code endToEnd / passThrough} is the share Kafka leaves to training. */
-    public record Result(String model, int batch, int samples, double endToEndPerSecond, double passThroughPerSecond,
-                         double offlinePerSecond) {
+    /**
+     * Samples per second of each stage (the median of its timed passes, with their range); {@code endToEnd / passThrough} is the
+     * share Kafka leaves to training.
+     */
+    public record Result(String model, int batch, int samples, Passes endToEnd, Passes passThrough, double offlinePerSecond) {
+        public double endToEndPerSecond() {
+            return endToEnd.median();
+        }
+
+        public double passThroughPerSecond() {
+            return passThrough.median();
+        }
+
         public double endToEndOverPassThrough() {
-            return endToEndPerSecond / passThroughPerSecond;
+            return endToEndPerSecond() / passThroughPerSecond();
+        }
+    }
+
+    /**
+     * The rates of a stage's timed passes, in samples/s: their median, the slowest and the fastest. A difference between two
+     * medians smaller than {@link #spread()} is within the noise of the run.
+     */
+    public record Passes(double median, double min, double max) {
+        /** Of rates from one or more passes (the median of an even count is the upper of the middle two, as before). */
+        static Passes of(double... rates) {
+            double[] sorted = rates.clone();
+            Arrays.sort(sorted);
+            return new Passes(sorted[sorted.length / 2], sorted[0], sorted[sorted.length - 1]);
+        }
+
+        /** (max - min) / median: 0.1 means the passes were within 10% of the median's value of each other. */
+        public double spread() {
+            return (max - min) / median;
         }
     }
 
@@ -86,10 +114,10 @@ public final class PipelineBench {
         List<byte[]> values = encodedSamples(mnistDir, samples);
         Path work = createWorkDir();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).dataDir(work.resolve("kafka")).build().start()) {
-            double passThrough = passThrough(kafka.bootstrapServers(), work, spec.name(), values);
-            note("pass-through topology: %,.0f samples/s", passThrough);
-            double endToEnd = endToEnd(kafka.bootstrapServers(), work, spec, values);
-            note("end to end (train in Kafka Streams): %,.0f samples/s", endToEnd);
+            Passes passThrough = passThrough(kafka.bootstrapServers(), work, spec.name(), values);
+            note("pass-through topology: %,.0f samples/s (passes %,.0f-%,.0f)", passThrough.median(), passThrough.min(), passThrough.max());
+            Passes endToEnd = endToEnd(kafka.bootstrapServers(), work, spec, values);
+            note("end to end (train in Kafka Streams): %,.0f samples/s (passes %,.0f-%,.0f)", endToEnd.median(), endToEnd.min(), endToEnd.max());
             double offlineRate = offline.run(spec, spec.batchSize()).samplesPerSecond();
             note("offline model-core training: %,.0f samples/s", offlineRate);
             return new Result(spec.name(), spec.batchSize(), samples, endToEnd, passThrough, offlineRate);
@@ -98,7 +126,7 @@ public final class PipelineBench {
         }
     }
 
-    private double passThrough(String bootstrap, Path work, String key, List<byte[]> values) throws InterruptedException {
+    private Passes passThrough(String bootstrap, Path work, String key, List<byte[]> values) throws InterruptedException {
         NeurostreamConfig config = config(bootstrap, work, "bench-pass-through");
         TopicSetup.ensureTopics(config);
         Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
@@ -114,7 +142,7 @@ public final class PipelineBench {
         }
     }
 
-    private double endToEnd(String bootstrap, Path work, ModelSpec spec, List<byte[]> values) throws InterruptedException {
+    private Passes endToEnd(String bootstrap, Path work, ModelSpec spec, List<byte[]> values) throws InterruptedException {
         NeurostreamConfig config = config(bootstrap, work, "bench-end-to-end");
         ModelSpecPublisher.publish(config, spec, "neurostream bench pipeline");
         Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
@@ -127,12 +155,12 @@ public final class PipelineBench {
 
     /**
      * Streams the values {@code warmupPasses} times untimed, then {@code timedPasses} times timed,
-     * and returns the median rate of the timed passes. The untimed passes let the JIT compile the code
+     * and returns the rates of the timed passes. The untimed passes let the JIT compile the code
      * paths of Kafka, Avro, RocksDB and the topology first, so the figure is the steady state a
      * long-running application sees.
      * {@code done} counts finished samples, which complete {@code unit} at a time (a batch).
      */
-    private double steadyRate(String stage, String bootstrap, String topic, String key, List<byte[]> values, LongSupplier done, int unit)
+    private Passes steadyRate(String stage, String bootstrap, String topic, String key, List<byte[]> values, LongSupplier done, int unit)
             throws InterruptedException {
         for (int pass = 1; pass <= warmupPasses; pass++) {
             timedPass(bootstrap, topic, key, values, done, finishedAfter(pass, values.size(), unit));
@@ -144,8 +172,7 @@ public final class PipelineBench {
             rates[i] = (after - before) / timedPass(bootstrap, topic, key, values, done, after);
         }
         note("%s: passes %s samples/s", stage, Arrays.stream(rates).mapToObj(r -> String.format("%,.0f", r)).collect(Collectors.joining(" ")));
-        Arrays.sort(rates);
-        return rates[rates.length / 2];
+        return Passes.of(rates);
     }
 
     /** Samples finished after {@code passes} passes over {@code n} values when they finish {@code unit} at a time. */

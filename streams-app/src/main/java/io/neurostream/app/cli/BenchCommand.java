@@ -5,6 +5,6 @@ import picocli.CommandLine.Command;
 
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Benchmarks: training-step throughput of a model (bench model); training inside Kafka Streams end to end (bench pipeline).",
-        subcommands = {BenchModelCommand.class, BenchPipelineCommand.class, BenchServeCommand.class})
+        subcommands = {BenchModelCommand.class, BenchPipelineCommand.class, BenchServeCommand.class, BenchReplicasCommand.class})
 final class BenchCommand {
 }

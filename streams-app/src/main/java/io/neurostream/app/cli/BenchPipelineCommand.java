@@ -9,6 +9,7 @@ import io.neurostream.core.spec.ModelSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -65,15 +66,40 @@ final class BenchPipelineCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         Path mnist = data != null ? data : DataLocator.locate().resolve("mnist");
         PipelineBench.Result r = new PipelineBench(out, settings, warmupPasses, passes).run(spec, samples, mnist, new ModelBench(3, 2, 5));
-        out.printf("%s batch %d, %,d samples: end to end %,.0f samples/s = %.0f%% of pass-through %,.0f samples/s; offline %,.0f samples/s%n",
-                r.model(), r.batch(), r.samples(), r.endToEndPerSecond(), 100 * r.endToEndOverPassThrough(), r.passThroughPerSecond(),
-                r.offlinePerSecond());
+        out.println(summary(r));
         if (json) {
-            out.println(JsonLine.of(Map.of("model", r.model(), "batch", r.batch(), "samples", r.samples(),
-                    "end_to_end_samples_per_second", r.endToEndPerSecond(), "pass_through_samples_per_second", r.passThroughPerSecond(),
-                    "offline_samples_per_second", r.offlinePerSecond(), "end_to_end_over_pass_through", r.endToEndOverPassThrough())));
+            out.println(json(r));
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** The figures in one line; each median with the range of its timed passes, so that a difference can be judged against it. */
+    static String summary(PipelineBench.Result r) {
+        PipelineBench.Passes e = r.endToEnd();
+        PipelineBench.Passes p = r.passThrough();
+        return String.format(Locale.ROOT, "%s batch %d, %,d samples: end to end %,.0f samples/s (passes %,.0f-%,.0f, spread %.0f%%) = %.0f%% of "
+                        + "pass-through %,.0f samples/s (passes %,.0f-%,.0f, spread %.0f%%); offline %,.0f samples/s",
+                r.model(), r.batch(), r.samples(), e.median(), e.min(), e.max(), 100 * e.spread(), 100 * r.endToEndOverPassThrough(),
+                p.median(), p.min(), p.max(), 100 * p.spread(), r.offlinePerSecond());
+    }
+
+    /** The JSON line: the keys of before (medians), and each stage's slowest and fastest pass and their spread. */
+    static String json(PipelineBench.Result r) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", r.model());
+        fields.put("batch", r.batch());
+        fields.put("samples", r.samples());
+        fields.put("end_to_end_samples_per_second", r.endToEndPerSecond());
+        fields.put("end_to_end_min_samples_per_second", r.endToEnd().min());
+        fields.put("end_to_end_max_samples_per_second", r.endToEnd().max());
+        fields.put("end_to_end_spread", r.endToEnd().spread());
+        fields.put("pass_through_samples_per_second", r.passThroughPerSecond());
+        fields.put("pass_through_min_samples_per_second", r.passThrough().min());
+        fields.put("pass_through_max_samples_per_second", r.passThrough().max());
+        fields.put("pass_through_spread", r.passThrough().spread());
+        fields.put("offline_samples_per_second", r.offlinePerSecond());
+        fields.put("end_to_end_over_pass_through", r.endToEndOverPassThrough());
+        return JsonLine.of(fields);
     }
 }

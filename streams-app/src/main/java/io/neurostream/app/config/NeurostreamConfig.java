@@ -44,6 +44,9 @@ public final class NeurostreamConfig {
                     + "(the largest record timestamp of the model's samples and labels) has passed; 0 = off, unlabelled samples are predicted only.");
     public static final ConfigKey LABELS_MAX_PENDING = new ConfigKey("neurostream.labels.max.pending", "100000",
             "Samples kept waiting for their label per model; beyond this the oldest is evicted and counted as expired.");
+    public static final ConfigKey SYNC_MAX_WAIT = new ConfigKey("neurostream.sync.max.wait.ms", "30000",
+            "Replicated models: wall-clock time a replica waits for the other replicas' contributions to a round before it writes a close "
+                    + "record for the round to the sync topic; the first close decides the round with the contributions that arrived by then.");
     public static final ConfigKey TOP_K = new ConfigKey("neurostream.predictions.top.k", "3",
             "Classes with their probabilities listed in each prediction.");
     public static final ConfigKey METRICS_INTERVAL = new ConfigKey("neurostream.metrics.interval.batches", "1",
@@ -72,7 +75,7 @@ public final class NeurostreamConfig {
             "Port of the HTTP server; 0 picks a free port, -1 disables the server.");
 
     public static final List<ConfigKey> KEYS = List.of(TOPIC_PREFIX, TOPIC_PARTITIONS, TOPIC_REPLICATION, PRESETS_ENABLED,
-            SNAPSHOT_INTERVAL, PUBLISH_INTERVAL, PREDICTION_MAX_DELAY, BATCH_MAX_DELAY, LABELS_MAX_DELAY, LABELS_MAX_PENDING, TOP_K, METRICS_INTERVAL, METRICS_INTERVAL_MS, FADING_FACTOR,
+            SNAPSHOT_INTERVAL, PUBLISH_INTERVAL, PREDICTION_MAX_DELAY, BATCH_MAX_DELAY, LABELS_MAX_DELAY, LABELS_MAX_PENDING, SYNC_MAX_WAIT, TOP_K, METRICS_INTERVAL, METRICS_INTERVAL_MS, FADING_FACTOR,
             WINDOW_SIZE, RECORD_MAX_BYTES, MODEL_MAX_PARAMETERS, MODEL_MAX_ACTIVATION_BYTES, MODELS_MAX_LOADED, ND4J_THREADS, HTTP_HOST, HTTP_PORT);
 
     /** Kafka Streams settings neurostream changes from Kafka's defaults (a file or flag may override them). */
@@ -139,6 +142,7 @@ public final class NeurostreamConfig {
         notNegative(BATCH_MAX_DELAY);
         notNegative(LABELS_MAX_DELAY);
         positive(LABELS_MAX_PENDING);
+        notNegative(SYNC_MAX_WAIT);
         notNegative(METRICS_INTERVAL_MS);
         intValue(HTTP_PORT);
         double alpha = doubleValue(FADING_FACTOR);

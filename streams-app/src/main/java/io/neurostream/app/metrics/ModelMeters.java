@@ -47,10 +47,12 @@ public final class ModelMeters {
     private volatile double learningRate = Double.NaN;
     private volatile double snapshotBytes = Double.NaN;
     private volatile double quarantined = 0;
+    private volatile String source;
 
     ModelMeters(MeterRegistry registry, String model) {
         this.registry = registry;
         this.model = model;
+        this.source = model;
         String p = NeurostreamMetrics.PREFIX;
         trained = Counter.builder(p + "samples.trained").description("Samples that went through a training step (predicted first, then learned from)")
                 .tag("model", model).register(registry);
@@ -157,6 +159,16 @@ public final class ModelMeters {
         quarantined = on ? 1 : 0;
     }
 
+    /** The stream the model reads (its spec's {@code source}; until a spec is loaded, the model's own name). */
+    public void source(String stream) {
+        source = stream;
+    }
+
+    /** The stream the model reads, as last set. */
+    public String source() {
+        return source;
+    }
+
     public void snapshot(long bytes, long nanos) {
         snapshotBytes = bytes;
         snapshotDuration.record(Duration.ofNanos(nanos));
@@ -164,14 +176,14 @@ public final class ModelMeters {
 
     /** The current values, for the live page's history. */
     Reading reading() {
-        return new Reading(trained.count(), predicted.count(), deadLettered.values().stream().mapToDouble(Counter::count).sum(),
-                skippedSteps.count(), step, trainingLoss, fadingLoss, windowLoss, fadingAccuracy, windowAccuracy, learningRate,
+        return new Reading(source, trained.count(), predicted.count(), labelsPending,
+                deadLettered.values().stream().mapToDouble(Counter::count).sum(), skippedSteps.count(), step, trainingLoss, fadingLoss, windowLoss, fadingAccuracy, windowAccuracy, learningRate,
                 batchDuration.count(), batchDuration.totalTime(TimeUnit.SECONDS), driftDetected.values().stream().mapToDouble(Counter::count).sum());
     }
 
-    /** One reading of a model's meters; NaN where there is no value yet. */
-    record Reading(double trained, double predicted, double deadLettered, double skippedSteps, double step, double trainingLoss,
-                   double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy, double learningRate,
+    /** One reading of a model's meters; NaN where there is no value yet. {@code source}: the stream the model reads. */
+    record Reading(String source, double trained, double predicted, double pending, double deadLettered, double skippedSteps, double step,
+                   double trainingLoss, double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy, double learningRate,
                    long batches, double batchSeconds, double driftDetections) {}
 
     public void restored(long nanos, long modelStep) {

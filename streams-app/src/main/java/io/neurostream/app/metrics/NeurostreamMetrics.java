@@ -27,6 +27,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>neurostream.snapshot.size {model} [neurostream_snapshot_size_bytes], neurostream.snapshot.duration [_seconds]
  * <li>neurostream.model.quarantined {model} [neurostream_model_quarantined]: 1 while the model is quarantined, else 0
  * <li>neurostream.restore.duration {model} [neurostream_restore_duration_seconds]: snapshot load + journal replay
+ * <li>neurostream.sync.* {model, replica}: rounds of replicated models ({@link ReplicaMeters}); a replica's other meters have
+ *     model=NAME#s
  * </ul>
  * Besides: JVM (memory, GC, threads, classes, processor, uptime) and Kafka Streams' own metrics
  * (kafka_stream_*, kafka_consumer_*, kafka_producer_*), bound in NeurostreamApp.
@@ -37,6 +39,7 @@ public final class NeurostreamMetrics {
 
     private final MeterRegistry registry;
     private final Map<String, ModelMeters> models = new ConcurrentHashMap<>();
+    private final Map<String, ReplicaMeters> replicas = new ConcurrentHashMap<>();
 
     /** Registers the dead-letter counters of {@value #UNKNOWN_MODEL} at 0 (its other meters appear on its first dead letter). */
     public NeurostreamMetrics(MeterRegistry registry) {
@@ -53,6 +56,11 @@ public final class NeurostreamMetrics {
     /** The meters of one model (created on first use). */
     public ModelMeters model(String name) {
         return models.computeIfAbsent(name == null ? UNKNOWN_MODEL : name, n -> new ModelMeters(registry, n));
+    }
+
+    /** The sync meters of replica {@code shard} of a replicated model (created on first use). */
+    public ReplicaMeters replica(String model, int shard) {
+        return replicas.computeIfAbsent(model + "#" + shard, k -> new ReplicaMeters(registry, model, shard));
     }
 
     /** The models with meters so far, by name (a live view). */

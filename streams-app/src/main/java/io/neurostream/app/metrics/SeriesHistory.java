@@ -23,8 +23,8 @@ final class SeriesHistory {
     private final Map<String, ModelMeters.Reading> last = new LinkedHashMap<>();
     private final Map<String, Long> lastNanos = new LinkedHashMap<>();
 
-    /** A model's figures at one time; NaN where there is no value. */
-    record Point(long timeMillis, double trainingLoss, double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy,
+    /** A model's figures at one time; NaN where there is no value. {@code samples}: see {@link #samples}. */
+    record Point(long timeMillis, double samples, double trainingLoss, double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy,
                  double samplesPerSecond, double batchMillis, double step, double driftDetections) {}
 
     SeriesHistory(NeurostreamMetrics metrics, int capacity) {
@@ -52,15 +52,48 @@ final class SeriesHistory {
             if (series.size() == capacity) {
                 series.removeFirst();
             }
-            series.addLast(new Point(timeMillis, now.trainingLoss(), now.fadingLoss(), now.windowLoss(), now.fadingAccuracy(),
+            series.addLast(new Point(timeMillis, samples(now), now.trainingLoss(), now.fadingLoss(), now.windowLoss(), now.fadingAccuracy(),
                     now.windowAccuracy(), perSecond, batchMillis, now.step(), drift));
         });
     }
 
-    /** The history as JSON: per model, one array per series (null for NaN) and the latest counters. */
+    /**
+     * The samples of its stream a model has taken: trained, predicted only, or waiting for a delayed label (not the dead-lettered).
+     * The models of one stream that take the same records have the same count after the same records, so the live page puts
+     * their figures side by side over it.
+     */
+    private static double samples(ModelMeters.Reading r) {
+        return r.trained() + r.predicted() + r.pending();
+    }
+
+    /**
+     * The history as JSON: {@code streams}, each stream read by a model and the names of its models (sorted); {@code models}, per
+     * model, the stream it reads ({@code source}), one array per series (null for NaN) and the latest counters.
+     */
     synchronized String json(long intervalMillis) {
         StringBuilder out = new StringBuilder(4096);
-        out.append("{\"interval_ms\":").append(intervalMillis).append(",\"capacity\":").append(capacity).append(",\"models\":{");
+        out.append("{\"interval_ms\":").append(intervalMillis).append(",\"capacity\":").append(capacity).append(",\"streams\":{");
+        Map<String, List<String>> streams = new TreeMap<>();
+        for (String model : points.keySet()) {
+            streams.computeIfAbsent(last.get(model).source(), s -> new ArrayList<>()).add(model);
+        }
+        boolean firstStream = true;
+        for (Map.Entry<String, List<String>> e : streams.entrySet()) {
+            if (!firstStream) {
+                out.append(',');
+            }
+            firstStream = false;
+            string(out, e.getKey());
+            out.append(":[");
+            for (int i = 0; i < e.getValue().size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                string(out, e.getValue().get(i));
+            }
+            out.append(']');
+        }
+        out.append("},\"models\":{");
         boolean firstModel = true;
         for (Map.Entry<String, Deque<Point>> e : points.entrySet()) {
             List<Point> series = new ArrayList<>(e.getValue());
@@ -70,8 +103,11 @@ final class SeriesHistory {
             }
             firstModel = false;
             string(out, e.getKey());
-            out.append(":{");
+            out.append(":{\"source\":");
+            string(out, latest.source());
+            out.append(',');
             array(out, "time", series, p -> (double) p.timeMillis());
+            array(out, "samples", series, Point::samples);
             array(out, "training_loss", series, Point::trainingLoss);
             array(out, "loss_fading", series, Point::fadingLoss);
             array(out, "loss_window", series, Point::windowLoss);
@@ -89,7 +125,9 @@ final class SeriesHistory {
             field(out, "step", latest.step()).append(',');
             field(out, "learning_rate", latest.learningRate()).append(',');
             field(out, "drift_detected", latest.driftDetections()).append(',');
-            field(out, "batches", latest.batches());
+            field(out, "batches", latest.batches()).append(',');
+            field(out, "pending", latest.pending()).append(',');
+            field(out, "samples", samples(latest));
             out.append("}}");
         }
         return out.append("}}").toString();

@@ -51,5 +51,7 @@ public enum DeadLetterReason {
     /** A label came for a sample that waited longer than neurostream.labels.max.delay.ms, or was evicted beyond neurostream.labels.max.pending. */
     LABEL_EXPIRED,
     /** A label (labels topic) has neither a label nor a target. */
-    LABEL_MISSING
+    LABEL_MISSING,
+    /** A replica key NAME#s (a spec, sample or label) names a shard s at or beyond the replicas its model's spec declares. */
+    REPLICA_OUT_OF_RANGE
 }

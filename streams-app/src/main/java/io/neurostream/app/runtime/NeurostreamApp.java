@@ -13,11 +13,14 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.metrics.MetricsServer;
 import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.sync.KafkaSyncLog;
 import io.neurostream.app.topology.NeurostreamTopology;
+import io.neurostream.app.topology.Topics;
 import io.neurostream.core.Nd4jRuntime;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +70,9 @@ public final class NeurostreamApp implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         NeurostreamMetrics metrics = new NeurostreamMetrics(registry);
-        Topology topology = NeurostreamTopology.build(config, metrics);
+        Topology topology = NeurostreamTopology.build(config, metrics, KafkaSyncLog.factory(
+                ClientSettings.consumer(config, config.streamsProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-sync"),
+                new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).sync()));
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
         streams.setUncaughtExceptionHandler(new ThreadFailurePolicy(System::currentTimeMillis));
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);

@@ -22,11 +22,13 @@ import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * The models topic (the latest spec per model name) and model-versions (the newest chunks and manifest
- * per model) are compacted; the others use the broker's defaults.
+ * per model) are compacted; sync (the rounds of replicated models) is deleted after {@value #SYNC_RETENTION_DAYS} days (a
+ * replica reads it from the last round it adopted, which its store keeps); the others use the broker's defaults.
  */
 public final class TopicSetup {
     private static final int DESCRIBE_ATTEMPTS = 50;
     private static final long DESCRIBE_BACKOFF_MS = 200;
+    static final int SYNC_RETENTION_DAYS = 7;
 
     private TopicSetup() {}
 
@@ -73,11 +75,14 @@ public final class TopicSetup {
             Set<String> existing = client.listTopics().names().get();
             List<NewTopic> missing = new ArrayList<>();
             for (String name : List.of(topics.samples(), topics.labels(), topics.predictions(), topics.metrics(), topics.deadLetters(), topics.models(),
-                    topics.modelVersions(), topics.drift())) {
+                    topics.modelVersions(), topics.drift(), topics.sync())) {
                 if (!existing.contains(name)) {
                     NewTopic topic = new NewTopic(name, partitions, replication);
                     if (name.equals(topics.models()) || name.equals(topics.modelVersions())) {
                         topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+                    } else if (name.equals(topics.sync())) {
+                        topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_DELETE,
+                                TopicConfig.RETENTION_MS_CONFIG, Long.toString(java.time.Duration.ofDays(SYNC_RETENTION_DAYS).toMillis())));
                     }
                     missing.add(topic);
                 }

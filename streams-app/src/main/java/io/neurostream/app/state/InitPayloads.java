@@ -1,6 +1,7 @@
 // The initial weights of a model created with `models create --init-from`: chunks on the models topic, kept in the store until its spec arrives.
 package io.neurostream.app.state;
 
+import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.versions.WeightsCodec;
 import io.neurostream.core.codec.SnapshotChunks;
 import io.neurostream.core.codec.SnapshotCodec;
@@ -107,7 +108,7 @@ public final class InitPayloads {
         int at = key.indexOf(INFIX);
         String model = key.substring(0, at);
         String index = key.substring(at + INFIX.length());
-        if (!ModelSpec.isValidName(model)) {
+        if (!ModelSpec.isValidName(model) && !isReplicaKey(model)) {
             return "initial-weights chunk keyed " + printable(key) + ": " + printable(model) + " is not a valid model name";
         }
         if (!index.matches("0|[1-9][0-9]{0,8}") || Integer.parseInt(index) >= maxChunks) {
@@ -161,17 +162,27 @@ public final class InitPayloads {
      *
      * @return the snapshot of the model at step 0 with those weights, or the problem
      */
-    public Taken take(ModelSpec spec, byte[] header) {
+    public Taken take(String key, ModelSpec spec, byte[] header) {
         try {
-            return new Taken(snapshot(spec, header), null);
+            return new Taken(snapshot(key, spec, header), null);
         } catch (IllegalArgumentException e) {
-            return new Taken(null, "model " + spec.name() + ": initial weights " + e.getMessage());
+            return new Taken(null, "model " + key + ": initial weights " + e.getMessage());
         } finally {
-            discard(spec.name());
+            discard(key);
         }
     }
 
-    private byte[] snapshot(ModelSpec spec, byte[] header) {
+    /** A replica's key NAME#s, whose spec and initial-weight chunks ({@code NAME#s/init/I}) are keyed like a model's. */
+    private static boolean isReplicaKey(String key) {
+        try {
+            ReplicaKeys.Shard shard = ReplicaKeys.parse(key);
+            return shard != null && ModelSpec.isValidName(shard.model());
+        } catch (IllegalArgumentException malformed) {
+            return false;
+        }
+    }
+
+    private byte[] snapshot(String key, ModelSpec spec, byte[] header) {
         String[] named = new String(header, StandardCharsets.UTF_8).split(" ");
         if (named.length != 2 || !named[0].matches("[0-9a-f]{64}") || !named[1].matches("[1-9][0-9]{0,8}")) {
             throw new IllegalArgumentException("unreadable: header " + HEADER + " must be \"SHA256HEX COUNT\"");
@@ -184,7 +195,7 @@ public final class InitPayloads {
         String what = "(sha256 " + named[0].substring(0, 12) + "…, " + count + " chunks)";
         ByteArrayOutputStream payload = new ByteArrayOutputStream();
         for (int i = 0; i < count; i++) {
-            byte[] chunk = kv.get(spec.name() + INFIX + i);
+            byte[] chunk = kv.get(key + INFIX + i);
             if (chunk == null) {
                 throw new IllegalArgumentException(what + ": chunk " + i + " is missing (write the model again with models create --init-from)");
             }

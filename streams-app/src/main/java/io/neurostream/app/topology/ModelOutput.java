@@ -52,6 +52,11 @@ final class ModelOutput implements Output {
         this.topK = topK;
     }
 
+    /** The model's meters (the live page reads which stream the model reads from them). */
+    ModelMeters meters() {
+        return meters;
+    }
+
     @Override
     public void prediction(SamplePrediction p) {
         context.forward(new Record<>(key, NeurostreamSerdes.prediction().encode(record(p)), p.timestamp()), NeurostreamTopology.PREDICTIONS_SINK);

@@ -3,10 +3,16 @@ package io.neurostream.app.topology;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.records.ReplicaKeys;
+import io.neurostream.app.sync.SyncLog;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
 import io.neurostream.app.versions.ModelVersionKeys;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
 /**
@@ -16,9 +22,10 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
  *                   ├─► train (store: neurostream-model-state) ─► predictions-sink
  *   models-source ──┘                                          ├─► metrics-sink
  *                                                              ├─► dead-letters-sink
- *                                                              └─► model-versions-sink
+ *                                                              ├─► model-versions-sink
+ *                                                              └─► sync-sink (replicated models: contributions and closes)
  * </pre>
- * Values are Avro single-object encoded; keys are model names (UTF-8).
+ * Values are Avro single-object encoded (sync: the layout of io.neurostream.app.sync.SyncRecord); keys are model names (UTF-8).
  */
 public final class NeurostreamTopology {
     public static final String SAMPLES_SOURCE = "samples-source";
@@ -30,6 +37,11 @@ public final class NeurostreamTopology {
     public static final String DEAD_LETTERS_SINK = "dead-letters-sink";
     public static final String MODEL_VERSIONS_SINK = "model-versions-sink";
     public static final String DRIFT_SINK = "drift-sink";
+    public static final String SYNC_SINK = "sync-sink";
+
+    /** Every sync record of model NAME (keyed NAME) goes to the partition of NAME: that partition's order decides its rounds. */
+    static final StreamPartitioner<byte[], byte[]> SYNC_PARTITIONER = (topic, key, value, partitions) ->
+            Optional.of(Set.of(ReplicaKeys.defaultPartition(new String(key, StandardCharsets.UTF_8), partitions)));
 
     private NeurostreamTopology() {}
 
@@ -43,9 +55,15 @@ public final class NeurostreamTopology {
         ProcessorSettings.from(config);
     }
 
+    /** The topology without a sync log: a replicated model is quarantined (benches and tests of unreplicated models). */
     public static Topology build(NeurostreamConfig config, NeurostreamMetrics metrics) {
+        return build(config, metrics, SyncLog.NONE);
+    }
+
+    /** The topology whose replicated models read their rounds' decisions through {@code syncLogs}. */
+    public static Topology build(NeurostreamConfig config, NeurostreamMetrics metrics, SyncLog.Factory syncLogs) {
         ProcessorSettings settings = ProcessorSettings.from(config);
-        return build(settings, new TrainingProcessorSupplier(settings, metrics));
+        return build(settings, new TrainingProcessorSupplier(settings, metrics, syncLogs));
     }
 
     /** The topology around a given training processor (tests wrap the real one to inject failures). */
@@ -66,6 +84,7 @@ public final class NeurostreamTopology {
         topology.addSink(MODEL_VERSIONS_SINK, topics.modelVersions(), new ByteArraySerializer(), new ByteArraySerializer(),
                 ModelVersionKeys.partitioner(), TRAIN_PROCESSOR);
         topology.addSink(DRIFT_SINK, topics.drift(), new ByteArraySerializer(), new ByteArraySerializer(), TRAIN_PROCESSOR);
+        topology.addSink(SYNC_SINK, topics.sync(), new ByteArraySerializer(), new ByteArraySerializer(), SYNC_PARTITIONER, TRAIN_PROCESSOR);
         return topology;
     }
 }

@@ -15,10 +15,11 @@ import org.apache.kafka.clients.producer.ProducerConfig;
  * @param publishIntervalBatches  steps between published versions of a model's weights (0: none)
  * @param labelsMaxDelayMillis    delayed labels: stream time an unlabelled sample waits for its label (0: off, none waits)
  * @param labelsMaxPending        delayed labels: samples kept per model at most (the oldest evicted beyond)
+ * @param syncMaxWaitMillis       replicated models: wall-clock wait for a round's decision before a replica closes it
  */
 record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotIntervalBatches, int recordMaxBytes, ModelLimits limits,
                          int maxLoadedModels, RuntimeSettings runtime, int publishIntervalBatches,
-                         long labelsMaxDelayMillis, int labelsMaxPending) {
+                         long labelsMaxDelayMillis, int labelsMaxPending, long syncMaxWaitMillis) {
     /** The producer's default max.request.size (1 MiB). */
     static final int DEFAULT_MAX_REQUEST_SIZE = 1 << 20;
 
@@ -46,7 +47,8 @@ record ProcessorSettings(Topics topics, boolean presetsEnabled, int snapshotInte
         return new ProcessorSettings(new Topics(c.string(NeurostreamConfig.TOPIC_PREFIX)), c.booleanValue(NeurostreamConfig.PRESETS_ENABLED),
                 c.intValue(NeurostreamConfig.SNAPSHOT_INTERVAL), c.intValue(NeurostreamConfig.RECORD_MAX_BYTES), c.modelLimits(),
                 c.intValue(NeurostreamConfig.MODELS_MAX_LOADED), runtime, c.intValue(NeurostreamConfig.PUBLISH_INTERVAL),
-                c.longValue(NeurostreamConfig.LABELS_MAX_DELAY), c.intValue(NeurostreamConfig.LABELS_MAX_PENDING));
+                c.longValue(NeurostreamConfig.LABELS_MAX_DELAY), c.intValue(NeurostreamConfig.LABELS_MAX_PENDING),
+                c.longValue(NeurostreamConfig.SYNC_MAX_WAIT));
     }
 
     /**

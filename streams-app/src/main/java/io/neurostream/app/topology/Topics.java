@@ -7,7 +7,8 @@ package io.neurostream.app.topology;
  * (compacted, ModelSpecRecord per model name). samples and models must have the same number of
  * partitions: the task that trains a model also reads its spec. model-versions (compacted) holds the
  * published weights of every model, all of a model's records in the partition of its name. drift (output) holds
- * the drift detections, keyed by model name.
+ * the drift detections, keyed by model name. sync (internal, deleted after 7 days) carries the contributions and round closes of
+ * replicated models, all of a model's records in the partition of its name.
  */
 public record Topics(String prefix) {
     public static final String SAMPLES = "samples";
@@ -18,6 +19,7 @@ public record Topics(String prefix) {
     public static final String MODELS = "models";
     public static final String MODEL_VERSIONS = "model-versions";
     public static final String DRIFT = "drift";
+    public static final String SYNC = "sync";
 
     public String samples() {
         return prefix + SAMPLES;
@@ -49,5 +51,9 @@ public record Topics(String prefix) {
 
     public String drift() {
         return prefix + DRIFT;
+    }
+
+    public String sync() {
+        return prefix + SYNC;
     }
 }

@@ -3,6 +3,7 @@ package io.neurostream.app.topology;
 
 import io.neurostream.app.metrics.NeurostreamMetrics;
 import io.neurostream.app.records.DeadLetterReason;
+import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.serde.DecodeResult;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.serde.RecordDecoder;
@@ -11,6 +12,9 @@ import io.neurostream.app.state.JournalEntry;
 import io.neurostream.app.state.ModelLog;
 import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.state.PendingSamples;
+import io.neurostream.app.state.ReplicaState;
+import io.neurostream.app.sync.SyncLog;
+import io.neurostream.app.sync.SyncRecord;
 import io.neurostream.app.training.DelayedLabels;
 import io.neurostream.app.training.ModelRuntime;
 import io.neurostream.app.training.Output;
@@ -19,9 +23,11 @@ import io.neurostream.app.training.Rejection;
 import io.neurostream.app.training.SampleInput;
 import io.neurostream.app.training.SamplePrediction;
 import io.neurostream.app.versions.ModelPublisher;
+import io.neurostream.core.codec.SnapshotChunks;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.losses.Loss;
 import io.neurostream.core.net.Network;
+import io.neurostream.core.replica.ParameterVector;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import io.neurostream.core.spec.SpecException;
@@ -35,6 +41,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
@@ -45,6 +52,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -80,6 +88,16 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private final Take<Sample> learnSample = this::learn; // fields: no method reference made per record
     private final Take<Label> applyLabel = this::label;
     private final ModelPublisher publisher;
+    private final SyncLog.Factory syncLogFactory;
+    /** The sync logs opened by the replicas of this task, by replica key (closed with the processor). */
+    private final Map<String, SyncLog> syncLogs = new HashMap<>();
+    /**
+     * Store key of the replicas this task's store holds, one per line: a waiting one is loaded by the wall clock to read its
+     * decision. Not a model's key: model names start with a letter or digit.
+     */
+    static final String REPLICAS_KEY = "#replicas";
+    /** Held records of a replica are being taken again: they are not held a second time, nor does a decision apply meanwhile. */
+    private boolean releasing;
     private ProcessorContext<byte[], byte[]> context;
     private ModelStore store;
     private InitPayloads initPayloads;
@@ -87,8 +105,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     private Subscriptions subscriptions;
 
     TrainingProcessor(ProcessorSettings settings, NeurostreamMetrics metrics) {
+        this(settings, metrics, SyncLog.NONE);
+    }
+
+    TrainingProcessor(ProcessorSettings settings, NeurostreamMetrics metrics, SyncLog.Factory syncLogFactory) {
         this.settings = settings;
         this.metrics = metrics;
+        this.syncLogFactory = syncLogFactory;
         this.publisher = new ModelPublisher(settings.publishIntervalBatches(), NeurostreamTopology.MODEL_VERSIONS_SINK);
     }
 
@@ -114,6 +137,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     @Override
     public void close() {
         forget();
+        syncLogs.values().forEach(SyncLog::close);
+        syncLogs.clear();
         store = null;
         initPayloads = null;
         kv = null;
@@ -128,6 +153,24 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         quarantined.clear();
         unknownNames.clear();
+    }
+
+    /** The replicas of the task's store, in key order. */
+    private Set<String> replicaKeys() {
+        byte[] replicas = kv.get(REPLICAS_KEY);
+        Set<String> keys = new java.util.TreeSet<>();
+        if (replicas != null && replicas.length > 0) {
+            keys.addAll(List.of(new String(replicas, StandardCharsets.UTF_8).split("\n")));
+        }
+        return keys;
+    }
+
+    /** Adds or removes a replica of the task's index of replicas. */
+    private void indexReplica(String key, boolean present) {
+        Set<String> keys = replicaKeys();
+        if (present ? keys.add(key) : keys.remove(key)) {
+            kv.put(REPLICAS_KEY, String.join("\n", keys).getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     /** The current model as snapshot bytes, or null if it is not loaded (for tests and tools). */
@@ -146,7 +189,14 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             }
         } else if (source.topic().equals(settings.topics().models())) {
             onSpec(record, source);
-        } else if (source.topic().equals(settings.topics().labels())) {
+        } else {
+            onData(record, source);
+        }
+    }
+
+    /** A sample or a label, from its topic or taken again after its replica held it. */
+    private void onData(Record<byte[], byte[]> record, RecordMetadata source) {
+        if (source.topic().equals(settings.topics().labels())) {
             onLabel(record, source);
         } else {
             onSample(record, source);
@@ -195,6 +245,13 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             deadLetterUnavailable(record, source, modelName, what + idOf.apply(value));
             return;
         }
+        if (model.replica() != null && !releasing) {
+            sync(model);
+            if (model.replica().state.waiting()) {
+                hold(model, record, source);
+                return;
+            }
+        }
         Rejection invalid = take.apply(model, value, record);
         if (invalid != null) {
             deadLetter(record, source, model, invalid.reason(), invalid.message());
@@ -204,7 +261,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     /** The model named like this stream if it reads it (its spec's source is its own name), else null. */
     ModelSlot reading(String stream) {
         ModelSlot model = load(stream);
-        return model == null || model.runtime().network().spec().source().equals(stream) ? model : null;
+        return model == null || model.replica() != null || model.runtime().network().spec().source().equals(stream) ? model : null;
     }
 
     /** A decoded sample for one model: its stream time moves on, then it trains or is predicted; the rejection if it does not fit. */
@@ -277,7 +334,138 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         long stepsBefore = model.runtime().network().counters().steps();
         model.runtime().trainBatch(model.output());
         snapshotIfDue(model);
-        publisher.publishIfDue(model.name(), model.runtime().network(), stepsBefore, timestamp, context);
+        if (model.replica() == null) {
+            publisher.publishIfDue(model.name(), model.runtime().network(), stepsBefore, timestamp, context);
+        } else if (model.replica().roundDone(model.runtime().network())) {
+            contribute(model, timestamp);
+        }
+    }
+
+    /**
+     * The batch that ends a replica's round has trained: its contribution (the change since its base, and the samples it trained
+     * in the round) goes to the sync topic in this transaction, and the replica holds its records until the round is decided.
+     */
+    private void contribute(ModelSlot model, long timestamp) {
+        Replica r = model.replica();
+        Network net = model.runtime().network();
+        double[] delta = ParameterVector.delta(ParameterVector.capture(net), r.base, r.dataType);
+        long samples = net.counters().samplesTrained() - r.state.samplesAtBase();
+        byte[] key = r.model.getBytes(StandardCharsets.UTF_8);
+        long bytes = 0;
+        for (byte[] chunk : SyncRecord.contribution(r.model, r.spec, r.state.round(), r.shard, samples, delta, r.dataType)) {
+            context.forward(new Record<>(key, chunk, timestamp), NeurostreamTopology.SYNC_SINK);
+            bytes += chunk.length;
+        }
+        r.state = r.state.waitingSince(context.currentSystemTimeMs());
+        r.save();
+        metrics.replica(r.model, r.shard).sent(bytes);
+        LOG.debug("replica {}: round {} contributed ({} samples, {} bytes)", model.name(), r.state.round(), samples, bytes);
+    }
+
+    /** Keeps a record of a waiting replica in its store, in arrival order, until its round is decided. */
+    private void hold(ModelSlot model, Record<byte[], byte[]> record, RecordMetadata source) {
+        Replica r = model.replica();
+        ReplicaState.putHeld(kv, r.key, r.state.heldNext(), new ReplicaState.Held(source.topic(), source.partition(), source.offset(),
+                record.timestamp(), record.key(), record.value()));
+        r.state = r.state.held(r.state.heldFirst(), r.state.heldNext() + 1);
+        r.save();
+    }
+
+    /**
+     * Reads a replica's sync log, then: the round it waits for (or, at its round's start, any round ahead of it) is decided:
+     * it adopts the latest merged model and takes its held records; not yet, and it has waited neurostream.sync.max.wait.ms:
+     * it writes a close for the round (once).
+     */
+    private void sync(ModelSlot model) {
+        Replica r = model.replica();
+        r.read();
+        if (r.bytesRead > 0) {
+            metrics.replica(r.model, r.shard).received(r.bytesRead);
+            r.bytesRead = 0;
+        }
+        r.rounds.drainDecisions().forEach(d -> metrics.replica(r.model, r.shard).decided(d.members().size(), d.byClose()));
+        Network net = model.runtime().network();
+        if (r.decisionDue(net, model.runtime().batchEmpty())) {
+            adopt(model);
+        } else if (r.state.waiting() && !r.state.closeSent() && context.currentSystemTimeMs() - r.state.waitingSince() >= settings.syncMaxWaitMillis()) {
+            context.forward(new Record<>(r.model.getBytes(StandardCharsets.UTF_8), SyncRecord.close(r.model, r.spec, r.state.round(), r.shard),
+                    context.currentSystemTimeMs()), NeurostreamTopology.SYNC_SINK);
+            r.state = r.state.closed();
+            r.save();
+            LOG.info("replica {}: round {} closed after waiting {} ms (neurostream.sync.max.wait.ms)", model.name(), r.state.round(),
+                    settings.syncMaxWaitMillis());
+        }
+        if (!r.state.waiting() && r.state.holding()) {
+            release(model);
+        }
+    }
+
+    /**
+     * The replica takes the merged model of the latest decided round as its weights and base (optimizer state stays its own),
+     * starts the next round, and snapshots at once, so that a restore never replays a journal across a merge. Shard 0 publishes
+     * the merged model under the model's name when a version is due.
+     */
+    private void adopt(ModelSlot model) {
+        Replica r = model.replica();
+        Network net = model.runtime().network();
+        long waitedSince = r.state.waiting() ? r.state.waitingSince() : -1;
+        long from = r.state.round();
+        long stepsBefore = r.state.stepsAtBase();
+        double[] merged = r.rounds.merged();
+        ParameterVector.assign(net, merged);
+        r.base = merged;
+        ReplicaState.putBase(kv, r.key, SyncRecord.payload(merged, r.dataType));
+        r.state = r.state.adopted(r.rounds.decided(), Replica.batches(net.counters()), net.counters().samplesTrained(), r.rounds.resumeOffset(),
+                r.rounds.members());
+        r.save();
+        takeSnapshot(model);
+        metrics.replica(r.model, r.shard).applied(r.state.round() - from, r.state.round(),
+                waitedSince < 0 ? -1 : context.currentSystemTimeMs() - waitedSince);
+        int interval = settings.publishIntervalBatches();
+        long steps = net.counters().steps();
+        if (r.shard == 0 && interval > 0 && steps / interval > stepsBefore / interval) {
+            for (KeyValue<byte[], byte[]> kv : ModelPublisher.records(r.model, net, context.currentSystemTimeMs(), SnapshotChunks.MAX_CHUNK_BYTES)) {
+                context.forward(new Record<>(kv.key, kv.value, context.currentSystemTimeMs()), NeurostreamTopology.MODEL_VERSIONS_SINK);
+            }
+        }
+        LOG.debug("replica {}: adopted the merge of round {} (members {})", model.name(), r.state.round() - 1, r.state.members());
+    }
+
+    /** Takes a replica's held records again, in order, until none is left or one ends a round again (the rest wait on). */
+    private void release(ModelSlot model) {
+        Replica r = model.replica();
+        releasing = true;
+        try {
+            while (!r.state.waiting() && r.state.holding()) {
+                long seq = r.state.heldFirst();
+                ReplicaState.Held held = ReplicaState.takeHeld(kv, r.key, seq);
+                r.state = r.state.held(seq + 1, r.state.heldNext());
+                r.save();
+                if (held != null) {
+                    onData(new Record<>(held.key(), held.value(), held.timestamp()), new HeldMetadata(held));
+                }
+            }
+        } finally {
+            releasing = false;
+        }
+    }
+
+    /** Where a held record came from, for its dead letter if it has one. */
+    private record HeldMetadata(ReplicaState.Held held) implements RecordMetadata {
+        @Override
+        public String topic() {
+            return held.topic();
+        }
+
+        @Override
+        public int partition() {
+            return held.partition();
+        }
+
+        @Override
+        public long offset() {
+            return held.offset();
+        }
     }
 
     /**
@@ -382,6 +570,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             deadLetter(record, source, modelName, modelName, DeadLetterReason.MODEL_UNAVAILABLE, what + ": " + unavailable);
             return;
         }
+        String outOfRange = shardOutOfRange(modelName);
+        if (outOfRange != null) {
+            deadLetter(record, source, null, modelName, DeadLetterReason.REPLICA_OUT_OF_RANGE, what + ": " + outOfRange);
+            return;
+        }
         if (unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES && unknownNames.add(modelName)) {
             LOG.warn("samples keyed \"{}\" are dead-lettered as UNKNOWN_MODEL: no model of that name{}", DeadLetters.printable(modelName),
                     unknownNames.size() < MAX_LOGGED_UNKNOWN_NAMES ? " (logged once per name)"
@@ -393,6 +586,28 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /**
+     * Why a replica key NAME#s that names no model here is beyond its model's replicas, when this task holds the spec of a lower
+     * shard of NAME that says so (R ≤ s); else null.
+     */
+    private String shardOutOfRange(String key) {
+        ReplicaKeys.Shard shard;
+        try {
+            shard = ReplicaKeys.parse(key);
+        } catch (IllegalArgumentException malformed) {
+            return null;
+        }
+        for (int t = 0; shard != null && t < shard.shard(); t++) {
+            String json = store.spec(ReplicaKeys.key(shard.model(), t));
+            if (json != null) {
+                int replicas = ModelSpec.parse(json).replication().replicas();
+                return shard.shard() < replicas ? null
+                        : "shard " + shard.shard() + " of model " + shard.model() + ", which has " + replicas + " replicas";
+            }
+        }
+        return null;
+    }
+
+    /**
      * Closes the partial batches that waited {@code neurostream.batch.max.delay.ms}, flushes the
      * predictions that waited {@code neurostream.prediction.max.delay.ms}, and writes the metrics
      * records due. Its outputs and store writes go through the task's context, so they commit in
@@ -400,7 +615,21 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * restore replays them where they happened, whatever the clock says then.
      */
     private void onWallClock(long wallClockMillis) {
-        for (ModelSlot model : models.values()) {
+        for (String key : replicaKeys()) {
+            if (!models.containsKey(key)) {
+                ReplicaState state = ReplicaState.get(kv, key);
+                if (state != null && (state.waiting() || state.holding())) {
+                    load(key); // after a restart or an eviction: it reads the decision it waits for
+                }
+            }
+        }
+        for (ModelSlot model : List.copyOf(models.values())) {
+            if (model.replica() != null) {
+                if (models.get(model.name()) != model) {
+                    continue; // evicted or replaced by a record taken again meanwhile
+                }
+                sync(model);
+            }
             ModelRuntime runtime = model.runtime();
             if (runtime.closeDue(wallClockMillis)) {
                 model.log().appendClose(wallClockMillis);
@@ -414,9 +643,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     private void snapshotIfDue(ModelSlot model) {
-        if (!model.runtime().snapshotDue(settings.snapshotIntervalBatches())) {
-            return;
+        if (model.runtime().snapshotDue(settings.snapshotIntervalBatches())) {
+            takeSnapshot(model);
         }
+    }
+
+    private void takeSnapshot(ModelSlot model) {
         long start = System.nanoTime();
         byte[] snapshot = SnapshotCodec.encode(model.runtime().network());
         model.log().putSnapshot(snapshot, model.runtime().stats().encode(), model.runtime().driftState(),
@@ -516,7 +748,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         ModelRuntime runtime = log.restore(new ModelLog.Replay<>() {
             @Override
             public ModelRuntime start(int generation) {
-                return fromSnapshot(spec, generation);
+                return fromSnapshot(name, spec, generation);
             }
 
             @Override
@@ -536,13 +768,17 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (pending != null) {
             metrics.model(name).labels(0, 0, pending.count());
         }
+        ReplicaKeys.Shard shard = ReplicaKeys.parse(name);
+        Replica replica = shard == null ? null : Replica.open(name, shard, net, kv, syncLogs.computeIfAbsent(name, k -> syncLogFactory.open(shard.model())));
+        if (replica != null) {
+            indexReplica(name, true);
+        }
         return new ModelSlot(name, runtime, log, new ModelOutput(context, name, log, pending, metrics.model(name), settings.runtime().topK()),
-                pending);
+                pending, replica);
     }
 
     /** The model as one snapshot generation left it, or new from the spec when that generation has no snapshot. */
-    private ModelRuntime fromSnapshot(ModelSpec spec, int generation) {
-        String name = spec.name();
+    private ModelRuntime fromSnapshot(String name, ModelSpec spec, int generation) {
         byte[] snapshot = store.snapshot(name, generation);
         Network net = snapshot == null ? Network.create(spec) : SnapshotCodec.decode(snapshot);
         if (!net.spec().json().equals(spec.json())) {
@@ -591,6 +827,7 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (record.value() == null) {
             replace(name, null);
             LOG.info("model {}: deleted (tombstone on {})", name, source.topic());
+            takeHeldAfterReplace(name, false);
             return;
         }
         if (record.value().length > settings.recordMaxBytes()) {
@@ -605,22 +842,30 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         }
         String json = ((DecodeResult.Decoded<ModelSpecRecord>) decoded).record().getSpecJson();
         String problem;
+        DeadLetterReason rejection = DeadLetterReason.INVALID_MODEL_SPEC;
         try {
+            ReplicaKeys.Shard shard = ReplicaKeys.parse(name);
             ModelSpec spec = ModelSpec.parse(json);
             settings.limits().check(spec);
-            problem = spec.name().equals(name) ? null : "model spec keyed " + name + " names model " + spec.name();
+            problem = spec.name().equals(shard == null ? name : shard.model()) ? null : "model spec keyed " + name + " names model " + spec.name();
+            if (problem == null && shard != null && shard.shard() >= spec.replication().replicas()) {
+                rejection = DeadLetterReason.REPLICA_OUT_OF_RANGE;
+                problem = "shard " + shard.shard() + " of model " + shard.model() + ", which has " + spec.replication().replicas() + " replicas";
+            }
         } catch (SpecException e) {
             problem = "model spec " + name + ": " + e.getMessage();
+        } catch (IllegalArgumentException e) { // a malformed replica key
+            problem = "model spec at offset " + source.offset() + ": " + e.getMessage();
         }
         Header init = record.headers().lastHeader(InitPayloads.HEADER);
-        InitPayloads.Taken initial = init == null ? null : problem == null ? initPayloads.take(ModelSpec.parse(json), init.value()) : null;
+        InitPayloads.Taken initial = init == null ? null : problem == null ? initPayloads.take(name, ModelSpec.parse(json), init.value()) : null;
         if (init != null && initial == null) {
             initPayloads.discard(name);
         }
         problem = problem == null && initial != null ? initial.problem() : problem;
         String previous = store.spec(name);
         if (problem != null) {
-            deadLetter(record, source, null, name, DeadLetterReason.INVALID_MODEL_SPEC, problem);
+            deadLetter(record, source, null, name, rejection, problem);
             // only a valid name is marked (it becomes a metric tag); samples for any other key are unknown models
             if (previous == null && ModelSpec.isValidName(name) && !(settings.presetsEnabled() && Presets.exists(name))) {
                 String reason = "model " + name + " is unavailable: its spec at " + source.topic() + " offset " + source.offset() + " was rejected ("
@@ -644,6 +889,37 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         } else {
             LOG.info("model {}: new spec from {}; the model starts again from it", name, source.topic());
         }
+        takeHeldAfterReplace(name, true);
+    }
+
+    /**
+     * A replica whose spec was replaced or deleted while it held records takes them now, in order: the new model predicts and
+     * trains them (holding again if one ends its first round), or, the model deleted, each ends dead-lettered as any record of
+     * an unknown model.
+     */
+    private void takeHeldAfterReplace(String name, boolean replaced) {
+        ReplicaState state = name.indexOf(ReplicaKeys.SEPARATOR) < 0 ? null : ReplicaState.get(kv, name);
+        if (state == null || !state.holding()) {
+            return;
+        }
+        ModelSlot model = replaced ? load(name) : null;
+        if (model != null && model.replica() != null) {
+            sync(model);
+            return;
+        }
+        releasing = true;
+        try {
+            for (long seq = state.heldFirst(); seq < state.heldNext(); seq++) {
+                ReplicaState.Held held = ReplicaState.takeHeld(kv, name, seq);
+                if (held != null) {
+                    onData(new Record<>(held.key(), held.value(), held.timestamp()), new HeldMetadata(held));
+                }
+            }
+        } finally {
+            releasing = false;
+        }
+        ReplicaState.deleteSync(kv, name);
+        indexReplica(name, false);
     }
 
     /**
@@ -663,6 +939,15 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             models.remove(name);
         }
         ModelLog.discardSnapshots(store, name, old != null ? old.log().head() : null);
+        if (name.indexOf(ReplicaKeys.SEPARATOR) >= 0) { // a replica starts again at round 0; records it holds are taken by the new model
+            ReplicaState held = ReplicaState.get(kv, name);
+            ReplicaState.deleteSync(kv, name);
+            if (held != null && held.holding()) {
+                ReplicaState.fresh().held(held.heldFirst(), held.heldNext()).put(kv, name);
+            } else if (json == null) {
+                indexReplica(name, false);
+            }
+        }
         if (json == null) {
             store.deleteSpec(name);
         } else {

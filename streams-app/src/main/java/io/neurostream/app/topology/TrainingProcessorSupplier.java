@@ -3,6 +3,7 @@ package io.neurostream.app.topology;
 
 import io.neurostream.app.metrics.NeurostreamMetrics;
 import io.neurostream.app.state.ModelStore;
+import io.neurostream.app.sync.SyncLog;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -18,15 +19,17 @@ import org.apache.kafka.streams.state.Stores;
 final class TrainingProcessorSupplier implements ProcessorSupplier<byte[], byte[], byte[], byte[]> {
     private final ProcessorSettings settings;
     private final NeurostreamMetrics metrics;
+    private final SyncLog.Factory syncLogs;
 
-    TrainingProcessorSupplier(ProcessorSettings settings, NeurostreamMetrics metrics) {
+    TrainingProcessorSupplier(ProcessorSettings settings, NeurostreamMetrics metrics, SyncLog.Factory syncLogs) {
         this.settings = settings;
         this.metrics = metrics;
+        this.syncLogs = syncLogs;
     }
 
     @Override
     public Processor<byte[], byte[], byte[], byte[]> get() {
-        return new TrainingProcessor(settings, metrics);
+        return new TrainingProcessor(settings, metrics, syncLogs);
     }
 
     @Override

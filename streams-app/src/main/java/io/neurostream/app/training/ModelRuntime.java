@@ -153,6 +153,11 @@ public final class ModelRuntime {
         return pending.isFull();
     }
 
+    /** Whether no sample waits in the pending batch. */
+    public boolean batchEmpty() {
+        return pending.count == 0;
+    }
+
     /** Predicts an unlabelled sample with the current model; null if it was usable. */
     public Rejection predictOnly(Sample sample, long timestamp, Output out) {
         Rejection rejection = SampleInput.read(sample, shape, single.inputs, single.targets, single.labels, 0);

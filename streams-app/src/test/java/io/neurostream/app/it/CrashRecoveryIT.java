@@ -1,8 +1,10 @@
-// Exactly once and bit-identical: the app is SIGKILLed three times mid-training and ends with the model an uninterrupted run makes.
+// Exactly once and bit-identical: the app is SIGKILLed three times mid-training and ends with the model an uninterrupted run makes
+// (one model; one with half its labels later; two models on one stream).
 package io.neurostream.app.it;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.app.broker.EmbeddedKafka;
@@ -20,15 +22,17 @@ import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
 import io.neurostream.schemas.Sample;
 import io.neurostream.schemas.TrainingMetrics;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
-import java.util.function.IntToLongFunction;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,12 +49,32 @@ class CrashRecoveryIT {
     // Record timestamps near now: the broker deletes records older than the topic's retention (7 days by default).
     private static final long BASE_TIME = System.currentTimeMillis() - 60_000;
     private static final Path LOGS = Path.of("target", "it-logs", "crash-recovery");
+    /** Two models on one stream: neither is named like it, both name it as their source. */
+    private static final String STREAM = "digits";
+    private static final List<String> STREAM_MODELS = List.of("crash-mlp-32", "crash-mlp-64");
+    private static final int STREAM_SAMPLES = 3_000; // 75 batches of 40: the last snapshot (every 25) covers everything
+    /**
+     * A run of the two-model case is killed once both models have committed this many samples of its chunk of 750 (5 batches of
+     * 40): never before it trained anything, however slow the machine, and while its chunk still streams in (bursts of 150 every
+     * 400 ms) or trains.
+     */
+    private static final int KILL_INTO_CHUNK = 200;
 
     @TempDir
     Path tmp;
 
     private static String spec() {
         return Presets.json("mnist-mlp").replace("\"mnist-mlp\"", "\"" + MODEL + "\"").replace("\"batch_size\": 32", "\"batch_size\": " + BATCH);
+    }
+
+    /** A narrower mnist-mlp reading STREAM: 784 -> units ReLU -> 10, its own seed. */
+    private static String streamSpec(String name, int units, long seed) {
+        String json = spec().replace("\"" + MODEL + "\"", "\"" + name + "\"").replace("\"units\": 128", "\"units\": " + units)
+                .replace("\"seed\": 42", "\"seed\": " + seed + ", \"source\": \"" + STREAM + "\"");
+        if (!json.contains("\"units\": " + units + ",") || !json.contains("\"source\"")) {
+            throw new IllegalStateException("the mnist-mlp preset changed; cannot derive " + name + " from it: " + json);
+        }
+        return json;
     }
 
     private Map<String, String> settings(String bootstrap, String prefix, String applicationId) {
@@ -67,23 +91,36 @@ class CrashRecoveryIT {
     }
 
     private static void produceSpec(KafkaProducer<byte[], byte[]> producer, Topics topics) {
-        ModelSpecRecord record = ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(spec()).setCreatedAt(Instant.ofEpochMilli(BASE_TIME)).build();
-        KafkaClients.send(producer, topics.models(), MODEL, NeurostreamSerdes.modelSpec().encode(record), BASE_TIME - 1);
+        produceSpec(producer, topics, MODEL, spec());
+    }
+
+    private static void produceSpec(KafkaProducer<byte[], byte[]> producer, Topics topics, String model, String json) {
+        ModelSpecRecord record = ModelSpecRecord.newBuilder().setName(model).setSpecJson(json).setCreatedAt(Instant.ofEpochMilli(BASE_TIME)).build();
+        KafkaClients.send(producer, topics.models(), model, NeurostreamSerdes.modelSpec().encode(record), BASE_TIME - 1);
         producer.flush();
     }
 
     private static void produceSamples(KafkaProducer<byte[], byte[]> producer, Topics topics, List<byte[]> samples, int from, int to, long pauseEvery,
                                        long pauseMillis)
             throws InterruptedException {
-        produce(producer, topics.samples(), samples, from, to, BASE_TIME, pauseEvery, pauseMillis);
+        produce(producer, topics.samples(), MODEL, samples, from, to, BASE_TIME, pauseEvery, pauseMillis);
     }
 
-    /** Records {@code from} .. {@code to - 1} of a list to a topic, record i stamped {@code baseTime + i}, in paced bursts when pauseEvery > 0. */
     private static void produce(KafkaProducer<byte[], byte[]> producer, String topic, List<byte[]> records, int from, int to, long baseTime,
                                 long pauseEvery, long pauseMillis)
             throws InterruptedException {
+        produce(producer, topic, MODEL, records, from, to, baseTime, pauseEvery, pauseMillis);
+    }
+
+    /**
+     * Records {@code from} .. {@code to - 1} of a list to a topic, keyed {@code key}, record i stamped {@code baseTime + i}, in paced
+     * bursts when pauseEvery > 0.
+     */
+    private static void produce(KafkaProducer<byte[], byte[]> producer, String topic, String key, List<byte[]> records, int from, int to,
+                                long baseTime, long pauseEvery, long pauseMillis)
+            throws InterruptedException {
         for (int i = from; i < to; i++) {
-            KafkaClients.send(producer, topic, MODEL, records.get(i), baseTime + i);
+            KafkaClients.send(producer, topic, key, records.get(i), baseTime + i);
             if (pauseEvery > 0 && i % pauseEvery == pauseEvery - 1) {
                 producer.flush();
                 Thread.sleep(pauseMillis);
@@ -92,25 +129,51 @@ class CrashRecoveryIT {
         producer.flush();
     }
 
-    private static boolean trainedAll(List<ConsumerRecord<byte[], byte[]>> metrics) {
+    /** Whether, for each model, a metrics record says that all {@code samples} are trained. */
+    private static boolean trainedAll(List<ConsumerRecord<byte[], byte[]>> metrics, int samples, List<String> models) {
         return metrics.stream().map(r -> NeurostreamSerdes.trainingMetrics().deserializer().deserialize("m", r.value()))
-                .anyMatch(m -> m.getSamplesTrained() == SAMPLES);
+                .filter(m -> m.getSamplesTrained() == samples).map(TrainingMetrics::getModel).distinct().count() == models.size();
     }
 
-    /** Reads the metrics topic until a record says every sample is trained; reports progress while waiting. */
     private static List<TrainingMetrics> awaitAllTrained(String bootstrap, Topics topics) {
+        return awaitAllTrained(bootstrap, topics, SAMPLES, List.of(MODEL));
+    }
+
+    /**
+     * Reads the metrics topic (to its end, again and again: no consumer group to join, so the kill follows within a fraction of a
+     * second) until, for each model, a committed record says at least {@code samples} are trained.
+     */
+    private static void awaitTrainedAtLeast(String bootstrap, Topics topics, int samples, List<String> models) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (trainedAtLeast(KafkaClients.readCommittedToEnd(bootstrap, topics.metrics(), Duration.ofSeconds(30)), samples) < models.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not every one of " + models + " had " + samples + " samples trained, committed, within 3 minutes");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static long trainedAtLeast(List<ConsumerRecord<byte[], byte[]>> metrics, int samples) {
+        return metrics.stream().map(r -> NeurostreamSerdes.trainingMetrics().deserializer().deserialize("m", r.value()))
+                .filter(m -> m.getSamplesTrained() >= samples).map(TrainingMetrics::getModel).distinct().count();
+    }
+
+    /** Reads the metrics topic until, for each model, a record says every sample is trained; reports progress while waiting. */
+    private static List<TrainingMetrics> awaitAllTrained(String bootstrap, Topics topics, int samples, List<String> models) {
         long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
         List<TrainingMetrics> metrics = List.of();
         while (System.nanoTime() < deadline) {
-            metrics = KafkaClients.readCommitted(bootstrap, topics.metrics(), CrashRecoveryIT::trainedAll, Duration.ZERO, Duration.ofSeconds(10))
+            metrics = KafkaClients.readCommitted(bootstrap, topics.metrics(), rs -> trainedAll(rs, samples, models), Duration.ZERO,
+                            Duration.ofSeconds(10))
                     .stream().map(r -> NeurostreamSerdes.trainingMetrics().deserializer().deserialize("m", r.value())).toList();
-            long trained = metrics.stream().mapToLong(TrainingMetrics::getSamplesTrained).max().orElse(0);
-            if (trained == SAMPLES) {
+            Map<String, Long> trained = metrics.stream()
+                    .collect(Collectors.toMap(TrainingMetrics::getModel, TrainingMetrics::getSamplesTrained, Math::max));
+            if (models.stream().allMatch(m -> trained.getOrDefault(m, 0L) == samples)) {
                 return metrics;
             }
-            System.out.println("waiting for " + topics.metrics() + ": " + trained + " of " + SAMPLES + " trained so far");
+            System.out.println("waiting for " + topics.metrics() + ": of " + samples + " samples, trained so far " + trained);
         }
-        throw new AssertionError("not all " + SAMPLES + " samples trained within the timeout; metrics records: " + metrics.size());
+        throw new AssertionError("not all " + samples + " samples trained by " + models + " within the timeout; metrics records: " + metrics.size());
     }
 
     @Test
@@ -144,7 +207,7 @@ class CrashRecoveryIT {
                 app = killedThreeTimes(app, bootstrap, crash, "run-", run -> {
                     int from = run * chunk;
                     produceSamples(producer, crashTopics, samples, from, from + chunk, 250, 400);
-                }, run -> { }, run -> 900 + 300L * run); // each kill inside its chunk's 2 s of bursts
+                }, run -> { }, run -> Thread.sleep(900 + 300L * run)); // each kill inside its chunk's 2 s of bursts
                 metrics = awaitAllTrained(bootstrap, crashTopics);
                 assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
                 assertTrue(app.log().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly on SIGTERM");
@@ -237,7 +300,7 @@ class CrashRecoveryIT {
                     if (run == 2) {
                         awaitPredictions(bootstrap, crashTopics, SAMPLES);
                     }
-                }, run -> 900 + 300L * (run % 2));
+                }, run -> Thread.sleep(900 + 300L * (run % 2)));
                 metrics = awaitAllTrained(bootstrap, crashTopics);
                 assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
             } finally {
@@ -265,19 +328,100 @@ class CrashRecoveryIT {
         }
     }
 
-    /** Waits until the predictions topic has a committed prediction for {@code n} distinct samples. */
+    /**
+     * Two models on one stream, each its own width and seed: three SIGKILLs, and both end bit-identical to an uninterrupted run,
+     * each with exactly one committed prediction per sample (the stream's records are read once, each model predicts and learns
+     * every one, and a restore replays each model's journal).
+     */
+    @Test
+    void shouldEndBothModelsOfOneStreamBitIdenticalAfterThreeSigkills() throws Exception {
+        List<byte[]> samples = MnistRecords.labelled(STREAM_SAMPLES);
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            String bootstrap = kafka.bootstrapServers();
+            Topics refTopics = new Topics("ref.");
+            Topics crashTopics = new Topics("crash.");
+            Map<String, String> ref = settings(bootstrap, "ref.", "ref-app");
+            Map<String, String> crash = settings(bootstrap, "crash.", "crash-app");
+            TopicSetup.ensureTopics(NeurostreamConfig.load(null, ref));
+            TopicSetup.ensureTopics(NeurostreamConfig.load(null, crash));
+            Map<String, String> specs = Map.of(STREAM_MODELS.get(0), streamSpec(STREAM_MODELS.get(0), 32, 7),
+                    STREAM_MODELS.get(1), streamSpec(STREAM_MODELS.get(1), 64, 11));
 
-    /** What a run of the child app is fed, on a thread of its own. */
+            // 1. The uninterrupted reference run, in this JVM.
+            specs.forEach((model, json) -> produceSpec(producer, refTopics, model, json));
+            produce(producer, refTopics.samples(), STREAM, samples, 0, STREAM_SAMPLES, BASE_TIME, 0, 0);
+            Map<String, byte[]> reference = new HashMap<>();
+            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, ref))) {
+                awaitAllTrained(bootstrap, refTopics, STREAM_SAMPLES, STREAM_MODELS);
+            }
+            ChangelogState refState = ChangelogState.read(bootstrap, "ref-app");
+            STREAM_MODELS.forEach(m -> reference.put(m, refState.snapshot(m)));
+            assertFalse(Arrays.equals(reference.get(STREAM_MODELS.get(0)), reference.get(STREAM_MODELS.get(1))), "two different models");
+
+            // 2. The same input in four chunks, each produced in paced bursts while a child JVM trains on it; the first three runs
+            //    are killed with SIGKILL in the middle of their chunk, the last one restores both models and finishes.
+            specs.forEach((model, json) -> produceSpec(producer, crashTopics, model, json));
+            int chunk = STREAM_SAMPLES / 4;
+            AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("stream-run-0.log"));
+            List<TrainingMetrics> metrics;
+            try {
+                app = killedThreeTimes(app, bootstrap, crash, "stream-run-", run -> {
+                    int from = run * chunk;
+                    produce(producer, crashTopics.samples(), STREAM, samples, from, from + chunk, BASE_TIME, 150, 400);
+                }, run -> { }, run -> awaitTrainedAtLeast(bootstrap, crashTopics, run * chunk + KILL_INTO_CHUNK, STREAM_MODELS));
+                metrics = awaitAllTrained(bootstrap, crashTopics, STREAM_SAMPLES, STREAM_MODELS);
+                assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
+            } finally {
+                if (app.isAlive()) {
+                    app.kill();
+                }
+            }
+
+            // 3. Both models bit-identical; per model, one prediction per sample; nothing dead-lettered.
+            ChangelogState state = ChangelogState.read(bootstrap, "crash-app");
+            for (String model : STREAM_MODELS) {
+                byte[] crashed = state.snapshot(model);
+                assertArrayEquals(reference.get(model), crashed, model + " after three SIGKILLs is bit-identical to the uninterrupted one");
+                assertEquals(STREAM_SAMPLES, SnapshotCodec.decode(crashed).counters().samplesTrained(), model);
+                assertEquals(0, state.journalLength(model), model + ": the last snapshot covers every sample");
+                assertEquals(STREAM_SAMPLES, metrics.stream().filter(m -> m.getModel().equals(model)).mapToLong(TrainingMetrics::getSamplesTrained)
+                        .max().orElseThrow(), model);
+            }
+            List<Prediction> predictions = KafkaClients.readCommitted(bootstrap, crashTopics.predictions(),
+                    rs -> rs.size() >= STREAM_MODELS.size() * STREAM_SAMPLES, Duration.ofSeconds(3), Duration.ofMinutes(1))
+                    .stream().map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value())).toList();
+            assertEquals(STREAM_MODELS.size() * STREAM_SAMPLES, predictions.size(), "one prediction per sample and model");
+            Map<String, Map<String, Long>> perModel = predictions.stream().collect(Collectors.groupingBy(Prediction::getModel,
+                    Collectors.groupingBy(Prediction::getSampleId, Collectors.counting())));
+            assertEquals(Set.copyOf(STREAM_MODELS), perModel.keySet(), "predictions name their model");
+            for (String model : STREAM_MODELS) {
+                assertEquals(STREAM_SAMPLES, perModel.get(model).size(), model + ": a prediction for every sample");
+                assertTrue(perModel.get(model).values().stream().allMatch(c -> c == 1), model + ": exactly one prediction per sample id");
+            }
+            assertTrue(KafkaClients.readCommitted(bootstrap, crashTopics.deadLetters(), rs -> false, Duration.ZERO, Duration.ofSeconds(3)).isEmpty(),
+                    "nothing dead-lettered");
+            for (int run = 1; run <= 3; run++) {
+                String log = Files.readString(LOGS.resolve("stream-run-" + run + ".log"));
+                for (String model : STREAM_MODELS) {
+                    assertTrue(log.contains("model " + model + ": restored at step"), "start " + run + " restored " + model + " from the store");
+                }
+            }
+        }
+    }
+
+    /** What a run of the child app is fed (on a thread of its own), or what it waits for before the kill. */
     private interface Feed {
         void run(int run) throws InterruptedException;
     }
 
     /**
-     * Four runs of the child app, each while {@code feed} produces its part; the first three are killed with SIGKILL
-     * {@code killAfterMillis} into their part and a new child restores from the changelog. Returns the last child, running.
+     * Four runs of the child app, each while {@code feed} produces its part; the first three are killed with SIGKILL once
+     * {@code killPoint} returns (a time or some progress into their part) and a new child restores from the changelog. Returns the
+     * last child, running.
      */
     private static AppProcess killedThreeTimes(AppProcess app, String bootstrap, Map<String, String> settings, String logPrefix, Feed feed,
-                                               IntConsumer beforeRun, IntToLongFunction killAfterMillis)
+                                               IntConsumer beforeRun, Feed killPoint)
             throws Exception {
         try {
             for (int run = 0; run < 4; run++) {
@@ -293,7 +437,7 @@ class CrashRecoveryIT {
                 }, "feeder");
                 feeder.start();
                 if (run < 3) {
-                    Thread.sleep(killAfterMillis.applyAsLong(run));
+                    killPoint.run(run);
                     assertTrue(app.isAlive(), "still running before kill " + (run + 1));
                     app.kill();
                     feeder.join();
@@ -310,6 +454,8 @@ class CrashRecoveryIT {
         }
         return app;
     }
+
+    /** Waits until the predictions topic has a committed prediction for {@code n} distinct samples. */
     private static void awaitPredictions(String bootstrap, Topics topics, int n) {
         List<ConsumerRecord<byte[], byte[]>> predictions = KafkaClients.readCommitted(bootstrap, topics.predictions(),
                 rs -> rs.stream().map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value()).getSampleId()).distinct().count() >= n,

@@ -114,7 +114,7 @@ class MetricsServerTest {
             Thread.sleep(100);
         }
 
-        assertTrue(json.contains("\"logic-and\":{\"time\":["), json);
+        assertTrue(json.contains("\"logic-and\":{\"source\":\"logic-and\",\"time\":["), json);
         assertTrue(json.contains("\"training_loss\":[0.25"), json);
         assertTrue(json.contains("\"counters\":{\"trained\":4,"), json);
     }

@@ -55,6 +55,28 @@ class SeriesHistoryTest {
         assertTrue(json.contains("\"drift_detected\":2,"), json);
     }
 
+    /** The live page puts the models of one stream side by side: the JSON groups them by source, over the samples each has taken. */
+    @Test
+    void shouldGroupTheModelsOfOneStreamByTheirSource() {
+        metrics.model("champion").source("digits");
+        metrics.model("challenger").source("digits");
+        metrics.model("alone");
+        SeriesHistory history = new SeriesHistory(metrics, 10);
+        history.sample(0, 0);
+        metrics.model("champion").trained(32);
+        metrics.model("challenger").trained(32);
+        metrics.model("challenger").predicted();
+        metrics.model("challenger").labels(0, 0, 3);
+        history.sample(1_000, 1_000_000_000L);
+
+        String json = history.json(1000);
+        assertTrue(json.contains("\"streams\":{\"alone\":[\"alone\"],\"digits\":[\"challenger\",\"champion\"]},\"models\":{"), json);
+        assertTrue(json.contains("\"champion\":{\"source\":\"digits\",\"time\":[0,1000],\"samples\":[0,32],"), json);
+        assertTrue(json.contains("\"challenger\":{\"source\":\"digits\",\"time\":[0,1000],\"samples\":[0,36],"), json);
+        assertTrue(json.contains("\"alone\":{\"source\":\"alone\","), json);
+        assertTrue(json.contains("\"pending\":3,\"samples\":36}"), json);
+    }
+
     @Test
     void shouldEscapeModelNamesInJson() {
         metrics.model("a\"b");

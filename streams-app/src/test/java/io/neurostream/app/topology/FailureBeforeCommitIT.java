@@ -76,7 +76,7 @@ class FailureBeforeCommitIT {
     private static Topology topology(NeurostreamConfig config, AtomicInteger processed) {
         ProcessorSettings settings = ProcessorSettings.from(config);
         NeurostreamMetrics metrics = new NeurostreamMetrics(new SimpleMeterRegistry());
-        TrainingProcessorSupplier real = new TrainingProcessorSupplier(settings, metrics);
+        TrainingProcessorSupplier real = new TrainingProcessorSupplier(settings, metrics, io.neurostream.app.sync.SyncLog.NONE);
         ProcessorSupplier<byte[], byte[], byte[], byte[]> supplier = new ProcessorSupplier<>() {
             @Override
             public Processor<byte[], byte[], byte[], byte[]> get() {

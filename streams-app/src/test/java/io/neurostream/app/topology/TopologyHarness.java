@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.metrics.NeurostreamMetrics;
 import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.sync.SyncLog;
 import io.neurostream.schemas.DeadLetter;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
@@ -32,13 +33,19 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> predictions;
     final TestOutputTopic<byte[], byte[]> metricsTopic;
     final TestOutputTopic<byte[], byte[]> deadLetters;
+    final TestOutputTopic<byte[], byte[]> sync;
 
     TopologyHarness(Path stateDir, Map<String, String> settings) {
+        this(stateDir, settings, SyncLog.NONE, Instant.ofEpochMilli(1_700_000_000_000L));
+    }
+
+    /** A driver whose replicated models read the sync topic through {@code syncLogs}, its wall clock starting at {@code start}. */
+    TopologyHarness(Path stateDir, Map<String, String> settings, SyncLog.Factory syncLogs, Instant start) {
         NeurostreamConfig config = NeurostreamConfig.load(null, settings);
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(NeurostreamTopology.build(config, metrics), props, Instant.ofEpochMilli(1_700_000_000_000L));
+        driver = new TopologyTestDriver(NeurostreamTopology.build(config, metrics, syncLogs), props, start);
         Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
         ByteArraySerializer ser = new ByteArraySerializer();
         ByteArrayDeserializer de = new ByteArrayDeserializer();
@@ -48,6 +55,7 @@ final class TopologyHarness implements AutoCloseable {
         predictions = driver.createOutputTopic(topics.predictions(), de, de);
         metricsTopic = driver.createOutputTopic(topics.metrics(), de, de);
         deadLetters = driver.createOutputTopic(topics.deadLetters(), de, de);
+        sync = driver.createOutputTopic(topics.sync(), de, de);
     }
 
     void send(String model, byte[] value) {

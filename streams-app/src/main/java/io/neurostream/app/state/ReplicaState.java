@@ -1,0 +1,173 @@
+// The durable state of one replica of a replicated model: its round, its base, its place in the sync log, its held records.
+package io.neurostream.app.state;
+
+import io.neurostream.core.codec.SnapshotChunks;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Keys of replica NAME#s (beside its model keys, {@link ModelStore}): "NAME#s/sync" (this record), "NAME#s/sync/base/manifest"
+ * and "NAME#s/sync/base/I" (the base: merged weights of the last round adopted, chunked like a snapshot), "NAME#s/held/SEQ" (the
+ * records that came while the replica waited for a round's decision, in arrival order from {@code heldFirst} to
+ * {@code heldNext}). Everything is written in the task's transaction, with the input offsets.
+ *
+ * @param round         the round the replica trains (or, waiting, has contributed to and waits for)
+ * @param stepsAtBase   the model's optimizer steps when it adopted its base (the round's batches are counted from there)
+ * @param samplesAtBase the model's samples trained when it adopted its base
+ * @param waiting       whether the round's contribution is published and its decision not yet applied
+ * @param waitingSince  wall-clock time the contribution was published (for neurostream.sync.max.wait.ms)
+ * @param closeSent     whether this replica has written a close for the round it waits for
+ * @param cursor        where reading the sync log starts again: just after the decision of round {@code round − 1}
+ * @param members       the members of round {@code round − 1} (the shards expected in {@code round})
+ */
+public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boolean waiting, long waitingSince, boolean closeSent,
+                           long cursor, Set<Integer> members, long heldFirst, long heldNext) {
+    private static final byte VERSION = 1;
+
+    public ReplicaState {
+        members = Set.copyOf(members);
+    }
+
+    public static ReplicaState fresh() {
+        return new ReplicaState(0, 0, 0, false, 0, false, 0, Set.of(), 0, 0);
+    }
+
+    public boolean holding() {
+        return heldNext > heldFirst;
+    }
+
+    public ReplicaState waitingSince(long wallClockMillis) {
+        return new ReplicaState(round, stepsAtBase, samplesAtBase, true, wallClockMillis, false, cursor, members, heldFirst, heldNext);
+    }
+
+    public ReplicaState closed() {
+        return new ReplicaState(round, stepsAtBase, samplesAtBase, waiting, waitingSince, true, cursor, members, heldFirst, heldNext);
+    }
+
+    /** Adopted the merge of rounds up to {@code decided}: the next round starts from the model's current counters. */
+    public ReplicaState adopted(long decided, long steps, long samples, long cursor, Set<Integer> members) {
+        return new ReplicaState(decided + 1, steps, samples, false, 0, false, cursor, members, heldFirst, heldNext);
+    }
+
+    public ReplicaState held(long first, long next) {
+        return new ReplicaState(round, stepsAtBase, samplesAtBase, waiting, waitingSince, closeSent, cursor, members, first, next);
+    }
+
+    public static ReplicaState get(KeyValueStore<String, byte[]> kv, String replica) {
+        byte[] b = kv.get(replica + "/sync");
+        if (b == null) {
+            return null;
+        }
+        ByteBuffer in = ByteBuffer.wrap(b);
+        if (in.get() != VERSION) {
+            throw new IllegalStateException("replica " + replica + ": its sync state has an unknown layout version");
+        }
+        long round = in.getLong();
+        long steps = in.getLong();
+        long samples = in.getLong();
+        boolean waiting = in.get() != 0;
+        long since = in.getLong();
+        boolean closeSent = in.get() != 0;
+        long cursor = in.getLong();
+        long first = in.getLong();
+        long next = in.getLong();
+        Set<Integer> members = new TreeSet<>();
+        for (int n = in.getShort(); n > 0; n--) {
+            members.add((int) in.getShort());
+        }
+        return new ReplicaState(round, steps, samples, waiting, since, closeSent, cursor, members, first, next);
+    }
+
+    public void put(KeyValueStore<String, byte[]> kv, String replica) {
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 * 3 + 1 + 8 + 1 + 8 * 3 + 2 + 2 * members.size());
+        out.put(VERSION).putLong(round).putLong(stepsAtBase).putLong(samplesAtBase).put((byte) (waiting ? 1 : 0)).putLong(waitingSince)
+                .put((byte) (closeSent ? 1 : 0)).putLong(cursor).putLong(heldFirst).putLong(heldNext).putShort((short) members.size());
+        new TreeSet<>(members).forEach(m -> out.putShort((short) (int) m));
+        kv.put(replica + "/sync", out.array());
+    }
+
+    /** The base as stored (the bytes of a sync payload), or null when none is. */
+    public static byte[] base(KeyValueStore<String, byte[]> kv, String replica) {
+        return base(kv::get, replica);
+    }
+
+    /** The same lookup over any view of the store's keys (tests read the changelog with it). */
+    public static byte[] base(java.util.function.Function<String, byte[]> kv, String replica) {
+        byte[] m = kv.apply(replica + "/sync/base/manifest");
+        if (m == null) {
+            return null;
+        }
+        SnapshotChunks.Manifest manifest = SnapshotChunks.Manifest.decode(m);
+        List<byte[]> chunks = new ArrayList<>(manifest.chunkCount());
+        for (int i = 0; i < manifest.chunkCount(); i++) {
+            chunks.add(kv.apply(replica + "/sync/base/" + i));
+        }
+        return SnapshotChunks.join(manifest, chunks);
+    }
+
+    public static void putBase(KeyValueStore<String, byte[]> kv, String replica, byte[] payload) {
+        byte[] old = kv.get(replica + "/sync/base/manifest");
+        int oldCount = old == null ? 0 : SnapshotChunks.Manifest.decode(old).chunkCount();
+        SnapshotChunks.Split split = SnapshotChunks.split(payload);
+        for (int i = 0; i < split.chunks().size(); i++) {
+            kv.put(replica + "/sync/base/" + i, split.chunks().get(i));
+        }
+        for (int i = split.chunks().size(); i < oldCount; i++) {
+            kv.delete(replica + "/sync/base/" + i);
+        }
+        kv.put(replica + "/sync/base/manifest", split.manifest().encode());
+    }
+
+    /** A record held while the replica waits: where it came from, its timestamp, key and value. */
+    public record Held(String topic, int partition, long offset, long timestamp, byte[] key, byte[] value) {}
+
+    public static void putHeld(KeyValueStore<String, byte[]> kv, String replica, long seq, Held held) {
+        byte[] topic = held.topic().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int valueLength = held.value() == null ? -1 : held.value().length;
+        ByteBuffer out = ByteBuffer.allocate(2 + topic.length + 4 + 8 + 8 + 4 + held.key().length + 4 + Math.max(0, valueLength));
+        out.putShort((short) topic.length).put(topic).putInt(held.partition()).putLong(held.offset()).putLong(held.timestamp())
+                .putInt(held.key().length).put(held.key()).putInt(valueLength);
+        if (held.value() != null) {
+            out.put(held.value());
+        }
+        kv.put(replica + "/held/" + seq, out.array());
+    }
+
+    /** Takes the held record with this sequence number out of the store (null if absent). */
+    public static Held takeHeld(KeyValueStore<String, byte[]> kv, String replica, long seq) {
+        byte[] b = kv.delete(replica + "/held/" + seq);
+        if (b == null) {
+            return null;
+        }
+        ByteBuffer in = ByteBuffer.wrap(b);
+        byte[] topic = new byte[in.getShort()];
+        in.get(topic);
+        int partition = in.getInt();
+        long offset = in.getLong();
+        long timestamp = in.getLong();
+        byte[] key = new byte[in.getInt()];
+        in.get(key);
+        int valueLength = in.getInt();
+        byte[] value = null;
+        if (valueLength >= 0) {
+            value = new byte[valueLength];
+            in.get(value);
+        }
+        return new Held(new String(topic, java.nio.charset.StandardCharsets.UTF_8), partition, offset, timestamp, key, value);
+    }
+
+    /** Forgets the replica's sync state and base (a new spec starts it from round 0); held records stay, to be taken in order. */
+    public static void deleteSync(KeyValueStore<String, byte[]> kv, String replica) {
+        byte[] old = kv.get(replica + "/sync/base/manifest");
+        int oldCount = old == null ? 0 : SnapshotChunks.Manifest.decode(old).chunkCount();
+        for (int i = 0; i < oldCount; i++) {
+            kv.delete(replica + "/sync/base/" + i);
+        }
+        kv.delete(replica + "/sync/base/manifest");
+        kv.delete(replica + "/sync");
+    }
+}

@@ -1,0 +1,231 @@
+// Decides the rounds of a replicated model from its sync partition read in order, and computes each round's merged model.
+package io.neurostream.app.sync;
+
+import io.neurostream.core.replica.FederatedAverage;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A pure function of the sync records of one model, fed in the partition's offset order (read_committed: aborted records never
+ * come). Round r's members are fixed at the first record after which either (a) every expected shard's contribution to r is
+ * complete, or (b) a close record for r has been read; the members are the shards whose contribution is complete then.
+ * expected(0) = all shards; expected(r) = members(r−1) ∪ the shards that wrote any chunk of an already decided round after that
+ * decision (late shards rejoin); an empty set counts as all shards (only a close decides such a round). Contributions that
+ * complete after their round is decided are ignored for it. merged(r) = FederatedAverage.merge(merged(r−1), members'
+ * contributions) with merged(−1) the initial weights. Since nothing of a round r+1 can precede r's decision (a replica writes
+ * round r+1 only after it has read r's decision), reading may start at {@link #resumeOffset()} with {@link #resume} and gives
+ * the same rounds as reading from the start.
+ */
+public final class SyncRounds {
+    private static final Logger LOG = LoggerFactory.getLogger(SyncRounds.class);
+
+    /** A decided round: its members and whether a close record (not every expected contribution) decided it. */
+    public record Decision(long round, Set<Integer> members, boolean byClose) {}
+
+    private final String model;
+    private final long spec;
+    private final int replicas;
+    private final DataType dataType;
+    private long decided;
+    private double[] merged;
+    private Set<Integer> members;
+    private Set<Integer> expected;
+    private long resumeOffset;
+    /** Contributions of undecided rounds being assembled or complete, by round then shard. */
+    private final Map<Long, Map<Integer, Assembly>> open = new HashMap<>();
+    private final Set<Long> closes = new HashSet<>();
+    private final List<Decision> recent = new ArrayList<>();
+
+    private SyncRounds(String model, long spec, int replicas, DataType dataType, long decided, double[] merged, Set<Integer> members,
+                       long resumeOffset) {
+        this.model = model;
+        this.spec = spec;
+        this.replicas = replicas;
+        this.dataType = dataType;
+        this.decided = decided;
+        this.merged = merged.clone();
+        this.members = Set.copyOf(members);
+        this.expected = expectedAfter(this.members);
+        this.resumeOffset = resumeOffset;
+    }
+
+    /** Before round 0: merged(−1) is the initial weights; reading starts at {@code fromOffset}. */
+    public static SyncRounds start(String model, long spec, int replicas, DataType dataType, double[] initial, long fromOffset) {
+        return new SyncRounds(model, spec, replicas, dataType, -1, initial, Set.of(), fromOffset);
+    }
+
+    /** After round {@code decided} with these members and merged weights, reading from the offset just after its decision. */
+    public static SyncRounds resume(String model, long spec, int replicas, DataType dataType, long decided, double[] merged,
+                                    Set<Integer> members, long resumeOffset) {
+        return new SyncRounds(model, spec, replicas, dataType, decided, merged, members, resumeOffset);
+    }
+
+    /** The next sync record of the partition at {@code offset}; records of other models (or of an earlier spec) are skipped. */
+    public void accept(long offset, SyncRecord record) {
+        if (!record.model().equals(model) || record.spec() != spec || record.shard() >= replicas) {
+            return;
+        }
+        long round = record.round();
+        if (round <= decided) {
+            if (record instanceof SyncRecord.Chunk) {
+                expected = expected.size() == replicas && members.isEmpty() ? new TreeSet<>(Set.of(record.shard())) : with(expected, record.shard());
+            }
+            return;
+        }
+        if (record instanceof SyncRecord.Close) {
+            closes.add(round);
+        } else {
+            SyncRecord.Chunk chunk = (SyncRecord.Chunk) record;
+            Map<Integer, Assembly> shards = open.computeIfAbsent(round, r -> new HashMap<>());
+            Assembly assembly = shards.get(chunk.shard());
+            if (assembly == null || (!assembly.complete() && chunk.index() == 0)) {
+                assembly = new Assembly(chunk);
+                shards.put(chunk.shard(), assembly);
+            }
+            assembly.add(chunk, merged.length);
+        }
+        while (decideNext(offset)) {
+            // a decision can make the next round decidable at once (its close or contributions already read)
+        }
+    }
+
+    private static Set<Integer> with(Set<Integer> set, int shard) {
+        Set<Integer> out = new TreeSet<>(set);
+        out.add(shard);
+        return out;
+    }
+
+    private boolean decideNext(long offset) {
+        long round = decided + 1;
+        Map<Integer, Assembly> shards = open.getOrDefault(round, Map.of());
+        boolean byClose = closes.contains(round);
+        boolean allExpected = expected.stream().allMatch(s -> shards.containsKey(s) && shards.get(s).complete());
+        if (!byClose && !allExpected) {
+            return false;
+        }
+        List<FederatedAverage.Contribution> contributions = new ArrayList<>();
+        Set<Integer> in = new TreeSet<>();
+        for (Map.Entry<Integer, Assembly> e : new TreeMap<>(shards).entrySet()) {
+            if (e.getValue().complete()) {
+                contributions.add(new FederatedAverage.Contribution(e.getKey(), e.getValue().samples, e.getValue().delta));
+                in.add(e.getKey());
+            }
+        }
+        merged = FederatedAverage.merge(merged, contributions, dataType);
+        members = Set.copyOf(in);
+        expected = expectedAfter(members);
+        decided = round;
+        resumeOffset = offset + 1;
+        open.remove(round);
+        closes.remove(round);
+        recent.add(new Decision(round, new TreeSet<>(in), byClose && !allExpected));
+        return true;
+    }
+
+    private Set<Integer> expectedAfter(Set<Integer> members) {
+        if (!members.isEmpty()) {
+            return new TreeSet<>(members);
+        }
+        Set<Integer> all = new TreeSet<>();
+        for (int s = 0; s < replicas; s++) {
+            all.add(s);
+        }
+        return all;
+    }
+
+    /** The last decided round (−1: none yet). */
+    public long decided() {
+        return decided;
+    }
+
+    /** merged(decided()): the weights every replica adopts after that round. */
+    public double[] merged() {
+        return merged.clone();
+    }
+
+    /** The members of the last decided round (empty before round 0). */
+    public Set<Integer> members() {
+        return members;
+    }
+
+    /** The shards whose contributions decide the next round without a close. */
+    public Set<Integer> expected() {
+        return Set.copyOf(expected);
+    }
+
+    /** The offset just after the record that decided the last round: reading again from here with {@link #resume} gives the same rounds. */
+    public long resumeOffset() {
+        return resumeOffset;
+    }
+
+    /** The rounds decided since the last call, in order. */
+    public List<Decision> drainDecisions() {
+        List<Decision> out = List.copyOf(recent);
+        recent.clear();
+        return out;
+    }
+
+    /** One shard's contribution to one round, chunk by chunk. */
+    private final class Assembly {
+        private final int count;
+        private final long samples;
+        private final DataType width;
+        private final int values;
+        private final byte[] sha;
+        private final byte[][] parts;
+        private int received;
+        private double[] delta; // set once every chunk is in and the payload reads back
+
+        Assembly(SyncRecord.Chunk first) {
+            this.count = first.count();
+            this.samples = first.samples();
+            this.width = first.dataType();
+            this.values = first.values();
+            this.sha = first.sha256();
+            this.parts = new byte[count][];
+        }
+
+        void add(SyncRecord.Chunk chunk, int modelValues) {
+            if (received == count || chunk.count() != count || chunk.samples() != samples || !Arrays.equals(chunk.sha256(), sha) || parts[chunk.index()] != null) {
+                return; // a chunk of another contribution, or again: the first one read counts
+            }
+            parts[chunk.index()] = chunk.data();
+            received++;
+            if (received == count && (delta = join()) == null) {
+                LOG.warn("model {}: the round {} contribution of shard {} does not read back (checksum, or {} values for a model of {}); ignored",
+                        model, chunk.round(), chunk.shard(), values, modelValues);
+            }
+        }
+
+        boolean complete() {
+            return delta != null;
+        }
+
+        /** The delta, or null when the chunks do not join into the payload their checksum names or its length does not fit the model. */
+        private double[] join() {
+            long size = 0;
+            for (byte[] p : parts) {
+                size += p.length;
+            }
+            if (values != merged.length || size > Integer.MAX_VALUE) {
+                return null;
+            }
+            ByteBuffer payload = ByteBuffer.allocate((int) size);
+            for (byte[] p : parts) {
+                payload.put(p);
+            }
+            return Arrays.equals(SyncRecord.sha256(payload.array()), sha) ? SyncRecord.values(payload.array(), values, width) : null;
+        }
+    }
+}

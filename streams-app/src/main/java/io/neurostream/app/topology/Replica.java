@@ -1,0 +1,119 @@
+// One replica of a replicated model in a task: its durable round state, its base, and the decisions it reads from the sync log.
+package io.neurostream.app.topology;
+
+import io.neurostream.app.records.ReplicaKeys;
+import io.neurostream.app.state.ReplicaState;
+import io.neurostream.app.sync.SyncLog;
+import io.neurostream.app.sync.SyncRecord;
+import io.neurostream.app.sync.SyncRounds;
+import io.neurostream.core.net.Counters;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.replica.ParameterVector;
+import io.neurostream.core.spec.ModelSpec;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Replica {@code shard} of {@code model} (slot and store keys NAME#s). Its round r is the {@code sync_every} batches trained after
+ * its base (merged(r−1), or the initial weights, the same on every replica: same spec, same seed). {@link #state} is what the
+ * store holds; {@link #rounds} is rebuilt from the sync log from {@code state.cursor()} on each load.
+ */
+final class Replica {
+    private static final Logger LOG = LoggerFactory.getLogger(Replica.class);
+
+    final String key;
+    final String model;
+    final int shard;
+    final long spec;
+    final int replicas;
+    final int syncEvery;
+    final DataType dataType;
+    private final KeyValueStore<String, byte[]> kv;
+    private final SyncLog log;
+    ReplicaState state;
+    double[] base;
+    SyncRounds rounds;
+    /** Sync bytes read since the last call of {@link #read}. */
+    long bytesRead;
+
+    private Replica(String key, ReplicaKeys.Shard shard, ModelSpec spec, KeyValueStore<String, byte[]> kv, SyncLog log) {
+        this.key = key;
+        this.model = shard.model();
+        this.shard = shard.shard();
+        this.spec = SyncRecord.fingerprint(spec.json());
+        this.replicas = spec.replication().replicas();
+        this.syncEvery = spec.replication().syncEvery();
+        this.dataType = spec.dataType();
+        this.kv = kv;
+        this.log = log;
+    }
+
+    /**
+     * The replica as the store left it; a new one starts at round 0 with the network's current (initial) weights as its base.
+     * Its sync log is read again from the stored cursor.
+     */
+    static Replica open(String key, ReplicaKeys.Shard shard, Network net, KeyValueStore<String, byte[]> kv, SyncLog log) {
+        Replica r = new Replica(key, shard, net.spec(), kv, log);
+        ReplicaState state = ReplicaState.get(kv, key);
+        byte[] stored = ReplicaState.base(kv, key);
+        if (state == null || stored == null) {
+            r.base = ParameterVector.capture(net);
+            ReplicaState.putBase(kv, key, SyncRecord.payload(r.base, r.dataType));
+            Counters c = net.counters();
+            ReplicaState fresh = ReplicaState.fresh().adopted(-1, batches(c), c.samplesTrained(), 0, java.util.Set.of());
+            state = state == null ? fresh : fresh.held(state.heldFirst(), state.heldNext());
+            state.put(kv, key);
+        } else {
+            r.base = SyncRecord.values(stored, ParameterVector.length(net), r.dataType);
+            if (r.base == null) {
+                throw new IllegalStateException("replica " + key + ": its stored base does not fit the model's " + ParameterVector.length(net) + " values");
+            }
+        }
+        r.state = state;
+        r.rounds = SyncRounds.resume(r.model, r.spec, r.replicas, r.dataType, state.round() - 1, r.base, state.members(), state.cursor());
+        log.seek(state.cursor());
+        return r;
+    }
+
+    /** Batches trained so far (a skipped step is a batch too): rounds count these. */
+    static long batches(Counters c) {
+        return c.steps() + c.skippedSteps();
+    }
+
+    /** Feeds what the sync log has now to the round decisions. */
+    void read() {
+        for (SyncLog.Entry e : log.poll()) {
+            if (e.value() == null) {
+                continue;
+            }
+            bytesRead += e.value().length;
+            SyncRecord record;
+            try {
+                record = SyncRecord.decode(e.value());
+            } catch (IllegalArgumentException bad) {
+                LOG.warn("replica {}: sync record at offset {} skipped: {}", key, e.offset(), bad.getMessage());
+                continue;
+            }
+            rounds.accept(e.offset(), record);
+        }
+    }
+
+    void save() {
+        state.put(kv, key);
+    }
+
+    /** Whether the round's batches are all trained. */
+    boolean roundDone(Network net) {
+        return !state.waiting() && batches(net.counters()) - state.stepsAtBase() >= syncEvery;
+    }
+
+    /** Whether a decided round is ahead of this replica's, to apply now: the one it waits for, or, at its round's start, a catch-up. */
+    boolean decisionDue(Network net, boolean batchEmpty) {
+        if (rounds.decided() < state.round()) {
+            return false;
+        }
+        return state.waiting() || (batchEmpty && batches(net.counters()) == state.stepsAtBase());
+    }
+}

@@ -1,0 +1,149 @@
+// On a real broker with exactly-once, 2 partitions and 2 stream threads: two replicas of one MLP train on their MNIST shards and
+// merge through the sync topic; both end with the merged model of an in-process replay, bit for bit; one prediction per sample.
+package io.neurostream.app.it;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.micrometer.core.instrument.Gauge;
+import io.neurostream.app.broker.EmbeddedKafka;
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.ReplicaKeys;
+import io.neurostream.app.runtime.NeurostreamApp;
+import io.neurostream.app.runtime.TopicSetup;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.state.ModelStore;
+import io.neurostream.app.state.ReplicaState;
+import io.neurostream.app.sync.SyncRecord;
+import io.neurostream.app.topology.Topics;
+import io.neurostream.app.training.FederatedReplay;
+import io.neurostream.app.training.RuntimeSettings;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.replica.ParameterVector;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.schemas.ModelSpecRecord;
+import io.neurostream.schemas.Prediction;
+import io.neurostream.schemas.Sample;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("integration")
+class ReplicasIT {
+    private static final String MODEL = "mlp";
+    private static final int REPLICAS = 2;
+    private static final int ROUNDS = 6;
+    private static final String SPEC = """
+            {"name": "mlp", "input": {"shape": [784]},
+             "layers": [{"type": "dense", "units": 32, "activation": "relu"}, {"type": "dense", "units": 10, "activation": "softmax"}],
+             "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.005}, "batch_size": 32, "seed": 42,
+             "replicas": 2, "sync_every": 4}
+            """;
+
+    @TempDir
+    Path tmp;
+
+    @Test
+    void shouldEndWithBothReplicasHoldingTheMergedModelOfAnInProcessReplayAndOnePredictionPerSample() throws Exception {
+        ModelSpec spec = ModelSpec.parse(SPEC);
+        int perShard = ROUNDS * spec.replication().syncEvery() * spec.batchSize();
+        List<List<Sample>> shards = new ArrayList<>();
+        List<List<byte[]>> shardBytes = new ArrayList<>();
+        for (int s = 0; s < REPLICAS; s++) {
+            shards.add(new ArrayList<>());
+            shardBytes.add(new ArrayList<>());
+        }
+        for (byte[] bytes : MnistRecords.labelled(2 * perShard + 400)) {
+            Sample sample = NeurostreamSerdes.sample().deserializer().deserialize("s", bytes);
+            int s = ReplicaKeys.shardOf(sample.getId().toString(), REPLICAS);
+            if (shards.get(s).size() < perShard) {
+                shards.get(s).add(sample);
+                shardBytes.get(s).add(bytes);
+            }
+        }
+        shards.forEach(l -> assertEquals(perShard, l.size(), "enough MNIST samples for every shard"));
+
+        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
+            String bootstrap = kafka.bootstrapServers();
+            Map<String, String> settings = Map.of("bootstrap.servers", bootstrap, "application.id", "replicas", "state.dir", tmp.toString(),
+                    "num.stream.threads", "2", NeurostreamConfig.TOPIC_PARTITIONS.name(), "2", NeurostreamConfig.HTTP_PORT.name(), "-1",
+                    NeurostreamConfig.SYNC_MAX_WAIT.name(), "600000"); // no round closes by time: the model is a function of the shards
+            NeurostreamConfig config = NeurostreamConfig.load(null, settings);
+            TopicSetup.ensureTopics(config);
+            Topics topics = new Topics("");
+            long now = System.currentTimeMillis();
+            for (int s = 0; s < REPLICAS; s++) {
+                String key = ReplicaKeys.key(MODEL, s);
+                byte[] record = NeurostreamSerdes.modelSpec().encode(ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(SPEC)
+                        .setCreatedAt(Instant.ofEpochMilli(now)).build());
+                producer.send(new ProducerRecord<>(topics.models(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8), record)).get();
+            }
+            for (int i = 0; i < perShard; i++) {
+                for (int s = 0; s < REPLICAS; s++) {
+                    String key = ReplicaKeys.key(MODEL, s);
+                    producer.send(new ProducerRecord<>(topics.samples(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8),
+                            shardBytes.get(s).get(i)));
+                }
+            }
+            producer.flush();
+
+            try (NeurostreamApp app = NeurostreamApp.start(config)) {
+                long deadline = System.nanoTime() + Duration.ofMinutes(4).toNanos();
+                while (!(round(app, 0) == ROUNDS && round(app, 1) == ROUNDS) && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertEquals(ROUNDS, round(app, 0), "replica 0 applied every round");
+                assertEquals(ROUNDS, round(app, 1), "replica 1 applied every round");
+                Thread.sleep(1000); // the commit of the last round (commit.interval.ms 100 with exactly-once)
+            }
+
+            Map<String, byte[]> store = new HashMap<>();
+            for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readCommittedToEnd(bootstrap, "replicas-" + ModelStore.NAME + "-changelog",
+                    Duration.ofMinutes(1))) {
+                String key = new String(r.key(), StandardCharsets.UTF_8);
+                if (r.value() == null) {
+                    store.remove(key);
+                } else {
+                    store.put(key, r.value());
+                }
+            }
+            int values = ParameterVector.length(Network.create(spec));
+            double[] base0 = SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, 0)), values, spec.dataType());
+            double[] base1 = SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, 1)), values, spec.dataType());
+            assertNotNull(base0);
+            assertArrayEquals(base0, base1, "both replicas hold the same merged model");
+            RuntimeSettings runtime = new RuntimeSettings(config.intValue(NeurostreamConfig.TOP_K), config.intValue(NeurostreamConfig.METRICS_INTERVAL),
+                    config.doubleValue(NeurostreamConfig.FADING_FACTOR), config.intValue(NeurostreamConfig.WINDOW_SIZE),
+                    config.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY), config.longValue(NeurostreamConfig.BATCH_MAX_DELAY),
+                    config.longValue(NeurostreamConfig.METRICS_INTERVAL_MS));
+            assertArrayEquals(FederatedReplay.replay(spec, shards, runtime), base0, "the merged model of an in-process replay, bit for bit");
+
+            List<Prediction> predictions = KafkaClients.readCommittedToEnd(bootstrap, topics.predictions(), Duration.ofMinutes(1)).stream()
+                    .map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value())).toList();
+            assertEquals(REPLICAS * perShard, predictions.size(), "one committed prediction per sample");
+            assertEquals(REPLICAS * perShard, predictions.stream().map(p -> p.getSampleId().toString()).distinct().count());
+            List<ConsumerRecord<byte[], byte[]>> sync = KafkaClients.readCommittedToEnd(bootstrap, topics.sync(), Duration.ofMinutes(1));
+            assertTrue(sync.stream().allMatch(r -> r.value().length <= SyncRecord.MAX_RECORD_BYTES));
+            assertEquals(1, sync.stream().map(ConsumerRecord::partition).distinct().count(), "all of a model's sync records in one partition");
+        }
+    }
+
+    private static double round(NeurostreamApp app, int shard) {
+        Gauge gauge = app.registry().find("neurostream.sync.round").tags("model", MODEL, "replica", Integer.toString(shard)).gauge();
+        return gauge == null ? -1 : gauge.value();
+    }
+}

@@ -1,0 +1,367 @@
+// Replicas of one model in a TopologyTestDriver: rounds merge by federated averaging, bit for bit, whatever the interleaving,
+// through restarts; an idle replica's round closes by time and it catches up; every sample is predicted once.
+package io.neurostream.app.topology;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.DeadLetterReason;
+import io.neurostream.app.records.ReplicaKeys;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.state.InitPayloads;
+import io.neurostream.app.state.ModelStore;
+import io.neurostream.app.state.ReplicaState;
+import io.neurostream.app.sync.SyncRecord;
+import io.neurostream.app.training.FederatedReplay;
+import io.neurostream.app.versions.WeightsCodec;
+import io.neurostream.app.training.RuntimeSettings;
+import io.neurostream.core.codec.SnapshotCodec;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.replica.ParameterVector;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.schemas.DeadLetter;
+import io.neurostream.schemas.ModelSpecRecord;
+import io.neurostream.schemas.Prediction;
+import io.neurostream.schemas.Sample;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplicasTest {
+    static final String MODEL = "m";
+    static final int BATCH = 4;
+    static final int SYNC_EVERY = 2;
+    static final Map<String, String> SETTINGS = Map.of(NeurostreamConfig.PREDICTION_MAX_DELAY.name(), "0",
+            NeurostreamConfig.SNAPSHOT_INTERVAL.name(), "3");
+
+    @TempDir
+    Path stateDir;
+
+    static String spec(int replicas) {
+        return """
+                {"name": "%s", "input": {"shape": [2]},
+                 "layers": [{"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 2, "activation": "softmax"}],
+                 "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.05}, "batch_size": %d, "seed": 11,
+                 "replicas": %d, "sync_every": %d}
+                """.formatted(MODEL, BATCH, replicas, SYNC_EVERY);
+    }
+
+    /** Labelled points of each shard, in order: {@code rounds} full rounds per shard (the label is whether x > 0). */
+    static List<List<Sample>> shards(int replicas, int rounds) {
+        List<List<Sample>> out = new ArrayList<>();
+        for (int s = 0; s < replicas; s++) {
+            out.add(new ArrayList<>());
+        }
+        SplittableRandom random = new SplittableRandom(5);
+        int perShard = rounds * SYNC_EVERY * BATCH;
+        for (int i = 0; out.stream().anyMatch(l -> l.size() < perShard); i++) {
+            float x = (float) (random.nextDouble() * 2 - 1);
+            float y = (float) (random.nextDouble() * 2 - 1);
+            String id = "s" + i;
+            List<Sample> shard = out.get(ReplicaKeys.shardOf(id, replicas));
+            if (shard.size() < perShard) {
+                shard.add(Samples.values(id, x, y).setLabel(x > 0 ? 1 : 0).build());
+            }
+        }
+        return out;
+    }
+
+    static double[] reference(int replicas, List<List<Sample>> shards, RuntimeSettings settings) {
+        return FederatedReplay.replay(ModelSpec.parse(spec(replicas)), shards, settings);
+    }
+
+    private static RuntimeSettings runtimeSettings() {
+        return ProcessorSettings.from(NeurostreamConfig.load(null, SETTINGS)).runtime();
+    }
+
+    private TopologyHarness open(MemorySyncLogs logs, Map<String, String> settings, Path dir) {
+        TopologyHarness harness = new TopologyHarness(dir, settings, logs, Instant.ofEpochMilli(1_700_000_000_000L));
+        logs.from(harness.sync);
+        return harness;
+    }
+
+    /** Lets every replica read the sync topic and apply what is decided (below the max wait: no round closes by time). */
+    private static void settle(TopologyHarness harness) {
+        for (int i = 0; i < 20; i++) {
+            harness.advanceWallClock(Duration.ofMillis(100));
+        }
+    }
+
+    private static void send(TopologyHarness harness, int shard, Sample sample) {
+        harness.send(ReplicaKeys.key(MODEL, shard), NeurostreamSerdes.sample().encode(sample));
+    }
+
+    /** Replica s's base (the merged model it adopted last) and its newest snapshot's weights, which equal it right after a merge. */
+    private static double[] base(TopologyHarness harness, int shard) {
+        KeyValueStore<String, byte[]> kv = harness.driver.getKeyValueStore(ModelStore.NAME);
+        String key = ReplicaKeys.key(MODEL, shard);
+        double[] base = SyncRecord.values(ReplicaState.base(kv, key), ParameterVector.length(Network.create(ModelSpec.parse(spec(2)))),
+                org.nd4j.linalg.api.buffer.DataType.FLOAT);
+        assertNotNull(base);
+        return base;
+    }
+
+    private static double[] snapshotWeights(TopologyHarness harness, int shard) {
+        KeyValueStore<String, byte[]> kv = harness.driver.getKeyValueStore(ModelStore.NAME);
+        String key = ReplicaKeys.key(MODEL, shard);
+        int generation = new ModelStore(kv).head(key).generation();
+        return ParameterVector.capture(SnapshotCodec.decode(ModelStore.snapshot(kv::get, key, generation)));
+    }
+
+    private static ReplicaState state(TopologyHarness harness, int shard) {
+        return ReplicaState.get(harness.driver.getKeyValueStore(ModelStore.NAME), ReplicaKeys.key(MODEL, shard));
+    }
+
+    /** Runs every shard's samples through one driver in the given order of shards (one entry per sample), then settles. */
+    private double[] run(int replicas, List<List<Sample>> shards, List<Integer> order, Path dir, Map<String, Integer> predictions) {
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, SETTINGS, dir)) {
+            for (int s = 0; s < replicas; s++) {
+                harness.sendSpec(ReplicaKeys.key(MODEL, s), spec(replicas));
+            }
+            int[] next = new int[replicas];
+            for (int s : order) {
+                send(harness, s, shards.get(s).get(next[s]++));
+            }
+            settle(harness);
+            for (Prediction p : harness.predictions()) {
+                predictions.merge(p.getSampleId(), 1, Integer::sum);
+            }
+            assertTrue(harness.deadLetters().isEmpty());
+            double[] merged = base(harness, 0);
+            for (int s = 0; s < replicas; s++) {
+                ReplicaState state = state(harness, s);
+                assertFalse(state.waiting() || state.holding(), "replica " + s + " ends with its last round applied: " + state);
+                assertEquals(shards.get(0).size() / (SYNC_EVERY * BATCH), state.round());
+                assertArrayEquals(merged, base(harness, s), "replica " + s + " holds the same merged model");
+                assertArrayEquals(merged, snapshotWeights(harness, s), "replica " + s + " snapshotted the merged model when it adopted it");
+            }
+            assertEquals(shards.get(0).size() / (SYNC_EVERY * BATCH), harness.counter("neurostream.sync.rounds", "model", MODEL, "replica", "0"));
+            return merged;
+        }
+    }
+
+    private static List<Integer> alternating(int replicas, int perShard) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < perShard; i++) {
+            for (int s = 0; s < replicas; s++) {
+                order.add(s);
+            }
+        }
+        return order;
+    }
+
+    private static List<Integer> oneAfterTheOther(int replicas, int perShard) {
+        List<Integer> order = new ArrayList<>();
+        for (int s = replicas - 1; s >= 0; s--) {
+            for (int i = 0; i < perShard; i++) {
+                order.add(s);
+            }
+        }
+        return order;
+    }
+
+    private static List<Integer> shuffled(int replicas, int perShard, long seed) {
+        List<Integer> order = alternating(replicas, perShard);
+        java.util.Collections.shuffle(order, new java.util.Random(seed));
+        return order;
+    }
+
+    @Test
+    void shouldMergeTwoReplicasByFederatedAverageAfterEachRoundBitIdenticallyWhateverTheInterleaving() {
+        int rounds = 3;
+        List<List<Sample>> shards = shards(2, rounds);
+        int perShard = shards.get(0).size();
+        double[] expected = reference(2, shards, runtimeSettings());
+        List<List<Integer>> orders = List.of(alternating(2, perShard), oneAfterTheOther(2, perShard), shuffled(2, perShard, 3));
+        for (int i = 0; i < orders.size(); i++) {
+            Map<String, Integer> predictions = new HashMap<>();
+            double[] merged = run(2, shards, orders.get(i), stateDir.resolve("order" + i), predictions);
+            assertTrue(Arrays.equals(expected, merged), "interleaving " + i + ": the merged model equals the training by hand, bit for bit");
+            assertEquals(2 * perShard, predictions.size());
+            assertTrue(predictions.values().stream().allMatch(n -> n == 1), "every sample predicted exactly once");
+        }
+    }
+
+    @Test
+    void shouldMergeThreeReplicasLikeTheTrainingByHand() {
+        List<List<Sample>> shards = shards(3, 2);
+        int perShard = shards.get(0).size();
+        Map<String, Integer> predictions = new HashMap<>();
+        double[] merged = run(3, shards, shuffled(3, perShard, 9), stateDir, predictions);
+        assertArrayEquals(reference(3, shards, runtimeSettings()), merged);
+        assertEquals(3 * perShard, predictions.size());
+    }
+
+    @Test
+    void shouldGiveTheSameBitsThroughRestartsMidRoundAndWhileHoldingRecords() {
+        int rounds = 3;
+        List<List<Sample>> shards = shards(2, rounds);
+        int perShard = shards.get(0).size();
+        List<Integer> order = oneAfterTheOther(2, perShard); // replica 1 trains all first: it holds most of its records
+        MemorySyncLogs logs = new MemorySyncLogs();
+        Map<String, Integer> predictions = new HashMap<>();
+        int[] next = new int[2];
+        int[] stops = {5, perShard + 3, perShard + 11, 2 * perShard};
+        int from = 0;
+        boolean sawHolding = false;
+        Map<String, byte[]> committed = new HashMap<>();
+        for (int stop : stops) {
+            try (TopologyHarness harness = open(logs, SETTINGS, stateDir.resolve("run" + from))) {
+                KeyValueStore<String, byte[]> kv = harness.driver.getKeyValueStore(ModelStore.NAME);
+                committed.forEach(kv::put); // the store as the last commit left it, restored from its changelog
+                if (from == 0) {
+                    harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2));
+                    harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+                }
+                for (int i = from; i < stop; i++) {
+                    int s = order.get(i);
+                    send(harness, s, shards.get(s).get(next[s]++));
+                }
+                sawHolding |= state(harness, 1).holding();
+                if (stop == 2 * perShard) {
+                    settle(harness);
+                }
+                harness.predictions().forEach(p -> predictions.merge(p.getSampleId(), 1, Integer::sum));
+                if (stop == 2 * perShard) {
+                    assertArrayEquals(reference(2, shards, runtimeSettings()), base(harness, 0));
+                    assertArrayEquals(base(harness, 0), base(harness, 1));
+                    assertEquals(rounds, state(harness, 1).round());
+                }
+                logs.records(); // what this driver wrote to the sync topic stays there for the next one
+                committed.clear();
+                try (var all = kv.all()) {
+                    all.forEachRemaining(e -> committed.put(e.key, e.value));
+                }
+            }
+            from = stop;
+        }
+        assertTrue(sawHolding, "a restart came while replica 1 held records");
+        assertEquals(2 * perShard, predictions.size());
+        assertTrue(predictions.values().stream().allMatch(n -> n == 1), "every sample predicted exactly once across restarts");
+    }
+
+    @Test
+    void shouldCloseARoundWithoutAnIdleReplicaAfterTheMaxWaitAndLetItCatchUpWhenItGetsSamples() {
+        Map<String, String> settings = new HashMap<>(SETTINGS);
+        settings.put(NeurostreamConfig.SYNC_MAX_WAIT.name(), "1000");
+        List<List<Sample>> shards = shards(2, 3);
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, settings, stateDir)) {
+            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2));
+            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+            for (Sample sample : shards.get(0)) {
+                send(harness, 0, sample);
+                harness.advanceWallClock(Duration.ofMillis(600)); // replica 0 waits 1 s at each round's end, then closes it
+            }
+            for (int i = 0; i < 6; i++) {
+                harness.advanceWallClock(Duration.ofMillis(600));
+            }
+            ReplicaState zero = state(harness, 0);
+            assertEquals(3, zero.round(), "replica 0 went on alone: " + zero);
+            assertFalse(zero.waiting() || zero.holding());
+            assertEquals(1.0, harness.counter("neurostream.sync.rounds.closed.by.timeout", "model", MODEL, "replica", "0"),
+                    "round 0 closed by time; from round 1 on only replica 0 is expected, and its contribution decides each round");
+            assertEquals(1.0, harness.gauge("neurostream.sync.replicas.alive", "model", MODEL, "replica", "0"));
+
+            send(harness, 1, Sample.newBuilder(shards.get(1).get(0)).setLabel(null).build()); // unlabelled: predicted at once
+            ReplicaState one = state(harness, 1);
+            assertEquals(3, one.round(), "the idle replica caught up to the latest decided round before its first sample");
+            assertArrayEquals(base(harness, 0), base(harness, 1), "with the latest merged model");
+            assertEquals(shards.get(0).size() + 1, harness.predictions().size(), "every sample predicted once");
+        }
+    }
+
+    @Test
+    void shouldStartEveryReplicaFromTheInitialWeightsOfItsSpecRecord() {
+        ModelSpec spec = ModelSpec.parse(spec(2));
+        Network init = Network.create(spec);
+        ParameterVector.assign(init, ParameterVector.capture(Network.create(spec.with(Map.of("seed", 99)))));
+        byte[] payload = WeightsCodec.encode(init);
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, SETTINGS, stateDir)) {
+            for (int s = 0; s < 2; s++) {
+                String key = ReplicaKeys.key(MODEL, s);
+                for (KeyValue<String, byte[]> chunk : InitPayloads.chunks(key, payload)) { // models create --init-from: NAME#s/init/I
+                    harness.models.pipeInput(chunk.key.getBytes(StandardCharsets.UTF_8), chunk.value);
+                }
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(new RecordHeader(InitPayloads.HEADER, InitPayloads.header(payload)));
+                byte[] record = NeurostreamSerdes.modelSpec().encode(ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(spec(2))
+                        .setCreatedAt(Instant.now()).build());
+                harness.models.pipeInput(new TestRecord<>(key.getBytes(StandardCharsets.UTF_8), record, headers, Instant.now()));
+            }
+            List<List<Sample>> shards = shards(2, 1);
+            send(harness, 0, shards.get(0).get(0));
+            send(harness, 1, shards.get(1).get(0));
+            assertTrue(harness.deadLetters().isEmpty());
+            assertArrayEquals(ParameterVector.capture(init), base(harness, 0), "replica 0 starts from the initial weights");
+            assertArrayEquals(ParameterVector.capture(init), base(harness, 1), "and so does replica 1");
+        }
+    }
+
+    @Test
+    void shouldDeadLetterASpecForAShardBeyondTheModelsReplicas() {
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, SETTINGS, stateDir)) {
+            harness.sendSpec(ReplicaKeys.key(MODEL, 5), spec(2));
+            List<DeadLetter> letters = harness.deadLetters();
+            assertEquals(1, letters.size());
+            assertEquals(DeadLetterReason.REPLICA_OUT_OF_RANGE.name(), letters.get(0).getReason());
+            assertEquals("shard 5 of model m, which has 2 replicas", letters.get(0).getMessage());
+
+            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+            send(harness, 3, shards(2, 1).get(0).get(0)); // a task that holds shard 1's spec knows the model has 2 replicas
+            letters = harness.deadLetters();
+            assertEquals(1, letters.size());
+            assertEquals(DeadLetterReason.REPLICA_OUT_OF_RANGE.name(), letters.get(0).getReason());
+            assertTrue(letters.get(0).getMessage().endsWith(": shard 3 of model m, which has 2 replicas"), letters.get(0).getMessage());
+        }
+    }
+
+    @Test
+    void shouldDeadLetterTheRecordsAReplicaHeldWhenItsModelIsDeletedAndTrainThemWhenItIsReplaced() {
+        List<List<Sample>> shards = shards(2, 3);
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, SETTINGS, stateDir)) {
+            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2));
+            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+            for (int i = 0; i < 12; i++) { // a round of 8, then 4 held while replica 1 has not contributed
+                send(harness, 0, shards.get(0).get(i));
+            }
+            assertEquals(4, state(harness, 0).heldNext() - state(harness, 0).heldFirst());
+            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2).replace("\"seed\": 11", "\"seed\": 12"));
+            ReplicaState replaced = state(harness, 0);
+            assertFalse(replaced.holding() || replaced.waiting(), "the new model took the held records: " + replaced);
+            assertEquals(12, harness.predictions().size(), "8 in the first round, 4 by the new model's first batch");
+
+            for (int i = 12; i < 20; i++) { // the new model's round 0 ends with its 8th sample: the last 4 are held
+                send(harness, 0, shards.get(0).get(i));
+            }
+            assertTrue(state(harness, 0).holding());
+            harness.sendTombstone(ReplicaKeys.key(MODEL, 0));
+            List<DeadLetter> letters = harness.deadLetters();
+            assertEquals(4, letters.size(), "each held record ends dead-lettered");
+            assertTrue(letters.stream().allMatch(d -> d.getReason().equals(DeadLetterReason.UNKNOWN_MODEL.name())));
+            assertEquals(null, state(harness, 0));
+        }
+    }
+}
