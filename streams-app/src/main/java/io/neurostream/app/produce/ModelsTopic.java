@@ -21,9 +21,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
@@ -33,11 +40,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * {@code SPECKEY/init/I} (initial weights written with the spec of that key, in its partition). Compaction keeps the newest record
  * per key and partition, so a record written under a key or to a partition that a later spec no longer uses would live on, and
  * a reprocessing application would start a stale replica from it: a new placement tombstones what it does not reuse
- * ({@link #tombstones}). {@link #read} is a bounded read, with read_committed, of every partition up to its end offsets.
+ * ({@link #tombstones}). {@link #read} is a bounded read, with read_committed, of every partition up to its end offsets (the last
+ * stable offsets, waited for until they reach the high watermarks: see {@link #committedEnd}).
  */
 public final class ModelsTopic {
     private static final String INIT = "/init/";
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
+    /** How long a read waits for the commit markers of a transaction that is committed but not yet marked. */
+    private static final Duration SETTLE = Duration.ofSeconds(10);
 
     private ModelsTopic() {}
 
@@ -150,7 +160,7 @@ public final class ModelsTopic {
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, TIMEOUT);
+            Map<TopicPartition, Long> end = committedEnd(config, consumer, partitions);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), TIMEOUT) < e.getValue())) {
                 if (System.nanoTime() > deadline) {
@@ -173,6 +183,40 @@ public final class ModelsTopic {
             }
         }
         return new Current(model, live, timestamps);
+    }
+
+    /**
+     * The end offsets to read to: the last stable offsets, once they reach the high watermarks. A transaction's commit returns
+     * before its markers are written, so right after a {@code models create} the last stable offset can still stand before its
+     * records; it is waited for, up to {@link #SETTLE}, so that a command run right after another sees what that one wrote. A
+     * transaction still open after that (another writer's) is not waited for: its records are not committed yet.
+     */
+    private static Map<TopicPartition, Long> committedEnd(NeurostreamConfig config, KafkaConsumer<byte[], byte[]> consumer,
+                                                         List<TopicPartition> partitions) {
+        Map<TopicPartition, Long> stable = consumer.endOffsets(partitions, TIMEOUT);
+        Map<TopicPartition, Long> high = new HashMap<>();
+        try (Admin admin = Admin.create(ClientSettings.admin(config, "neurostream-models-reader"))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+            admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((p, info) -> high.put(p, info.offset()));
+        } catch (ExecutionException | TimeoutException e) {
+            return stable; // the committed records so far are all a read_committed reader can take anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return stable;
+        }
+        long settleUntil = System.nanoTime() + SETTLE.toNanos();
+        while (partitions.stream().anyMatch(p -> stable.get(p) < high.getOrDefault(p, 0L)) && System.nanoTime() < settleUntil) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            stable.putAll(consumer.endOffsets(partitions, TIMEOUT));
+        }
+        return stable;
     }
 
     /** A chunk key's index is a number (the application dead-letters others; they are not tombstoned either). */

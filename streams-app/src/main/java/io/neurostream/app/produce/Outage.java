@@ -66,10 +66,7 @@ public final class Outage implements AutoCloseable {
         long acked = acknowledged.getAsLong();
         long pending = sent.getAsLong() - acked;
         if (acked != lastAcknowledged || pending == 0) {
-            if (waiting && acked != lastAcknowledged) {
-                print(String.format("the broker at %s answers again after %d s without acknowledgements; continuing", bootstrap,
-                        (now - lastProgressNanos) / NANOS_PER_SECOND));
-            }
+            answeredAgain(now, acked);
             waiting = false;
             lastAcknowledged = acked;
             lastProgressNanos = now;
@@ -84,6 +81,14 @@ public final class Outage implements AutoCloseable {
         }
     }
 
+    /** Says that the broker answers again when it was said to be quiet and acknowledgements came since. */
+    private void answeredAgain(long now, long acked) {
+        if (waiting && acked != lastAcknowledged) {
+            print(String.format("the broker at %s answers again after %d s without acknowledgements; continuing", bootstrap,
+                    (now - lastProgressNanos) / NANOS_PER_SECOND));
+        }
+    }
+
     private void print(String line) {
         err.println(prefix + line);
         err.flush();
@@ -94,10 +99,17 @@ public final class Outage implements AutoCloseable {
         return s % 60 == 0 && s > 0 ? s / 60 + " min" : s + " s";
     }
 
+    /**
+     * Stops checking. When the broker was said to be quiet and has acknowledged samples since the last check (a broker that
+     * comes back can take the rest within a second, before the next check), says that it answers again.
+     */
     @Override
-    public void close() {
+    public synchronized void close() {
         if (timer != null) {
             timer.shutdownNow();
+            timer = null;
         }
+        answeredAgain(nanoTime.getAsLong(), acknowledged.getAsLong());
+        waiting = false;
     }
 }

@@ -68,6 +68,10 @@ class ProduceCommandTest {
                 "produce", "--model", "xor", "--synthetic", "xor", "--limit", "0", "--bootstrap-servers", NO_BROKER);
         assertOneLineError("neurostream produce: unknown synthetic set \"spiral\"; sets: linear, and, or, xor, circle",
                 "produce", "--model", "xor", "--synthetic", "spiral", "--bootstrap-servers", NO_BROKER);
+        assertOneLineError("neurostream produce: --replicas must be in [1, 256], got 0",
+                "produce", "--model", "m", "--synthetic", "xor", "--replicas", "0", "--bootstrap-servers", NO_BROKER);
+        assertOneLineError("neurostream produce: --replicas must be in [1, 256], got 257",
+                "produce", "--model", "m", "--synthetic", "xor", "--replicas", "257", "--bootstrap-servers", NO_BROKER);
     }
 
     @Test

@@ -9,6 +9,9 @@ import io.neurostream.app.broker.EmbeddedKafka;
 import io.neurostream.app.cli.Main;
 import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.state.InitPayloads;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.onnx.OnnxExport;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.io.PrintWriter;
@@ -17,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +66,7 @@ class ModelPlacementIT {
         String twoReplicas = create(dir, prefix, Map.of("replicas", 2));
         assertTrue(twoReplicas.contains("with 2 replicas (sync every 10 mini-batches): m#0 in partition " + home + ", m#1 in partition "
                 + (home + 1) % PARTITIONS), twoReplicas);
-        assertEquals(Set.of("m#0@" + home, "m#1@" + (home + 1) % PARTITIONS), live(prefix));
+        assertLive(prefix, Set.of("m#0@" + home, "m#1@" + (home + 1) % PARTITIONS));
         StringWriter shown = new StringWriter();
         StringWriter shownErr = new StringWriter();
         CommandLine show = new CommandLine(new Main());
@@ -75,19 +79,47 @@ class ModelPlacementIT {
 
         String oneReplica = create(dir, prefix, Map.of());
         assertTrue(oneReplica.startsWith("tombstoned 2 old record(s) of model m the new placement does not reuse: m#0@" + home), oneReplica);
-        assertEquals(Set.of("m@" + home), live(prefix));
+        assertLive(prefix, Set.of("m@" + home));
 
         create(dir, prefix, Map.of("source", other));
-        assertEquals(Set.of("m@" + ReplicaKeys.defaultPartition(other, PARTITIONS)), live(prefix));
+        assertLive(prefix, Set.of("m@" + ReplicaKeys.defaultPartition(other, PARTITIONS)));
 
         create(dir, prefix, Map.of("replicas", 3));
-        assertEquals(Set.of("m#0@" + home, "m#1@" + (home + 1) % PARTITIONS, "m#2@" + (home + 2) % PARTITIONS), live(prefix));
+        assertLive(prefix, Set.of("m#0@" + home, "m#1@" + (home + 1) % PARTITIONS, "m#2@" + (home + 2) % PARTITIONS));
 
         StringWriter out = new StringWriter();
         assertEquals(0, execute(out, "models", "delete", "m", "--bootstrap-servers", kafka.bootstrapServers(), "--set", "neurostream.topic.prefix=" + prefix),
                 out.toString());
         assertTrue(out.toString().startsWith("model m deleted: 3 tombstone(s)"), out.toString());
-        assertEquals(Set.of(), live(prefix));
+        assertLive(prefix, Set.of());
+        StringWriter again = new StringWriter();
+        assertEquals(0, execute(again, "models", "delete", "m", "--bootstrap-servers", kafka.bootstrapServers(), "--set", "neurostream.topic.prefix=" + prefix));
+        assertEquals("model m: topic " + prefix + "models holds no record of it; nothing written\n", again.toString());
+    }
+
+    @Test
+    void initialWeightsAreWrittenOncePerShardAndTombstonedWithTheirSpecKeys(@TempDir Path dir) throws Exception {
+        String prefix = "it-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        int home = ReplicaKeys.defaultPartition("m", PARTITIONS);
+        int next = (home + 1) % PARTITIONS;
+        Path onnx = dir.resolve("m.onnx");
+        Files.write(onnx, OnnxExport.export(Network.create(Presets.load("xor").with(Map.of("name", "m", "seed", 99)))));
+
+        String out = create(dir, prefix, Map.of("replicas", 2), "--init-from", onnx.toString());
+        assertTrue(out.contains("chunk(s) keyed m#s/init/I, once per replica"), out);
+        assertLive(prefix, Set.of("m#0@" + home, "m#0/init/0@" + home, "m#1@" + next, "m#1/init/0@" + next));
+        for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readCommittedToEnd(kafka.bootstrapServers(), prefix + "models", TIMEOUT)) {
+            if (!new String(r.key(), StandardCharsets.UTF_8).contains("/init/")) {
+                assertTrue(r.headers().lastHeader(InitPayloads.HEADER) != null, "each spec record names its chunks");
+            }
+        }
+
+        create(dir, prefix, Map.of("replicas", 2));
+        assertLive(prefix, Set.of("m#0@" + home, "m#0/init/0@" + home, "m#1@" + next, "m#1/init/0@" + next),
+                "the same placement without weights keeps the chunks");
+
+        create(dir, prefix, Map.of());
+        assertLive(prefix, Set.of("m@" + home), "the shard keys go, and their chunks with them");
     }
 
     @Test
@@ -148,17 +180,33 @@ class ModelPlacementIT {
         assertEquals(2, code, err.toString());
         assertEquals("neurostream models create: model m has 5 replicas but topic " + prefix + "samples has only 4 partition(s): give the topic "
                 + "at least 5 partitions (neurostream.topic.partitions, or kafka-topics --alter) or the spec fewer replicas\n", err.toString());
-        assertEquals(Set.of(), live(prefix));
+        assertLive(prefix, Set.of());
     }
 
-    private static String create(Path dir, String prefix, Map<String, Object> fields) throws Exception {
+    private static String create(Path dir, String prefix, Map<String, Object> fields, String... more) throws Exception {
         Path spec = dir.resolve("m.json");
         Files.writeString(spec, Presets.load("xor").with(Map.of("name", "m")).with(fields).json());
         StringWriter out = new StringWriter();
-        int code = execute(out, "models", "create", spec.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
-                "--set", "neurostream.topic.prefix=" + prefix, "--set", "neurostream.topic.partitions=" + PARTITIONS);
+        List<String> args = new ArrayList<>(List.of("models", "create", spec.toString(), "--bootstrap-servers", kafka.bootstrapServers(),
+                "--set", "neurostream.topic.prefix=" + prefix, "--set", "neurostream.topic.partitions=" + PARTITIONS));
+        args.addAll(List.of(more));
+        int code = execute(out, args.toArray(String[]::new));
         assertEquals(0, code, out.toString());
         return out.toString();
+    }
+
+    /**
+     * Waits until the live keys of the models topic are these (a transaction's commit returns before its markers reach the
+     * partitions, so a read_committed reader may see its records a moment later), else fails with the last ones read.
+     */
+    private static void assertLive(String prefix, Set<String> expected, String... message) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        Set<String> live = live(prefix);
+        while (!live.equals(expected) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            live = live(prefix);
+        }
+        assertEquals(expected, live, String.join(" ", message));
     }
 
     /** The keys of the models topic whose newest record, in their partition, is not a tombstone: "KEY@PARTITION". */

@@ -43,6 +43,39 @@ class ProduceOutageTest {
                 "p: the broker at h:1 answers again after 21 s without acknowledgements; continuing"), err.toString().lines().toList());
     }
 
+    /** A broker back within a second takes every waiting sample before the next check: closing says it answered. */
+    @Test
+    void shouldSayThatTheBrokerAnsweredWhenTheLastSamplesAreAcknowledgedBetweenTwoChecks() {
+        second(100, 100);
+        for (int s = 0; s < 6; s++) {
+            second(200, 100);
+        }
+        nanos.addAndGet(500_000_000L);
+        acked.set(200);
+        outage.close();
+        outage.close();
+
+        assertEquals(List.of(
+                "p: no acknowledgement from the broker at h:1 for 5 s, 100 samples waiting; retrying for up to 2 min (--retry-for)",
+                "p: the broker at h:1 answers again after 6 s without acknowledgements; continuing"), err.toString().lines().toList());
+    }
+
+    @Test
+    void shouldSayNothingOnCloseWhenTheBrokerWasNeverQuietOrIsStillQuiet() {
+        second(100, 50);
+        outage.close();
+        assertEquals("", err.toString());
+
+        Outage stillQuiet = new Outage(new PrintWriter(err, true), "p: ", "h:1", Duration.ofMinutes(2), sent::get, acked::get, nanos::get);
+        for (int s = 0; s < 6; s++) {
+            second(100, 50);
+            stillQuiet.check();
+        }
+        err.getBuffer().setLength(0);
+        stillQuiet.close();
+        assertEquals("", err.toString(), "no acknowledgement came: nothing to say on close");
+    }
+
     @Test
     void shouldSayNothingWhileNothingWaits() {
         for (int s = 0; s < 30; s++) {
