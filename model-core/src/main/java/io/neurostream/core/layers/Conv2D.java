@@ -31,7 +31,7 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * matrix product (Chellapilla et al. 2006): the receptive fields as the columns of col
  * [C*k*k, B*P] (P = oH*oW) with a row of ones below, dOut as dOutT [F, B*P], and one BLAS call on
  * the arrays' memory, [dW | db] = dOutT [col; ones]^T. {@code conv2d_bp} would compute the input
- * gradient anyway: on LeNet-5's first layer it cost 4x this. In float32 im2col and the transpose
+ * gradient anyway: on LeNet-5's first layer it cost 2.4x this. In float32 im2col and the transpose
  * are loops over heap copies; in float64 (the gradient checks) libnd4j's {@code im2col} and ND4J's
  * permuted copies.
  */
