@@ -93,16 +93,17 @@ public final class MaxPool2D implements Layer {
             for (int i = 0; i < outHeight; i++) {
                 for (int j = 0; j < outWidth; j++, o++) {
                     int best = map + i * stride * width + j * stride;
-                    float max = xHeap[best];
+                    int maxBits = Float.floatToRawIntBits(xHeap[best]);
                     for (int u = 0; u < window; u++) {
                         int row = map + (i * stride + u) * width + j * stride;
-                        for (int v = 0; v < window; v++) { // conditional moves, no branch to mispredict on random maps
-                            float value = xHeap[row + v];
-                            best = value > max ? row + v : best;
-                            max = Math.max(max, value);
+                        for (int v = 0; v < window; v++) { // integer selects, no branch (ReLU maps make branches hard to predict)
+                            int valueBits = Float.floatToRawIntBits(xHeap[row + v]);
+                            int take = -(Float.floatToRawIntBits(Float.intBitsToFloat(maxBits) - Float.intBitsToFloat(valueBits)) >>> 31);
+                            best += (row + v - best) & take;                // take = -1 when value > max, else 0
+                            maxBits ^= (maxBits ^ valueBits) & take;
                         }
                     }
-                    outHeap[o] = max;
+                    outHeap[o] = Float.intBitsToFloat(maxBits);
                     winner[o] = best;
                 }
             }
