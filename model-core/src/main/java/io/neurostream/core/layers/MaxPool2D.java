@@ -3,13 +3,21 @@ package io.neurostream.core.layers;
 
 import io.neurostream.core.tensor.Buffers;
 import io.neurostream.core.tensor.Shape;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * out[b, c, i, j] = max_{u, v < window} x[b, c, i*s + u, j*s + v], no padding ("valid"): the
- * output side is floor((n - window) / s) + 1. libnd4j's {@code maxpool2d} / {@code maxpool2d_bp}
- * with platform helpers off: on the onednn build oneDNN pooling is 3-9x slower (DESIGN.md §2).
+ * output side is floor((n - window) / s) + 1. Two variants, chosen by the data type: float64 (the
+ * gradient checks) runs libnd4j's {@code maxpool2d} / {@code maxpool2d_bp} with platform helpers
+ * off (on the onednn build oneDNN pooling is 3-9x slower, DESIGN.md §2); float32 (training) loops
+ * over heap copies, keeping each output's winning input for backward, which scatters dOut to
+ * them: libnd4j's backward searched every window again and cost 3x the copies and the loop. On a
+ * tie the first maximum in row-major window order wins.
  */
 public final class MaxPool2D implements Layer {
     private final int channels;
@@ -20,7 +28,17 @@ public final class MaxPool2D implements Layer {
     private final Buffers buffers;
     private final NativeOp forwardOp;
     private final NativeOp backwardOp;
+    private final int height;
+    private final int width;
+    private final boolean host; // float32: the heap loops
     private INDArray x; // cached input [B, C, H, W]
+    private final Map<Long, Heap> heaps = new LinkedHashMap<>(4, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Heap> eldest) {
+            return size() > 4; // training and prediction batch sizes alternate
+        }
+    };
+    private Heap last;                      // float32: the arrays of the last forward pass
 
     public MaxPool2D(Shape input, int window, int stride, DataType dataType) {
         if (input.rank() != 3) {
@@ -30,6 +48,9 @@ public final class MaxPool2D implements Layer {
             throw new IllegalArgumentException("max_pool2d: window " + window + " and stride " + stride + " do not fit input " + input);
         }
         this.channels = input.dim(0);
+        this.height = input.dim(1);
+        this.width = input.dim(2);
+        this.host = dataType == DataType.FLOAT;
         this.outHeight = (input.dim(1) - window) / stride + 1;
         this.outWidth = (input.dim(2) - window) / stride + 1;
         this.window = window;
@@ -55,7 +76,39 @@ public final class MaxPool2D implements Layer {
     public INDArray forward(INDArray input, Pass pass) {
         x = input;
         INDArray out = buffers.get("out", input.size(0), channels, outHeight, outWidth); // [B, C, oH, oW]
-        forwardOp.input(0, x).output(0, out).run();
+        if (!host) {
+            forwardOp.input(0, x).output(0, out).run();
+            return out;
+        }
+        int batch = (int) input.size(0);
+        int maps = batch * channels;
+        Heap h = heaps.computeIfAbsent((long) batch, b -> new Heap(batch));
+        last = h;
+        float[] xHeap = h.x;
+        float[] outHeap = h.out;
+        int[] winner = h.winner;
+        h.whole(input, h.input).data().asNioFloat().get(0, xHeap);
+        for (int m = 0, o = 0; m < maps; m++) {
+            int map = m * height * width;
+            for (int i = 0; i < outHeight; i++) {
+                for (int j = 0; j < outWidth; j++, o++) {
+                    int best = map + i * stride * width + j * stride;
+                    int maxBits = Float.floatToRawIntBits(xHeap[best]);
+                    for (int u = 0; u < window; u++) {
+                        int row = map + (i * stride + u) * width + j * stride;
+                        for (int v = 0; v < window; v++) { // integer selects, no branch (ReLU maps make branches hard to predict)
+                            int valueBits = Float.floatToRawIntBits(xHeap[row + v]);
+                            int take = -(Float.floatToRawIntBits(Float.intBitsToFloat(maxBits) - Float.intBitsToFloat(valueBits)) >>> 31);
+                            best += (row + v - best) & take;                // take = -1 when value > max, else 0
+                            maxBits ^= (maxBits ^ valueBits) & take;
+                        }
+                    }
+                    outHeap[o] = Float.intBitsToFloat(maxBits);
+                    winner[o] = best;
+                }
+            }
+        }
+        out.data().asNioFloat().put(0, outHeap);
         return out;
     }
 
@@ -65,7 +118,46 @@ public final class MaxPool2D implements Layer {
             return null;
         }
         INDArray dIn = buffers.get("dIn", x.shape()); // [B, C, H, W]
-        backwardOp.input(0, x).input(1, dOut).output(0, dIn).run();
+        if (!host) {
+            backwardOp.input(0, x).input(1, dOut).output(0, dIn).run();
+            return dIn;
+        }
+        Heap h = last;
+        float[] xHeap = h.x;
+        float[] outHeap = h.out;
+        int[] winner = h.winner;
+        h.whole(dOut, h.dOut).data().asNioFloat().get(0, outHeap);
+        Arrays.fill(xHeap, 0f);
+        for (int o = 0; o < outHeap.length; o++) {
+            xHeap[winner[o]] += outHeap[o]; // overlapping windows (s < window) may share a winner
+        }
+        dIn.data().asNioFloat().put(0, xHeap);
         return dIn;
+    }
+
+    /** float32: the heap copies of one batch size. */
+    private final class Heap {
+        final float[] x;      // the input, then dIn [B*C*H*W]
+        final float[] out;    // the output, then dOut [B*C*oH*oW]
+        final int[] winner;   // per output, the index in x of its maximum [B*C*oH*oW]
+        final INDArray input; // a whole copy of an input that is a view [B, C, H, W]
+        final INDArray dOut;  // a whole copy of a dOut that is a view [B, C, oH, oW]
+
+        Heap(int batch) {
+            x = new float[batch * channels * height * width];
+            out = new float[batch * channels * outHeight * outWidth];
+            winner = new int[out.length];
+            input = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, channels, height, width}, 'c');
+            dOut = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, channels, outHeight, outWidth}, 'c');
+        }
+
+        /** The array itself when it is all of its buffer in 'c' order (bulk copies read it from value 0), else its copy in {@code copy}. */
+        INDArray whole(INDArray a, INDArray copy) {
+            if (a.offset() == 0 && a.length() == a.data().length() && a.ordering() == 'c'
+                    && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a)) {
+                return a;
+            }
+            return copy.assign(a);
+        }
     }
 }
