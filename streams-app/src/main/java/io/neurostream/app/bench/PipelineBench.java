@@ -3,7 +3,12 @@ package io.neurostream.app.bench;
 
 import io.neurostream.app.broker.EmbeddedKafka;
 import io.neurostream.app.config.NeurostreamConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.neurostream.app.metrics.ModelProgress;
+import io.neurostream.app.metrics.NeurostreamMetrics;
+import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.produce.MnistSource;
 import io.neurostream.app.runtime.Directories;
 import io.neurostream.app.produce.ModelSpecPublisher;
@@ -27,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
@@ -56,9 +62,37 @@ public final class PipelineBench {
      * Samples per second of each stage (the median of its timed passes, with their range); {@code endToEnd / passThrough} is the
      * share Kafka leaves to training.
      */
-    public record Result(String model, int batch, int samples, Passes endToEnd, Passes passThrough, double offlinePerSecond) {
+    public record Result(String model, int batch, int samples, List<Scale> scales, Passes passThrough, double offlinePerSecond) {
+        public Result {
+            if (scales.isEmpty()) {
+                throw new IllegalArgumentException("a result needs at least one end-to-end run");
+            }
+            scales = List.copyOf(scales);
+        }
+
+        /** One end-to-end run of the spec as it is (one replica unless the spec says otherwise). */
+        public Result(String model, int batch, int samples, Passes endToEnd, Passes passThrough, double offlinePerSecond) {
+            this(model, batch, samples, List.of(new Scale(1, 1, endToEnd, null)), passThrough, offlinePerSecond);
+        }
+
+        /** The end-to-end rates of the first run (the only one without --replicas). */
+        public Passes endToEnd() {
+            return scales.get(0).endToEnd();
+        }
+
+        /** The run with one replica, or null when none was measured. */
+        public Scale single() {
+            return scales.stream().filter(s -> s.replicas() == 1).findFirst().orElse(null);
+        }
+
+        /** The median end-to-end rate of {@code scale} over that of the run with one replica (NaN without one). */
+        public double overSingle(Scale scale) {
+            Scale one = single();
+            return one == null ? Double.NaN : scale.endToEnd().median() / one.endToEnd().median();
+        }
+
         public double endToEndPerSecond() {
-            return endToEnd.median();
+            return endToEnd().median();
         }
 
         public double passThroughPerSecond() {
@@ -67,6 +101,43 @@ public final class PipelineBench {
 
         public double endToEndOverPassThrough() {
             return endToEndPerSecond() / passThroughPerSecond();
+        }
+    }
+
+    /**
+     * One end-to-end run with the model on {@code replicas} partitions ({@code partitions} of each topic, as many stream threads as
+     * replicas unless set otherwise): its rates and, for a replicated model, what syncing cost during the timed passes.
+     */
+    public record Scale(int replicas, int partitions, Passes endToEnd, Sync sync) {}
+
+    /**
+     * The sync topic's cost over the timed passes of a replicated model: the rounds merged (the most any replica applied), the bytes
+     * the replicas wrote to sync per round, the mean wall-clock wait of a replica from its contribution to its round's decision,
+     * and the rounds a close decided (a replica waited neurostream.sync.max.wait.ms: then the rates include that wait).
+     */
+    public record Sync(int syncEvery, long rounds, double bytesPerRound, double meanWaitMillis, long closedByTimeout) {
+        /** The difference of two cumulative readings of the replica meters, before and after the timed passes. */
+        static Sync between(int syncEvery, SyncReading before, SyncReading after) {
+            long rounds = after.rounds - before.rounds;
+            long waits = after.waits - before.waits;
+            return new Sync(syncEvery, rounds, rounds == 0 ? 0 : (after.bytesOut - before.bytesOut) / rounds,
+                    waits == 0 ? 0 : (after.waitMillis - before.waitMillis) / waits, after.closed - before.closed);
+        }
+    }
+
+    /** Cumulative replica meters of one model, summed over its replicas (rounds: the most any replica applied). */
+    record SyncReading(long rounds, double bytesOut, double waitMillis, long waits, long closed) {
+        static SyncReading read(MeterRegistry registry, String model) {
+            String p = NeurostreamMetrics.PREFIX;
+            long rounds = (long) registry.find(p + "sync.rounds").tag("model", model).counters().stream().mapToDouble(Counter::count).max().orElse(0);
+            double bytes = registry.find(p + "sync.bytes").tag("model", model).tag("direction", "out").counters().stream()
+                    .mapToDouble(Counter::count).sum();
+            var timers = registry.find(p + "sync.round.wait").tag("model", model).timers();
+            double waitMillis = timers.stream().mapToDouble(t -> t.totalTime(TimeUnit.MILLISECONDS)).sum();
+            long waits = timers.stream().mapToLong(Timer::count).sum();
+            long closed = (long) registry.find(p + "sync.rounds.closed.by.timeout").tag("model", model).counters().stream()
+                    .mapToDouble(Counter::count).max().orElse(0);
+            return new SyncReading(rounds, bytes, waitMillis, waits, closed);
         }
     }
 
@@ -110,19 +181,53 @@ public final class PipelineBench {
         this.overrides = Map.copyOf(overrides);
     }
 
+    /** As {@link #run(ModelSpec, int, Path, ModelBench, List)} with the spec's own number of replicas. */
     public Result run(ModelSpec spec, int samples, Path mnistDir, ModelBench offline) throws InterruptedException {
-        List<byte[]> values = encodedSamples(mnistDir, samples);
+        return run(spec, samples, mnistDir, offline, List.of(spec.replication().replicas()));
+    }
+
+    /**
+     * The pass-through and offline figures once, and one end-to-end run per entry of {@code replicas}, each on its own topics: the
+     * spec with {@code "replicas": R} (and its sync_every) on max(R, neurostream.topic.partitions) partitions, with R stream threads
+     * unless num.stream.threads is set, its samples keyed by the shard of their id.
+     */
+    public Result run(ModelSpec spec, int samples, Path mnistDir, ModelBench offline, List<Integer> replicas) throws InterruptedException {
+        checkReplicas(replicas);
+        List<Sample> records = samples(mnistDir, samples);
+        List<byte[]> values = records.stream().map(NeurostreamSerdes.sample()::encode).toList();
+        List<String> ids = records.stream().map(Sample::getId).toList();
         Path work = createWorkDir();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).dataDir(work.resolve("kafka")).build().start()) {
             Passes passThrough = passThrough(kafka.bootstrapServers(), work, spec.name(), values);
             note("pass-through topology: %,.0f samples/s (passes %,.0f-%,.0f)", passThrough.median(), passThrough.min(), passThrough.max());
-            Passes endToEnd = endToEnd(kafka.bootstrapServers(), work, spec, values);
-            note("end to end (train in Kafka Streams): %,.0f samples/s (passes %,.0f-%,.0f)", endToEnd.median(), endToEnd.min(), endToEnd.max());
+            List<Scale> scales = new ArrayList<>();
+            for (int r : replicas) {
+                Scale scale = endToEnd(kafka.bootstrapServers(), work, spec, r, ids, values);
+                Passes e = scale.endToEnd();
+                note("end to end (train in Kafka Streams%s): %,.0f samples/s (passes %,.0f-%,.0f)",
+                        r == spec.replication().replicas() && replicas.size() == 1 ? "" : ", " + r + " replica(s)", e.median(), e.min(), e.max());
+                scales.add(scale);
+            }
             double offlineRate = offline.run(spec, spec.batchSize()).samplesPerSecond();
             note("offline model-core training: %,.0f samples/s", offlineRate);
-            return new Result(spec.name(), spec.batchSize(), samples, endToEnd, passThrough, offlineRate);
+            return new Result(spec.name(), spec.batchSize(), samples, scales, passThrough, offlineRate);
         } finally {
             Directories.deleteRecursively(work);
+        }
+    }
+
+    /** Replica counts in [1, 256], none twice. */
+    public static void checkReplicas(List<Integer> replicas) {
+        if (replicas.isEmpty()) {
+            throw new IllegalArgumentException("--replicas needs at least one count");
+        }
+        for (int r : replicas) {
+            if (r < 1 || r > 256) {
+                throw new IllegalArgumentException("--replicas counts must be between 1 and 256, got " + r);
+            }
+        }
+        if (replicas.stream().distinct().count() != replicas.size()) {
+            throw new IllegalArgumentException("--replicas lists a count twice: " + replicas);
         }
     }
 
@@ -138,38 +243,100 @@ public final class PipelineBench {
         try (KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties())) {
             streams.start();
             awaitRunning(streams);
-            return steadyRate("pass-through", bootstrap, topics.samples(), key, values, forwarded::get, 1);
-        }
-    }
-
-    private Passes endToEnd(String bootstrap, Path work, ModelSpec spec, List<byte[]> values) throws InterruptedException {
-        NeurostreamConfig config = config(bootstrap, work, "bench-end-to-end");
-        ModelSpecPublisher.publish(config, spec, "neurostream bench pipeline");
-        Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
-        try (NeurostreamApp app = NeurostreamApp.start(config)) {
-            awaitRunning(app.streams());
-            return steadyRate("end to end", bootstrap, topics.samples(), spec.name(), values,
-                    () -> ModelProgress.read(app.registry(), spec.name()).trained(), spec.batchSize());
+            List<String> keys = java.util.Collections.nCopies(values.size(), key);
+            Targets targets = pass -> finishedAfter(pass, values.size(), 1);
+            warm(bootstrap, topics.samples(), keys, values, forwarded::get, targets, null);
+            return timed("pass-through", bootstrap, topics.samples(), keys, values, forwarded::get, targets, null);
         }
     }
 
     /**
-     * Streams the values {@code warmupPasses} times untimed, then {@code timedPasses} times timed,
-     * and returns the rates of the timed passes. The untimed passes let the JIT compile the code
-     * paths of Kafka, Avro, RocksDB and the topology first, so the figure is the steady state a
-     * long-running application sees.
-     * {@code done} counts finished samples, which complete {@code unit} at a time (a batch).
+     * One end-to-end run: the spec with {@code replicas} replicas (the spec as it is when that is its own count) on fresh topics (the
+     * prefix bench-end-to-end. as before for the spec as it is, bench-end-to-end-rR. otherwise), trained counted over every replica.
      */
-    private Passes steadyRate(String stage, String bootstrap, String topic, String key, List<byte[]> values, LongSupplier done, int unit)
+    private Scale endToEnd(String bootstrap, Path work, ModelSpec spec, int replicas, List<String> ids, List<byte[]> values)
             throws InterruptedException {
-        for (int pass = 1; pass <= warmupPasses; pass++) {
-            timedPass(bootstrap, topic, key, values, done, finishedAfter(pass, values.size(), unit));
+        boolean asIs = replicas == spec.replication().replicas();
+        ModelSpec scaled = asIs ? spec : spec.with(Map.of("replicas", replicas));
+        String id = asIs ? "bench-end-to-end" : "bench-end-to-end-r" + replicas;
+        Map<String, String> extra = new HashMap<>();
+        extra.put("num.stream.threads", Integer.toString(replicas));
+        NeurostreamConfig base = config(bootstrap, work, id, Map.of());
+        int partitions = Math.max(replicas, base.intValue(NeurostreamConfig.TOPIC_PARTITIONS));
+        extra.put(NeurostreamConfig.TOPIC_PARTITIONS.name(), Integer.toString(partitions));
+        NeurostreamConfig config = config(bootstrap, work, id, replicas == 1 && asIs ? Map.of() : extra);
+        ModelSpecPublisher.publish(config, scaled, "neurostream bench pipeline");
+        Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
+        List<String> keys = ids.stream().map(sample -> replicas == 1 ? spec.name() : ReplicaKeys.key(spec.name(), ReplicaKeys.shardOf(sample, replicas)))
+                .toList();
+        int[] shardSizes = new int[replicas];
+        ids.forEach(sample -> shardSizes[replicas == 1 ? 0 : ReplicaKeys.shardOf(sample, replicas)]++);
+        int syncEvery = scaled.replication().syncEvery();
+        Targets targets = pass -> trainedAfter(pass, shardSizes, scaled.batchSize(), replicas == 1 ? Integer.MAX_VALUE : syncEvery);
+        List<String> models = replicas == 1 ? List.of(spec.name())
+                : java.util.stream.IntStream.range(0, replicas).mapToObj(s -> ReplicaKeys.key(spec.name(), s)).toList();
+        try (NeurostreamApp app = NeurostreamApp.start(config)) {
+            awaitRunning(app.streams());
+            LongSupplier trained = () -> models.stream().mapToLong(m -> ModelProgress.read(app.registry(), m).trained()).sum();
+            String partitioner = replicas == 1 ? null : ReplicaKeys.KeyPartitioner.class.getName();
+            warm(bootstrap, topics.samples(), keys, values, trained, targets, partitioner);
+            SyncReading before = SyncReading.read(app.registry(), spec.name());
+            Passes passes = timed(replicas == 1 ? "end to end" : "end to end, " + replicas + " replicas", bootstrap, topics.samples(), keys,
+                    values, trained, targets, partitioner);
+            Sync sync = replicas == 1 ? null : Sync.between(syncEvery, before, SyncReading.read(app.registry(), spec.name()));
+            return new Scale(replicas, partitions, passes, sync);
         }
+    }
+
+    /** Samples finished after a number of passes. */
+    @FunctionalInterface
+    interface Targets {
+        long after(int passes);
+    }
+
+    /**
+     * Samples a replicated model has trained after {@code passes} passes over samples whose shards hold {@code shardSizes} each
+     * (one shard: not replicated), in batches of {@code batch}, merging every {@code syncEvery} batches, when no round closes by
+     * time: every replica completes the rounds the shortest shard completes (r*), and then trains until its shard runs out or it
+     * has contributed to round r* and waits for the others (holding the rest) — each in whole batches.
+     */
+    static long trainedAfter(int passes, int[] shardSizes, int batch, int syncEvery) {
+        long round = (long) syncEvery * batch;
+        long common = Long.MAX_VALUE;
+        for (int size : shardSizes) {
+            common = Math.min(common, (long) passes * size / round);
+        }
+        long trained = 0;
+        for (int size : shardSizes) {
+            long received = (long) passes * size;
+            long reachable = syncEvery == Integer.MAX_VALUE ? received : Math.min(received, (common + 1) * round);
+            trained += reachable - reachable % batch;
+        }
+        return trained;
+    }
+
+    /**
+     * Streams the values {@code warmupPasses} times untimed. The untimed passes let the JIT compile the code paths of Kafka, Avro,
+     * RocksDB and the topology first, so the figure is the steady state a long-running application sees.
+     */
+    private void warm(String bootstrap, String topic, List<String> keys, List<byte[]> values, LongSupplier done, Targets targets,
+            String partitioner) throws InterruptedException {
+        for (int pass = 1; pass <= warmupPasses; pass++) {
+            timedPass(bootstrap, topic, keys, values, done, targets.after(pass), partitioner);
+        }
+    }
+
+    /**
+     * Then streams them {@code timedPasses} times timed, and returns the rates of the timed passes. {@code done} counts finished
+     * samples, {@code targets} says how many are finished after a number of passes (whole batches, whole rounds).
+     */
+    private Passes timed(String stage, String bootstrap, String topic, List<String> keys, List<byte[]> values, LongSupplier done,
+            Targets targets, String partitioner) throws InterruptedException {
         double[] rates = new double[timedPasses];
         for (int i = 0; i < timedPasses; i++) {
-            long before = finishedAfter(warmupPasses + i, values.size(), unit);
-            long after = finishedAfter(warmupPasses + i + 1, values.size(), unit);
-            rates[i] = (after - before) / timedPass(bootstrap, topic, key, values, done, after);
+            long before = targets.after(warmupPasses + i);
+            long after = targets.after(warmupPasses + i + 1);
+            rates[i] = (after - before) / timedPass(bootstrap, topic, keys, values, done, after, partitioner);
         }
         note("%s: passes %s samples/s", stage, Arrays.stream(rates).mapToObj(r -> String.format("%,.0f", r)).collect(Collectors.joining(" ")));
         return Passes.of(rates);
@@ -182,15 +349,18 @@ public final class PipelineBench {
     }
 
     /** Produces every value while the topology runs; seconds from the first send until {@code done} reaches {@code target}. */
-    private double timedPass(String bootstrap, String topic, String key, List<byte[]> values, LongSupplier done, long target)
-            throws InterruptedException {
-        Map<String, Object> settings = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 262_144, ProducerConfig.ACKS_CONFIG, "all");
+    private double timedPass(String bootstrap, String topic, List<String> keys, List<byte[]> values, LongSupplier done, long target,
+            String partitioner) throws InterruptedException {
+        Map<String, Object> settings = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 262_144, ProducerConfig.ACKS_CONFIG, "all"));
+        if (partitioner != null) {
+            settings.put(ProducerConfig.PARTITIONER_CLASS_CONFIG, partitioner);
+        }
         long start = System.nanoTime();
         Thread feeder = new Thread(() -> {
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer())) {
-                for (byte[] value : values) {
-                    producer.send(new ProducerRecord<>(topic, key, value));
+                for (int i = 0; i < values.size(); i++) {
+                    producer.send(new ProducerRecord<>(topic, keys.get(i), values.get(i)));
                 }
             }
         }, "bench-producer");
@@ -207,27 +377,33 @@ public final class PipelineBench {
     }
 
     private NeurostreamConfig config(String bootstrap, Path work, String applicationId) {
+        return config(bootstrap, work, applicationId, Map.of());
+    }
+
+    /** {@code defaults} apply unless the overrides (--set) say otherwise. */
+    private NeurostreamConfig config(String bootstrap, Path work, String applicationId, Map<String, String> defaults) {
         Map<String, String> settings = new HashMap<>();
         settings.put("bootstrap.servers", bootstrap);
         settings.put("application.id", applicationId);
         settings.put("state.dir", work.resolve("state").toString());
         settings.put(NeurostreamConfig.TOPIC_PREFIX.name(), applicationId + ".");
         settings.put(NeurostreamConfig.HTTP_PORT.name(), "-1");
+        settings.putAll(defaults);
         settings.putAll(overrides);
         return NeurostreamConfig.load(null, settings);
     }
 
-    private static List<byte[]> encodedSamples(Path mnistDir, int samples) {
+    private static List<Sample> samples(Path mnistDir, int samples) {
         MnistSource source = MnistSource.load(mnistDir, Mnist.Split.TRAIN, true);
         if (samples < 1 || samples > source.size()) {
             throw new IllegalArgumentException("--samples must be between 1 and " + source.size() + ", got " + samples);
         }
-        List<byte[]> values = new ArrayList<>(samples);
+        List<Sample> records = new ArrayList<>(samples);
         long now = System.currentTimeMillis();
         for (int i = 0; i < samples; i++) {
-            values.add(NeurostreamSerdes.sample().encode(source.sample(i, now)));
+            records.add(source.sample(i, now));
         }
-        return values;
+        return records;
     }
 
     private static void awaitRunning(KafkaStreams streams) throws InterruptedException {

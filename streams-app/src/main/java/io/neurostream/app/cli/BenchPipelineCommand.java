@@ -8,7 +8,9 @@ import io.neurostream.core.data.DataLocator;
 import io.neurostream.core.spec.ModelSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -49,6 +51,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
             + "(default: ${DEFAULT-VALUE}).")
     int passes;
 
+    @Option(names = "--replicas", split = ",", paramLabel = "R[,R...]", description = "Run end to end once per count, each on fresh "
+            + "topics: the spec with \"replicas\": R on max(R, neurostream.topic.partitions) partitions and R stream threads (unless "
+            + "num.stream.threads is set), samples keyed by the shard of their id; reports each rate, its ratio to R = 1 and the sync "
+            + "overhead (default: the spec's own count, 1 for the presets).")
+    List<Integer> replicas;
+
+    @Option(names = "--sync-every", paramLabel = "N", description = "Mini-batches between two merges of a replicated model (default: the spec's).")
+    Integer syncEvery;
+
     @Option(names = "--json", description = "End with one JSON line holding the three figures.")
     boolean json;
 
@@ -63,12 +74,21 @@ final class BenchPipelineCommand implements Callable<Integer> {
         if (batch != null) {
             spec = spec.with(Map.of("batch_size", batch));
         }
+        if (syncEvery != null) {
+            spec = spec.with(Map.of("sync_every", syncEvery));
+        }
+        List<Integer> counts = replicas == null ? List.of(spec.replication().replicas()) : replicas;
         PrintWriter out = command.commandLine().getOut();
+        PipelineBench bench = new PipelineBench(out, settings, warmupPasses, passes);
+        PipelineBench.checkReplicas(counts);
         Path mnist = data != null ? data : DataLocator.locate().resolve("mnist");
-        PipelineBench.Result r = new PipelineBench(out, settings, warmupPasses, passes).run(spec, samples, mnist, new ModelBench(3, 2, 5));
+        PipelineBench.Result r = bench.run(spec, samples, mnist, new ModelBench(3, 2, 5), counts);
         out.println(summary(r));
+        if (replicas != null) {
+            r.scales().forEach(scale -> out.println(scaleLine(r, scale)));
+        }
         if (json) {
-            out.println(json(r));
+            out.println(json(r, replicas != null));
         }
         out.flush();
         return ExitCodes.OK;
@@ -84,8 +104,35 @@ final class BenchPipelineCommand implements Callable<Integer> {
                 p.median(), p.min(), p.max(), 100 * p.spread(), r.offlinePerSecond());
     }
 
+    /**
+     * One end-to-end run: its rate and range, the ratio to R = 1 in the same run, and, when replicated, the sync overhead per round.
+     */
+    static String scaleLine(PipelineBench.Result r, PipelineBench.Scale scale) {
+        PipelineBench.Passes e = scale.endToEnd();
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "R=%d (%d partition(s)): end to end %,.0f samples/s (passes %,.0f-%,.0f, "
+                + "spread %.0f%%)", scale.replicas(), scale.partitions(), e.median(), e.min(), e.max(), 100 * e.spread()));
+        double ratio = r.overSingle(scale);
+        if (!Double.isNaN(ratio)) {
+            line.append(String.format(Locale.ROOT, " = %.2fx R=1", ratio));
+        }
+        PipelineBench.Sync sync = scale.sync();
+        if (sync != null) {
+            line.append(String.format(Locale.ROOT, "; sync every %d: %,d rounds, %,.0f bytes written per round, mean wait %.1f ms per round, "
+                    + "%d closed by timeout", sync.syncEvery(), sync.rounds(), sync.bytesPerRound(), sync.meanWaitMillis(), sync.closedByTimeout()));
+        }
+        return line.toString();
+    }
+
     /** The JSON line: the keys of before (medians), and each stage's slowest and fastest pass and their spread. */
     static String json(PipelineBench.Result r) {
+        return json(r, false);
+    }
+
+    /**
+     * With {@code scales}, the end_to_end keys are those of the first run and "replicas" lists every run (--replicas): replicas,
+     * partitions, its rates, ratio_to_one_replica (absent without an R = 1 run), and sync (absent for R = 1).
+     */
+    static String json(PipelineBench.Result r, boolean scales) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("model", r.model());
         fields.put("batch", r.batch());
@@ -100,6 +147,34 @@ final class BenchPipelineCommand implements Callable<Integer> {
         fields.put("pass_through_spread", r.passThrough().spread());
         fields.put("offline_samples_per_second", r.offlinePerSecond());
         fields.put("end_to_end_over_pass_through", r.endToEndOverPassThrough());
+        if (scales) {
+            List<Map<String, Object>> runs = new ArrayList<>();
+            for (PipelineBench.Scale scale : r.scales()) {
+                Map<String, Object> run = new LinkedHashMap<>();
+                run.put("replicas", scale.replicas());
+                run.put("partitions", scale.partitions());
+                run.put("end_to_end_samples_per_second", scale.endToEnd().median());
+                run.put("end_to_end_min_samples_per_second", scale.endToEnd().min());
+                run.put("end_to_end_max_samples_per_second", scale.endToEnd().max());
+                run.put("end_to_end_spread", scale.endToEnd().spread());
+                double ratio = r.overSingle(scale);
+                if (!Double.isNaN(ratio)) {
+                    run.put("ratio_to_one_replica", ratio);
+                }
+                PipelineBench.Sync sync = scale.sync();
+                if (sync != null) {
+                    Map<String, Object> cost = new LinkedHashMap<>();
+                    cost.put("sync_every", sync.syncEvery());
+                    cost.put("rounds", sync.rounds());
+                    cost.put("bytes_per_round", sync.bytesPerRound());
+                    cost.put("mean_wait_ms_per_round", sync.meanWaitMillis());
+                    cost.put("closed_by_timeout", sync.closedByTimeout());
+                    run.put("sync", cost);
+                }
+                runs.add(run);
+            }
+            fields.put("replicas", runs);
+        }
         return JsonLine.of(fields);
     }
 }

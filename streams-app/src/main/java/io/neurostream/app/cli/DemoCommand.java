@@ -7,6 +7,7 @@ import io.neurostream.app.metrics.ModelProgress;
 import io.neurostream.app.produce.MnistSource;
 import io.neurostream.app.produce.ModelSpecPublisher;
 import io.neurostream.app.produce.SampleFeeder;
+import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.runtime.Directories;
 import io.neurostream.app.runtime.NeurostreamApp;
 import io.neurostream.core.data.DataLocator;
@@ -53,6 +54,12 @@ final class DemoCommand implements Callable<Integer> {
             description = "Several models on one stream, instead of --model: each learns from every image, side by side; the first names the "
                     + "stream, the others read it (their spec's source), e.g. --models mnist-mlp,lenet5.")
     List<String> models;
+
+    @Option(names = "--replicas", paramLabel = "R", defaultValue = "1",
+            description = "Train the model as R replicas on R partitions (\"replicas\": R in its spec; neurostream.topic.partitions R and "
+                    + "num.stream.threads 2 unless set), samples keyed by the shard of their id; progress sums the replicas "
+                    + "(default: ${DEFAULT-VALUE}, one model on one partition).")
+    int replicas;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "60000", description = "Training images to stream (default: all ${DEFAULT-VALUE}).")
     int samples;
@@ -103,6 +110,12 @@ final class DemoCommand implements Callable<Integer> {
         if (samples < 1 || testSamples < 0) {
             throw new IllegalArgumentException("--samples must be >= 1 and --test-samples >= 0, got " + samples + " and " + testSamples);
         }
+        if (replicas < 1 || replicas > 256) {
+            throw new IllegalArgumentException("--replicas must be between 1 and 256, got " + replicas);
+        }
+        if (replicas > 1 && models != null && !models.isEmpty()) {
+            throw new IllegalArgumentException("--replicas goes with --model, not --models (a replicated model reads its own stream)");
+        }
         List<ModelSpec> specs = specs();
         ModelSpec spec = specs.get(0); // names the stream
         Path mnist = data != null ? data : DataLocator.locate().resolve("mnist");
@@ -116,7 +129,7 @@ final class DemoCommand implements Callable<Integer> {
         // on Ctrl-C or SIGTERM the progress loop ends; the JVM waits while the app, the broker and the files are closed
         try (StopOnSignal signal = new StopOnSignal("neurostream-demo-stop", STOP_WAIT_SECONDS, () -> {})) {
             try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(brokerPort).dataDir(work.resolve("kafka")).build().start()) {
-                NeurostreamConfig config = this.config.load(overrides(kafka.bootstrapServers(), work));
+                NeurostreamConfig config = this.config.load(overrides(kafka.bootstrapServers(), work, specs.get(0).replication().replicas()));
                 for (ModelSpec each : specs) {
                     ModelSpecPublisher.publish(config, each, "neurostream demo");
                 }
@@ -128,9 +141,14 @@ final class DemoCommand implements Callable<Integer> {
                     }
                     printEndpoints(out, config, app);
                     out.flush();
-                    SampleFeeder feeder = new SampleFeeder(config, PRODUCER_CLIENT_ID, spec.name(), rate, train, trainCount, test, testCount);
+                    int r = spec.replication().replicas();
+                    SampleFeeder feeder = new SampleFeeder(config, PRODUCER_CLIENT_ID, spec.name(), r, rate, train, trainCount, test, testCount);
+                    if (r > 1) {
+                        out.printf("demo: %s as %d replicas on %d partitions and %d stream threads, merging every %d mini-batches%n", spec.name(), r,
+                                config.intValue(NeurostreamConfig.TOPIC_PARTITIONS), Integer.parseInt(config.streamsProperties().getProperty("num.stream.threads", "1")), spec.replication().syncEvery());
+                    }
                     feeder.start();
-                    List<Summary> summaries = watch(app, specs, feeder, trainCount, signal);
+                    List<Summary> summaries = watch(app, specs, feeder, train, trainCount, signal);
                     feeder.stop();
                     for (Summary summary : summaries) {
                         out.println(describe(summary));
@@ -152,7 +170,8 @@ final class DemoCommand implements Callable<Integer> {
     /** --models (the first names the stream; the others get it as their source), else --model. */
     private List<ModelSpec> specs() {
         if (models == null || models.isEmpty()) {
-            return List.of(SpecArgument.resolve(model));
+            ModelSpec one = SpecArgument.resolve(model);
+            return List.of(replicas > 1 ? one.with(Map.of("replicas", replicas)) : one);
         }
         List<ModelSpec> specs = new ArrayList<>();
         for (String name : models) {
@@ -183,8 +202,11 @@ final class DemoCommand implements Callable<Integer> {
         return base.resolve("neurostream");
     }
 
-    /** What the demo sets on top of --config and --set: its broker, and unless set a state folder in its work folder and the HTTP port. */
-    private Map<String, String> overrides(String bootstrap, Path work) {
+    /**
+     * What the demo sets on top of --config and --set: its broker, and unless set a state folder in its work folder and the HTTP port;
+     * for a replicated model, unless set, as many partitions as replicas and two stream threads.
+     */
+    private Map<String, String> overrides(String bootstrap, Path work, int replicas) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("bootstrap.servers", bootstrap);
         if (!config.settings.containsKey("state.dir")) {
@@ -192,6 +214,12 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (httpPort != null) {
             overrides.put(NeurostreamConfig.HTTP_PORT.name(), httpPort.toString());
+        }
+        if (replicas > 1 && !config.settings.containsKey(NeurostreamConfig.TOPIC_PARTITIONS.name())) {
+            overrides.put(NeurostreamConfig.TOPIC_PARTITIONS.name(), Integer.toString(replicas));
+        }
+        if (replicas > 1 && !config.settings.containsKey("num.stream.threads")) {
+            overrides.put("num.stream.threads", "2");
         }
         return overrides;
     }
@@ -210,28 +238,33 @@ final class DemoCommand implements Callable<Integer> {
      * Prints progress (a line per model) until every produced sample is accounted for by every model, the duration ends, a
      * signal comes, or Kafka Streams stops.
      */
-    private List<Summary> watch(NeurostreamApp app, List<ModelSpec> specs, SampleFeeder feeder, int trainCount, StopOnSignal signal)
+    private List<Summary> watch(NeurostreamApp app, List<ModelSpec> specs, SampleFeeder feeder, MnistSource train, int trainCount,
+            StopOnSignal signal)
             throws InterruptedException {
         PrintWriter out = command.commandLine().getOut();
         long start = System.nanoTime();
         long deadline = duration == null ? Long.MAX_VALUE : start + duration.toNanos();
+        long[] waiting = new long[specs.size()];
+        for (int i = 0; i < specs.size(); i++) {
+            waiting[i] = waitingInJournal(specs.get(i), train, trainCount);
+        }
         List<ProgressLines> lines = new ArrayList<>();
         for (int i = 0; i < specs.size(); i++) {
             lines.add(new ProgressLines(start, app.config().string(NeurostreamConfig.WINDOW_SIZE)));
         }
         while (true) {
             long next = Math.min(deadline, System.nanoTime() + progressEvery.toNanos());
-            while (System.nanoTime() < next && !signal.signalled() && !app.stopped().isDone() && !allAccounted(app, specs, feeder, trainCount)) {
+            while (System.nanoTime() < next && !signal.signalled() && !app.stopped().isDone() && !allAccounted(app, specs, feeder, waiting)) {
                 Thread.sleep(50);
             }
             long now = System.nanoTime();
             String stoppedBy = app.stopped().isDone() ? "kafka-streams-stopped"
-                    : allAccounted(app, specs, feeder, trainCount) ? "all-accounted"
+                    : allAccounted(app, specs, feeder, waiting) ? "all-accounted"
                     : signal.signalled() ? "signal"
                     : now >= deadline ? "duration"
                     : null;
             for (int i = 0; i < specs.size(); i++) {
-                ModelProgress p = ModelProgress.read(app.registry(), specs.get(i).name());
+                ModelProgress p = progress(app, specs.get(i));
                 String line = lines.get(i).next(now, feeder.produced(), p, stoppedBy != null);
                 if (line != null) {
                     out.println(specs.size() > 1 ? specs.get(i).name() + " " + line : line);
@@ -255,19 +288,68 @@ final class DemoCommand implements Callable<Integer> {
     }
 
     private static Summary summary(NeurostreamApp app, ModelSpec spec, SampleFeeder feeder, long start, String stoppedBy) {
-        ModelProgress p = ModelProgress.read(app.registry(), spec.name());
+        ModelProgress p = progress(app, spec);
         double seconds = (System.nanoTime() - start) / 1e9;
         return new Summary(spec.name(), feeder.produced(), p.trained(), p.predicted(), p.deadLettered(), p.step(), seconds,
                 p.trained() / seconds, p.trainingLoss(), p.fadingAccuracy(), p.windowAccuracy(), stoppedBy);
     }
 
-    private static boolean allAccounted(NeurostreamApp app, List<ModelSpec> specs, SampleFeeder feeder, int trainCount) {
+    /**
+     * A model's progress; of a replicated model, its replicas NAME#s together: samples and steps summed, loss and accuracies the
+     * mean of the replicas that have one (dead letters count every model already).
+     */
+    static ModelProgress progress(NeurostreamApp app, ModelSpec spec) {
+        int r = spec.replication().replicas();
+        if (r == 1) {
+            return ModelProgress.read(app.registry(), spec.name());
+        }
+        List<ModelProgress> each = new ArrayList<>();
+        for (int s = 0; s < r; s++) {
+            each.add(ModelProgress.read(app.registry(), ReplicaKeys.key(spec.name(), s)));
+        }
+        return combined(each);
+    }
+
+    /** Replicas' progress as one: counts summed, loss and accuracies averaged over the replicas with a value (NaN when none has). */
+    static ModelProgress combined(List<ModelProgress> replicas) {
+        return new ModelProgress(replicas.stream().mapToLong(ModelProgress::trained).sum(), replicas.stream().mapToLong(ModelProgress::predicted).sum(),
+                replicas.get(0).deadLettered(), replicas.stream().mapToLong(ModelProgress::step).sum(),
+                mean(replicas.stream().mapToDouble(ModelProgress::trainingLoss)), mean(replicas.stream().mapToDouble(ModelProgress::fadingAccuracy)),
+                mean(replicas.stream().mapToDouble(ModelProgress::windowAccuracy)));
+    }
+
+    private static double mean(java.util.stream.DoubleStream values) {
+        return values.filter(Double::isFinite).average().orElse(Double.NaN);
+    }
+
+    /**
+     * The training samples that wait in a partial batch at the end: of a replicated model, those of each replica's shard
+     * (a round left open by a replica with no more samples closes after neurostream.sync.max.wait.ms, and the others then train
+     * what they held).
+     */
+    private static long waitingInJournal(ModelSpec spec, MnistSource train, int trainCount) {
+        int r = spec.replication().replicas();
+        if (r == 1) {
+            return trainCount % spec.batchSize();
+        }
+        long[] shards = new long[r];
+        for (int i = 0; i < trainCount; i++) {
+            shards[ReplicaKeys.shardOf(train.sample(i, 0).getId(), r)]++;
+        }
+        long waiting = 0;
+        for (long n : shards) {
+            waiting += n % spec.batchSize();
+        }
+        return waiting;
+    }
+
+    private static boolean allAccounted(NeurostreamApp app, List<ModelSpec> specs, SampleFeeder feeder, long[] waiting) {
         if (!feeder.done()) {
             return false;
         }
-        for (ModelSpec spec : specs) {
-            long waitingInJournal = trainCount % spec.batchSize();
-            if (ModelProgress.read(app.registry(), spec.name()).accounted() + waitingInJournal < feeder.produced()) {
+        for (int i = 0; i < specs.size(); i++) {
+            ModelSpec spec = specs.get(i);
+            if (progress(app, spec).accounted() + waiting[i] < feeder.produced()) {
                 return false;
             }
         }

@@ -32,7 +32,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * <li>{@code /metrics} — the Prometheus text format of every meter
  * <li>{@code /health} — 200 while Kafka Streams is RUNNING or REBALANCING, 503 otherwise; {@code {"status":"UP","state":"RUNNING"}}
  * <li>{@code /} — the live page (live.html + live.js, served from the jar; no external resources)
- * <li>{@code /api/series} — the history the page draws: per model, loss, accuracy, samples/s, batch time and the counters
+ * <li>{@code /api/series} — the history the page draws: per model, loss, accuracy, samples/s, batch time and the counters;
+ *     per replicated model, its rounds and replicas ({@code replicas})
  * </ul>
  */
 public final class MetricsServer implements AutoCloseable {

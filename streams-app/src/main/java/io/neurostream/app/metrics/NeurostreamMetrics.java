@@ -63,6 +63,11 @@ public final class NeurostreamMetrics {
         return replicas.computeIfAbsent(model + "#" + shard, k -> new ReplicaMeters(registry, model, shard));
     }
 
+    /** The replicas with sync meters so far, by NAME#s (a live view). */
+    Map<String, ReplicaMeters> replicas() {
+        return Collections.unmodifiableMap(replicas);
+    }
+
     /** The models with meters so far, by name (a live view). */
     Map<String, ModelMeters> models() {
         return Collections.unmodifiableMap(models);

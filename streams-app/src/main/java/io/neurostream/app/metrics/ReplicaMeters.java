@@ -17,6 +17,8 @@ import java.util.concurrent.TimeUnit;
  * neurostream.sync.round [neurostream_sync_round]: the round this replica trains.
  */
 public final class ReplicaMeters {
+    private final String model;
+    private final int shard;
     private final Counter rounds;
     private final Timer roundWait;
     private final Counter bytesOut;
@@ -24,8 +26,11 @@ public final class ReplicaMeters {
     private final Counter closedByTimeout;
     private volatile double alive = 0;
     private volatile double round = 0;
+    private volatile double lastWaitMillis = Double.NaN;
 
     ReplicaMeters(MeterRegistry registry, String model, int shard) {
+        this.model = model;
+        this.shard = shard;
         String p = NeurostreamMetrics.PREFIX;
         String replica = Integer.toString(shard);
         rounds = Counter.builder(p + "sync.rounds").description("Rounds of a replicated model this replica applied (merged weights adopted)")
@@ -68,6 +73,26 @@ public final class ReplicaMeters {
         round = now;
         if (waitedMillis >= 0) {
             roundWait.record(waitedMillis, TimeUnit.MILLISECONDS);
+            lastWaitMillis = waitedMillis;
         }
     }
+
+    /** The model (NAME) this replica belongs to. */
+    public String model() {
+        return model;
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    /** The current values, for the live page (NaN where nothing was measured yet). */
+    Reading reading() {
+        return new Reading(rounds.count(), round, alive, roundWait.count(), roundWait.totalTime(TimeUnit.MILLISECONDS), lastWaitMillis,
+                bytesOut.count(), bytesIn.count(), closedByTimeout.count());
+    }
+
+    /** What {@link #reading()} returns: the meters above, the wait's count and total, and the last wait (ms). */
+    record Reading(double rounds, double round, double alive, long waits, double waitMillis, double lastWaitMillis, double bytesOut,
+                   double bytesIn, double closedByTimeout) {}
 }

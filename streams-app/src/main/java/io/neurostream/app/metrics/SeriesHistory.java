@@ -1,6 +1,7 @@
 // A bounded in-memory history of each model's meters, sampled at a fixed interval, for the live page's charts.
 package io.neurostream.app.metrics;
 
+import io.neurostream.app.records.ReplicaKeys;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -22,10 +23,18 @@ final class SeriesHistory {
     private final Map<String, Deque<Point>> points = new TreeMap<>();
     private final Map<String, ModelMeters.Reading> last = new LinkedHashMap<>();
     private final Map<String, Long> lastNanos = new LinkedHashMap<>();
+    private final Map<String, Deque<RoundPoint>> rounds = new TreeMap<>();
+    private final Map<String, ReplicaMeters.Reading> lastReplica = new TreeMap<>();
 
     /** A model's figures at one time; NaN where there is no value. {@code samples}: see {@link #samples}. */
     record Point(long timeMillis, double samples, double trainingLoss, double fadingLoss, double windowLoss, double fadingAccuracy, double windowAccuracy,
                  double samplesPerSecond, double batchMillis, double step, double driftDetections) {}
+
+    /**
+     * A replicated model's rounds at one time: the newest round any of its replicas trains, and the mean wait of the rounds its
+     * replicas applied since the previous point (NaN when none).
+     */
+    record RoundPoint(long timeMillis, double round, double waitMillis) {}
 
     SeriesHistory(NeurostreamMetrics metrics, int capacity) {
         this.metrics = metrics;
@@ -55,6 +64,22 @@ final class SeriesHistory {
             series.addLast(new Point(timeMillis, samples(now), now.trainingLoss(), now.fadingLoss(), now.windowLoss(), now.fadingAccuracy(),
                     now.windowAccuracy(), perSecond, batchMillis, now.step(), drift));
         });
+        Map<String, double[]> perModel = new TreeMap<>(); // NAME → {newest round, waits, wait ms} over the interval
+        metrics.replicas().forEach((key, meters) -> {
+            ReplicaMeters.Reading now = meters.reading();
+            ReplicaMeters.Reading before = lastReplica.put(key, now);
+            double[] sums = perModel.computeIfAbsent(meters.model(), m -> new double[3]);
+            sums[0] = Math.max(sums[0], now.round());
+            sums[1] += now.waits() - (before == null ? 0 : before.waits());
+            sums[2] += now.waitMillis() - (before == null ? 0 : before.waitMillis());
+        });
+        perModel.forEach((model, sums) -> {
+            Deque<RoundPoint> series = rounds.computeIfAbsent(model, m -> new ArrayDeque<>(capacity));
+            if (series.size() == capacity) {
+                series.removeFirst();
+            }
+            series.addLast(new RoundPoint(timeMillis, sums[0], sums[1] > 0 ? sums[2] / sums[1] : Double.NaN));
+        });
     }
 
     /**
@@ -68,7 +93,8 @@ final class SeriesHistory {
 
     /**
      * The history as JSON: {@code streams}, each stream read by a model and the names of its models (sorted); {@code models}, per
-     * model, the stream it reads ({@code source}), one array per series (null for NaN) and the latest counters.
+     * model, the stream it reads ({@code source}), one array per series (null for NaN) and the latest counters; {@code replicas},
+     * per replicated model NAME ({@link #replicasJson}).
      */
     synchronized String json(long intervalMillis) {
         StringBuilder out = new StringBuilder(4096);
@@ -130,7 +156,116 @@ final class SeriesHistory {
             field(out, "samples", samples(latest));
             out.append("}}");
         }
-        return out.append("}}").toString();
+        out.append("},");
+        replicasJson(out);
+        return out.append('}').toString();
+    }
+
+    /**
+     * {@code "replicas":{NAME:{...}}}, per replicated model: {@code time}, {@code round} (the newest round a replica trains) and
+     * {@code wait_ms} (mean wait of the rounds applied since the previous point) over time; {@code alive}, the members of the last
+     * decided round (as the replica with the newest round saw it); {@code merged}, the model as a whole (its round, the samples of
+     * every replica, their windowed accuracy and loss weighted by samples, sync bytes written, rounds closed by timeout); and
+     * {@code shards}, per replica s (model NAME#s): its round, rounds applied, samples, windowed accuracy and loss, {@code current}
+     * (it trains the newest round: a member of the last decided round, or waiting for the next), its last round wait and sync bytes.
+     */
+    private void replicasJson(StringBuilder out) {
+        out.append("\"replicas\":{");
+        Map<String, Map<Integer, ReplicaMeters.Reading>> byModel = new TreeMap<>();
+        Map<String, ReplicaMeters> meters = new TreeMap<>(metrics.replicas());
+        meters.forEach((key, m) -> {
+            ReplicaMeters.Reading r = lastReplica.get(key);
+            if (r != null) {
+                byModel.computeIfAbsent(m.model(), k -> new TreeMap<>()).put(m.shard(), r);
+            }
+        });
+        boolean firstModel = true;
+        for (Map.Entry<String, Map<Integer, ReplicaMeters.Reading>> e : byModel.entrySet()) {
+            String model = e.getKey();
+            List<RoundPoint> series = new ArrayList<>(rounds.getOrDefault(model, new ArrayDeque<>()));
+            double newest = e.getValue().values().stream().mapToDouble(ReplicaMeters.Reading::round).max().orElse(0);
+            ReplicaMeters.Reading lead = e.getValue().values().stream().filter(r -> r.round() == newest).findFirst().orElseThrow();
+            double samples = 0;
+            double trained = 0;
+            double accuracy = 0;
+            double loss = 0;
+            double weight = 0;
+            double bytesOut = 0;
+            double closed = 0;
+            for (Map.Entry<Integer, ReplicaMeters.Reading> shard : e.getValue().entrySet()) {
+                ModelMeters.Reading r = last.get(model + ReplicaKeys.SEPARATOR + shard.getKey());
+                bytesOut += shard.getValue().bytesOut();
+                closed = Math.max(closed, shard.getValue().closedByTimeout());
+                if (r != null) {
+                    samples += samples(r);
+                    trained += r.trained();
+                    if (Double.isFinite(r.windowAccuracy()) && Double.isFinite(r.windowLoss()) && samples(r) > 0) {
+                        accuracy += samples(r) * r.windowAccuracy();
+                        loss += samples(r) * r.windowLoss();
+                        weight += samples(r);
+                    }
+                }
+            }
+            if (!firstModel) {
+                out.append(',');
+            }
+            firstModel = false;
+            string(out, model);
+            out.append(":{");
+            roundArray(out, "time", series, p -> (double) p.timeMillis());
+            roundArray(out, "round", series, RoundPoint::round);
+            roundArray(out, "wait_ms", series, RoundPoint::waitMillis);
+            field(out, "replicas", e.getValue().size()).append(',');
+            field(out, "alive", lead.alive()).append(',');
+            out.append("\"merged\":{");
+            field(out, "round", newest).append(',');
+            field(out, "samples", samples).append(',');
+            field(out, "trained", trained).append(',');
+            field(out, "accuracy_window", weight > 0 ? accuracy / weight : Double.NaN).append(',');
+            field(out, "loss_window", weight > 0 ? loss / weight : Double.NaN).append(',');
+            field(out, "sync_bytes_out", bytesOut).append(',');
+            field(out, "closed_by_timeout", closed);
+            out.append("},\"shards\":[");
+            boolean firstShard = true;
+            for (Map.Entry<Integer, ReplicaMeters.Reading> shard : e.getValue().entrySet()) {
+                String key = model + ReplicaKeys.SEPARATOR + shard.getKey();
+                ReplicaMeters.Reading s = shard.getValue();
+                ModelMeters.Reading r = last.get(key);
+                if (!firstShard) {
+                    out.append(',');
+                }
+                firstShard = false;
+                out.append('{');
+                field(out, "shard", shard.getKey()).append(',');
+                out.append("\"model\":");
+                string(out, key);
+                out.append(',');
+                field(out, "round", s.round()).append(',');
+                field(out, "rounds", s.rounds()).append(',');
+                field(out, "samples", r == null ? Double.NaN : samples(r)).append(',');
+                field(out, "accuracy_window", r == null ? Double.NaN : r.windowAccuracy()).append(',');
+                field(out, "loss_window", r == null ? Double.NaN : r.windowLoss()).append(',');
+                out.append("\"current\":").append(s.round() == newest).append(',');
+                field(out, "last_wait_ms", s.lastWaitMillis()).append(',');
+                field(out, "bytes_out", s.bytesOut()).append(',');
+                field(out, "bytes_in", s.bytesIn());
+                out.append('}');
+            }
+            out.append("]}");
+        }
+        out.append('}');
+    }
+
+    private static void roundArray(StringBuilder out, String name, List<RoundPoint> series, ToDoubleFunction<RoundPoint> value) {
+        string(out, name);
+        out.append(":[");
+        for (int i = 0; i < series.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            number(out, value.applyAsDouble(series.get(i)));
+        }
+        out.append("],");
     }
 
     private static void array(StringBuilder out, String name, List<Point> series, ToDoubleFunction<Point> value) {

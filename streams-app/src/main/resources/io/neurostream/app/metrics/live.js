@@ -1,5 +1,6 @@
 // neurostream's live page: polls /api/series every second and draws each model's history as SVG line charts,
-// and, for a stream read by several models, their accuracy and loss on one chart each, side by side.
+// and, for a stream read by several models, their accuracy and loss on one chart each, side by side; for a replicated model,
+// its rounds over time, the merged model's figures and a row per replica.
 // Hand-written, no libraries: the page must work with no internet access. Each chart records how many
 // points it drew in data-points (and lines with points in data-lines), so a headless browser (and a test) can check
 // that data arrived; the loss and accuracy charts mark each drift detection with a dashed vertical line (their
@@ -247,12 +248,102 @@ function renderStreams(data) {
   for (const section of Array.from(container.children)) if (!kept.has(section)) section.remove();
 }
 
+// A replicated model NAME (its replicas NAME#s keep their own cards below): the merged model's figures, its rounds over time
+// (newest round, and the mean wait of the rounds applied in each interval) and a row per replica.
+const ROUND_CHARTS = [
+  { id: "rounds", title: "Sync round", min: 0, lines: [ { key: "round", label: "newest round", color: "#2c6fbb" } ] },
+  { id: "round-wait", title: "Round wait (ms, mean per interval)", min: 0, lines: [ { key: "wait_ms", label: "contribution → decision", color: "#d35400" } ] },
+];
+const MERGED = [
+  { key: "round", label: "round" },
+  { key: "samples", label: "samples (all replicas)" },
+  { key: "accuracy_window", label: "accuracy (window, weighted)", percent: true },
+  { key: "loss_window", label: "loss (window, weighted)" },
+  { key: "sync_bytes_out", label: "bytes synced" },
+  { key: "closed_by_timeout", label: "rounds closed by timeout", bad: true },
+];
+const SHARD_FIGURES = [
+  { key: "round", label: "round" },
+  { key: "samples", label: "samples" },
+  { key: "accuracy_window", label: "accuracy (window)", percent: true },
+  { key: "loss_window", label: "loss (window)" },
+  { key: "current", label: "in newest round" },
+  { key: "last_wait_ms", label: "last wait (ms)" },
+  { key: "bytes_out", label: "bytes out" },
+];
+
+function figureText(v, percent) {
+  if (v === true) return "yes";
+  if (v === false) return "no";
+  return percent && v !== null && v !== undefined ? `${(v * 100).toFixed(1)}%` : formatNumber(v);
+}
+
+function replicatedSection(name) {
+  const section = el("section", { class: "model replicated", "data-replicated": name });
+  section.appendChild(el("h2", {}, name));
+  const charts = el("div", { class: "charts" });
+  for (const chart of ROUND_CHARTS) {
+    const figure = el("figure", { class: "chart", "data-chart": chart.id, "data-points": "0" });
+    figure.appendChild(el("figcaption", {}, chart.title));
+    figure.appendChild(el("svg:svg", { viewBox: `0 0 600 ${H}` }));
+    charts.appendChild(figure);
+  }
+  section.appendChild(charts);
+  const merged = el("dl", { class: "counters" });
+  for (const f of MERGED) {
+    const item = el("div");
+    item.appendChild(el("dt", {}, f.label));
+    item.appendChild(el("dd", { "data-merged": f.key }, "–"));
+    merged.appendChild(item);
+  }
+  section.appendChild(merged);
+  const table = el("table", { class: "figures" });
+  const head = el("tr");
+  head.appendChild(el("th", {}, "replica"));
+  for (const f of SHARD_FIGURES) head.appendChild(el("th", {}, f.label));
+  table.appendChild(el("thead")).appendChild(head);
+  table.appendChild(el("tbody"));
+  section.appendChild(table);
+  return section;
+}
+
+function renderReplicas(data) {
+  const container = document.getElementById("replicas");
+  const replicated = Object.entries(data.replicas || {});
+  container.setAttribute("data-replicated", String(replicated.length));
+  const kept = new Set();
+  for (const [name, model] of replicated) {
+    let section = container.querySelector(`section[data-replicated="${CSS.escape(name)}"]`);
+    if (!section) { section = replicatedSection(name); container.appendChild(section); }
+    kept.add(section);
+    section.querySelector("h2").textContent = `${name}: ${model.replicas} replicas, ${formatNumber(model.alive)} in the last decided round`;
+    for (const chart of ROUND_CHARTS) draw(section.querySelector(`figure[data-chart="${chart.id}"]`), chart, model);
+    for (const f of MERGED) {
+      const dd = section.querySelector(`dd[data-merged="${f.key}"]`);
+      const v = model.merged[f.key];
+      dd.textContent = figureText(v, f.percent);
+      dd.classList.toggle("bad", Boolean(f.bad && v > 0));
+    }
+    const body = section.querySelector("tbody");
+    body.replaceChildren();
+    for (const shard of model.shards) {
+      const row = el("tr", { "data-shard": String(shard.shard) });
+      row.appendChild(el("td", {}, shard.model));
+      for (const f of SHARD_FIGURES) row.appendChild(el("td", { "data-figure": f.key }, figureText(shard[f.key], f.percent)));
+      row.classList.toggle("behind", !shard.current);
+      body.appendChild(row);
+    }
+  }
+  for (const section of Array.from(container.children)) if (!kept.has(section)) section.remove();
+}
+
 function render(data) {
   const main = document.getElementById("models");
   const names = Object.keys(data.models);
   document.getElementById("empty").hidden = names.length > 0;
   main.setAttribute("data-models", String(names.length));
   renderStreams(data);
+  renderReplicas(data);
   for (const name of names) {
     let section = main.querySelector(`section[data-model="${CSS.escape(name)}"]`);
     if (!section) { section = modelSection(name); main.appendChild(section); }

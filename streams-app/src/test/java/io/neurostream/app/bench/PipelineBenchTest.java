@@ -2,6 +2,9 @@
 package io.neurostream.app.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,5 +30,42 @@ class PipelineBenchTest {
         assertEquals(new PipelineBench.Passes(5, 5, 5), PipelineBench.Passes.of(5));
         assertEquals(0, PipelineBench.Passes.of(5).spread());
         assertEquals(new PipelineBench.Passes(3, 1, 4), PipelineBench.Passes.of(4, 1, 3, 2)); // an even count: the upper middle one
+    }
+
+    /**
+     * A replicated model trains the rounds its shortest shard completes; a replica with samples for the next round contributes it
+     * and holds the rest until the others catch up (the next pass), so a pass counts those samples later.
+     */
+    @Test
+    void aReplicatedPassCountsWhatTheRoundsLetTrain() {
+        // shards of 700 and 300 samples, batch 32, rounds of 2 batches (64 samples)
+        // pass 1: the short shard completes 4 rounds (256) and one batch of round 4 (288), 12 wait in a partial batch; the long one
+        // trains 5 rounds (320), contributes round 4 and holds the rest
+        assertEquals(320 + 288, PipelineBench.trainedAfter(1, new int[] {700, 300}, 32, 2));
+        // pass 2: 600 → 9 rounds (576) and 24 partial; the long one 10 rounds (640) of its 1,400, the rest held
+        assertEquals(640 + 576, PipelineBench.trainedAfter(2, new int[] {700, 300}, 32, 2));
+        assertEquals(0, PipelineBench.trainedAfter(0, new int[] {700, 300}, 32, 2));
+        // one shard, no rounds: whole batches, as finishedAfter counts
+        assertEquals(PipelineBench.finishedAfter(3, 100, 32), PipelineBench.trainedAfter(3, new int[] {100}, 32, Integer.MAX_VALUE));
+    }
+
+    @Test
+    void replicaCountsAreCheckedInOneLine() {
+        assertEquals("--replicas counts must be between 1 and 256, got 0",
+                assertThrows(IllegalArgumentException.class, () -> PipelineBench.checkReplicas(List.of(1, 0))).getMessage());
+        assertEquals("--replicas lists a count twice: [2, 2]",
+                assertThrows(IllegalArgumentException.class, () -> PipelineBench.checkReplicas(List.of(2, 2))).getMessage());
+        PipelineBench.checkReplicas(List.of(1, 2, 4));
+    }
+
+    /** Sync cost over the timed passes: the difference of two readings, per round. */
+    @Test
+    void syncCostIsPerRoundBetweenTwoReadings() {
+        PipelineBench.Sync sync = PipelineBench.Sync.between(10, new PipelineBench.SyncReading(3, 3_000, 60, 6, 0),
+                new PipelineBench.SyncReading(7, 11_000, 140, 14, 1));
+
+        assertEquals(new PipelineBench.Sync(10, 4, 2_000, 10, 1), sync);
+        assertEquals(new PipelineBench.Sync(10, 0, 0, 0, 0), PipelineBench.Sync.between(10, new PipelineBench.SyncReading(3, 3_000, 60, 6, 0),
+                new PipelineBench.SyncReading(3, 3_000, 60, 6, 0)));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurostream.app.bench.PipelineBench;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class BenchPipelineCommandTest {
@@ -50,5 +51,49 @@ class BenchPipelineCommandTest {
         assertEquals(41_000, json.get("pass_through_max_samples_per_second").asDouble());
         assertEquals(0.125, json.get("pass_through_spread").asDouble(), 1e-12);
         assertEquals(13, json.size());
+    }
+
+    private static final PipelineBench.Result SCALED = new PipelineBench.Result("lenet5", 32, 4_000, List.of(
+            new PipelineBench.Scale(1, 1, new PipelineBench.Passes(1_000, 900, 1_100), null),
+            new PipelineBench.Scale(2, 2, new PipelineBench.Passes(1_700, 1_600, 1_800), new PipelineBench.Sync(10, 12, 500_000, 40, 0))),
+            new PipelineBench.Passes(40_000, 36_000, 41_000), 5_000);
+
+    /** --replicas: a line per count with its ratio to R = 1 and, when replicated, the sync cost per round. */
+    @Test
+    void eachReplicaCountHasALineWithItsRatioAndSyncCost() {
+        assertEquals("R=1 (1 partition(s)): end to end 1,000 samples/s (passes 900-1,100, spread 20%) = 1.00x R=1",
+                BenchPipelineCommand.scaleLine(SCALED, SCALED.scales().get(0)));
+        assertEquals("R=2 (2 partition(s)): end to end 1,700 samples/s (passes 1,600-1,800, spread 12%) = 1.70x R=1; sync every 10: 12 rounds, "
+                + "500,000 bytes written per round, mean wait 40.0 ms per round, 0 closed by timeout", BenchPipelineCommand.scaleLine(SCALED, SCALED.scales().get(1)));
+    }
+
+    /** With --replicas the JSON keeps every key (of the first run) and adds "replicas"; without, it is as before (13 keys). */
+    @Test
+    void theJsonListsEveryReplicaCountAfterTheKeysOfBefore() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(BenchPipelineCommand.json(SCALED, true));
+
+        assertEquals(14, json.size());
+        assertEquals(1_000, json.get("end_to_end_samples_per_second").asDouble());
+        JsonNode two = json.get("replicas").get(1);
+        assertEquals(2, two.get("replicas").asInt());
+        assertEquals(2, two.get("partitions").asInt());
+        assertEquals(1_700, two.get("end_to_end_samples_per_second").asDouble());
+        assertEquals(1.7, two.get("ratio_to_one_replica").asDouble(), 1e-12);
+        assertEquals(12, two.get("sync").get("rounds").asLong());
+        assertEquals(500_000, two.get("sync").get("bytes_per_round").asDouble());
+        assertEquals(40, two.get("sync").get("mean_wait_ms_per_round").asDouble());
+        assertEquals(null, json.get("replicas").get(0).get("sync"));
+        assertEquals(13, new ObjectMapper().readTree(BenchPipelineCommand.json(SCALED)).size());
+    }
+
+    @Test
+    void badReplicaCountsAreOneLineErrors() {
+        CommandRun zero = CommandRun.of("bench", "pipeline", "--replicas", "1,0");
+        CommandRun twice = CommandRun.of("bench", "pipeline", "--replicas", "2,2");
+
+        assertEquals(2, zero.exitCode());
+        assertEquals("neurostream bench pipeline: --replicas counts must be between 1 and 256, got 0", zero.errLine());
+        assertEquals(2, twice.exitCode());
+        assertEquals("neurostream bench pipeline: --replicas lists a count twice: [2, 2]", twice.errLine());
     }
 }

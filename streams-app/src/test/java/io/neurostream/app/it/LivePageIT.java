@@ -103,10 +103,12 @@ class LivePageIT {
             String series = LiveApp.get(live.url("/api/series")).body();
             assertTrue(series.contains("\"streams\":{\"" + MODEL + "\":[\"" + MODEL + "\",\"" + CHALLENGER + "\"]}"), series);
             assertTrue(series.contains("\"" + CHALLENGER + "\":{\"source\":\"" + MODEL + "\","), series);
+            assertTrue(series.endsWith(",\"replicas\":{}}"), "no replicated model: " + series);
 
             // 2. The page's DOM after its first polls: two models, charts with points, counters filled in.
             String dom = chromium(chromium, live.url("/"), "--dump-dom");
             assertTrue(dom.contains("data-models=\"2\""), dom);
+            assertTrue(dom.contains("<div id=\"replicas\" data-replicated=\"0\"></div>"), "no replicated model's card: " + dom);
             assertTrue(dom.contains("data-model=\"" + MODEL + "\""), dom);
             assertTrue(dom.contains("data-model=\"" + CHALLENGER + "\""), dom);
             for (String chart : List.of("loss", "accuracy", "throughput")) {
