@@ -27,6 +27,11 @@ final class ChangelogState {
         return state;
     }
 
+    /** The committed value of a store key, or null. */
+    byte[] get(String key) {
+        return latest.get(key);
+    }
+
     Head head(String model) {
         byte[] b = latest.get(model + "/head");
         return b == null ? null : Head.decode(model, b);

@@ -12,18 +12,12 @@ import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.runtime.TopicSetup;
 import io.neurostream.app.serde.NeurostreamSerdes;
-import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.state.ReplicaState;
-import io.neurostream.app.sync.SyncRecord;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.app.training.FederatedReplay;
-import io.neurostream.app.training.RuntimeSettings;
-import io.neurostream.core.net.Network;
-import io.neurostream.core.replica.ParameterVector;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
-import io.neurostream.schemas.Sample;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +27,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
@@ -74,21 +67,7 @@ class ReplicasCrashIT {
     void shouldEndWithTheUninterruptedModelBitForBitAfterThreeSigkillsOfOneOfTwoRunProcesses() throws Exception {
         ModelSpec spec = ModelSpec.parse(SPEC);
         int perShard = ROUNDS * spec.replication().syncEvery() * spec.batchSize();
-        List<List<Sample>> shards = new ArrayList<>();
-        List<List<byte[]>> shardBytes = new ArrayList<>();
-        for (int s = 0; s < REPLICAS; s++) {
-            shards.add(new ArrayList<>());
-            shardBytes.add(new ArrayList<>());
-        }
-        for (byte[] bytes : MnistRecords.labelled(2 * perShard + 500)) {
-            Sample sample = NeurostreamSerdes.sample().deserializer().deserialize("s", bytes);
-            int s = ReplicaKeys.shardOf(sample.getId().toString(), REPLICAS);
-            if (shards.get(s).size() < perShard) {
-                shards.get(s).add(sample);
-                shardBytes.get(s).add(bytes);
-            }
-        }
-        shards.forEach(l -> assertEquals(perShard, l.size(), "enough MNIST samples for every shard"));
+        ReplicaShards shards = new ReplicaShards(MODEL, REPLICAS, perShard);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
@@ -117,11 +96,7 @@ class ReplicasCrashIT {
                 int chunk = perShard / 4;
                 for (int run = 0; run < 4; run++) {
                     for (int i = run * chunk; i < (run + 1) * chunk; i++) { // paced: the kill falls while rounds are under way
-                        for (int s = 0; s < REPLICAS; s++) {
-                            String key = ReplicaKeys.key(MODEL, s);
-                            producer.send(new ProducerRecord<>(topics.samples(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8),
-                                    shardBytes.get(s).get(i)));
-                        }
+                        shards.send(producer, topics.samples(), 2, i, now);
                         if (i % 32 == 31) {
                             producer.flush();
                             Thread.sleep(150);
@@ -141,22 +116,17 @@ class ReplicasCrashIT {
                     }
                 }
                 long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-                Map<String, byte[]> store = changelog(bootstrap);
+                ChangelogState store = ChangelogState.read(bootstrap, APP);
                 while (!done(store) && System.nanoTime() < deadline) {
                     Thread.sleep(2000);
-                    store = changelog(bootstrap);
+                    store = ChangelogState.read(bootstrap, APP);
                 }
                 assertTrue(done(store), "both replicas applied all " + ROUNDS + " rounds within 5 minutes: " + states(store));
-                int values = ParameterVector.length(Network.create(spec));
-                double[] base0 = SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, 0)), values, spec.dataType());
-                double[] base1 = SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, 1)), values, spec.dataType());
+                double[] base0 = shards.base(store, spec, 0);
+                double[] base1 = shards.base(store, spec, 1);
                 assertNotNull(base0);
                 assertArrayEquals(base0, base1, "both replicas hold the same merged model");
-                RuntimeSettings runtime = new RuntimeSettings(config.intValue(NeurostreamConfig.TOP_K), config.intValue(NeurostreamConfig.METRICS_INTERVAL),
-                        config.doubleValue(NeurostreamConfig.FADING_FACTOR), config.intValue(NeurostreamConfig.WINDOW_SIZE),
-                        config.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY), config.longValue(NeurostreamConfig.BATCH_MAX_DELAY),
-                        config.longValue(NeurostreamConfig.METRICS_INTERVAL_MS));
-                assertArrayEquals(FederatedReplay.replay(spec, shards, runtime), base0,
+                assertArrayEquals(FederatedReplay.replay(spec, shards.samples, ReplicaShards.runtime(config)), base0,
                         "after three SIGKILLs the merged model is the uninterrupted one (the in-process replay ReplicasIT checks a run against)");
 
                 List<Prediction> predictions = KafkaClients.readCommittedToEnd(bootstrap, topics.predictions(), Duration.ofMinutes(1)).stream()
@@ -177,21 +147,7 @@ class ReplicasCrashIT {
         }
     }
 
-    /** The model state store as its changelog's committed records leave it. */
-    private static Map<String, byte[]> changelog(String bootstrap) {
-        Map<String, byte[]> store = new HashMap<>();
-        for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readCommittedToEnd(bootstrap, APP + "-" + ModelStore.NAME + "-changelog", Duration.ofMinutes(1))) {
-            String key = new String(r.key(), StandardCharsets.UTF_8);
-            if (r.value() == null) {
-                store.remove(key);
-            } else {
-                store.put(key, r.value());
-            }
-        }
-        return store;
-    }
-
-    private static List<ReplicaState> states(Map<String, byte[]> store) {
+    private static List<ReplicaState> states(ChangelogState store) {
         List<ReplicaState> out = new ArrayList<>();
         for (int s = 0; s < REPLICAS; s++) {
             out.add(ReplicaState.get(store::get, ReplicaKeys.key(MODEL, s)));
@@ -199,7 +155,7 @@ class ReplicasCrashIT {
         return out;
     }
 
-    private static boolean done(Map<String, byte[]> store) {
+    private static boolean done(ChangelogState store) {
         return states(store).stream().allMatch(st -> st != null && st.round() == ROUNDS && !st.waiting() && !st.holding());
     }
 }

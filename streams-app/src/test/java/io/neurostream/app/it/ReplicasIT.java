@@ -14,24 +14,16 @@ import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.runtime.NeurostreamApp;
 import io.neurostream.app.runtime.TopicSetup;
 import io.neurostream.app.serde.NeurostreamSerdes;
-import io.neurostream.app.state.ModelStore;
-import io.neurostream.app.state.ReplicaState;
 import io.neurostream.app.sync.SyncRecord;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.app.training.FederatedReplay;
-import io.neurostream.app.training.RuntimeSettings;
-import io.neurostream.core.net.Network;
-import io.neurostream.core.replica.ParameterVector;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
-import io.neurostream.schemas.Sample;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,21 +52,7 @@ class ReplicasIT {
     void shouldEndWithBothReplicasHoldingTheMergedModelOfAnInProcessReplayAndOnePredictionPerSample() throws Exception {
         ModelSpec spec = ModelSpec.parse(SPEC);
         int perShard = ROUNDS * spec.replication().syncEvery() * spec.batchSize();
-        List<List<Sample>> shards = new ArrayList<>();
-        List<List<byte[]>> shardBytes = new ArrayList<>();
-        for (int s = 0; s < REPLICAS; s++) {
-            shards.add(new ArrayList<>());
-            shardBytes.add(new ArrayList<>());
-        }
-        for (byte[] bytes : MnistRecords.labelled(2 * perShard + 400)) {
-            Sample sample = NeurostreamSerdes.sample().deserializer().deserialize("s", bytes);
-            int s = ReplicaKeys.shardOf(sample.getId().toString(), REPLICAS);
-            if (shards.get(s).size() < perShard) {
-                shards.get(s).add(sample);
-                shardBytes.get(s).add(bytes);
-            }
-        }
-        shards.forEach(l -> assertEquals(perShard, l.size(), "enough MNIST samples for every shard"));
+        ReplicaShards shards = new ReplicaShards(MODEL, REPLICAS, perShard);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
@@ -93,11 +71,7 @@ class ReplicasIT {
                 producer.send(new ProducerRecord<>(topics.models(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8), record)).get();
             }
             for (int i = 0; i < perShard; i++) {
-                for (int s = 0; s < REPLICAS; s++) {
-                    String key = ReplicaKeys.key(MODEL, s);
-                    producer.send(new ProducerRecord<>(topics.samples(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8),
-                            shardBytes.get(s).get(i)));
-                }
+                shards.send(producer, topics.samples(), 2, i, now);
             }
             producer.flush();
 
@@ -111,26 +85,12 @@ class ReplicasIT {
                 Thread.sleep(1000); // the commit of the last round (commit.interval.ms 100 with exactly-once)
             }
 
-            Map<String, byte[]> store = new HashMap<>();
-            for (ConsumerRecord<byte[], byte[]> r : KafkaClients.readCommittedToEnd(bootstrap, "replicas-" + ModelStore.NAME + "-changelog",
-                    Duration.ofMinutes(1))) {
-                String key = new String(r.key(), StandardCharsets.UTF_8);
-                if (r.value() == null) {
-                    store.remove(key);
-                } else {
-                    store.put(key, r.value());
-                }
-            }
-            int values = ParameterVector.length(Network.create(spec));
-            double[] base0 = SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, 0)), values, spec.dataType());
-            double[] base1 = SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, 1)), values, spec.dataType());
+            ChangelogState store = ChangelogState.read(bootstrap, "replicas");
+            double[] base0 = shards.base(store, spec, 0);
+            double[] base1 = shards.base(store, spec, 1);
             assertNotNull(base0);
             assertArrayEquals(base0, base1, "both replicas hold the same merged model");
-            RuntimeSettings runtime = new RuntimeSettings(config.intValue(NeurostreamConfig.TOP_K), config.intValue(NeurostreamConfig.METRICS_INTERVAL),
-                    config.doubleValue(NeurostreamConfig.FADING_FACTOR), config.intValue(NeurostreamConfig.WINDOW_SIZE),
-                    config.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY), config.longValue(NeurostreamConfig.BATCH_MAX_DELAY),
-                    config.longValue(NeurostreamConfig.METRICS_INTERVAL_MS));
-            assertArrayEquals(FederatedReplay.replay(spec, shards, runtime), base0, "the merged model of an in-process replay, bit for bit");
+            assertArrayEquals(FederatedReplay.replay(spec, shards.samples, ReplicaShards.runtime(config)), base0, "the merged model of an in-process replay, bit for bit");
 
             List<Prediction> predictions = KafkaClients.readCommittedToEnd(bootstrap, topics.predictions(), Duration.ofMinutes(1)).stream()
                     .map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value())).toList();

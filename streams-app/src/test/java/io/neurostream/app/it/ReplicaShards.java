@@ -1,0 +1,67 @@
+// MNIST samples split into a replicated model's shards as producers split them, and what the ITs of replicas read back.
+package io.neurostream.app.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.neurostream.app.config.NeurostreamConfig;
+import io.neurostream.app.records.ReplicaKeys;
+import io.neurostream.app.serde.NeurostreamSerdes;
+import io.neurostream.app.state.ReplicaState;
+import io.neurostream.app.sync.SyncRecord;
+import io.neurostream.app.training.RuntimeSettings;
+import io.neurostream.core.net.Network;
+import io.neurostream.core.replica.ParameterVector;
+import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.schemas.Sample;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+
+/** The first {@code perShard} MNIST samples of each shard (shard = ReplicaKeys.shardOf of the sample id), decoded and as bytes. */
+final class ReplicaShards {
+    final List<List<Sample>> samples = new ArrayList<>();
+    private final List<List<byte[]>> bytes = new ArrayList<>();
+    private final String model;
+
+    ReplicaShards(String model, int replicas, int perShard) {
+        this.model = model;
+        for (int s = 0; s < replicas; s++) {
+            samples.add(new ArrayList<>());
+            bytes.add(new ArrayList<>());
+        }
+        for (byte[] b : MnistRecords.labelled(replicas * perShard + 250 * replicas)) {
+            Sample sample = NeurostreamSerdes.sample().deserializer().deserialize("s", b);
+            int s = ReplicaKeys.shardOf(sample.getId().toString(), replicas);
+            if (samples.get(s).size() < perShard) {
+                samples.get(s).add(sample);
+                bytes.get(s).add(b);
+            }
+        }
+        samples.forEach(l -> assertEquals(perShard, l.size(), "enough MNIST samples for every shard"));
+    }
+
+    /** Sends sample {@code i} of every shard, keyed NAME#s, to its shard's partition among {@code partitions}. */
+    void send(KafkaProducer<byte[], byte[]> producer, String topic, int partitions, int i, long timestamp) {
+        for (int s = 0; s < samples.size(); s++) {
+            String key = ReplicaKeys.key(model, s);
+            producer.send(new ProducerRecord<>(topic, ReplicaKeys.partition(key, partitions), timestamp, key.getBytes(StandardCharsets.UTF_8),
+                    bytes.get(s).get(i)));
+        }
+    }
+
+    /** The merged model replica {@code shard} holds as its base in the committed store (null if none). */
+    double[] base(ChangelogState store, ModelSpec spec, int shard) {
+        int values = ParameterVector.length(Network.create(spec));
+        return SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(model, shard)), values, spec.dataType());
+    }
+
+    /** The runtime settings an app with this config trains with, for the in-process replay. */
+    static RuntimeSettings runtime(NeurostreamConfig config) {
+        return new RuntimeSettings(config.intValue(NeurostreamConfig.TOP_K), config.intValue(NeurostreamConfig.METRICS_INTERVAL),
+                config.doubleValue(NeurostreamConfig.FADING_FACTOR), config.intValue(NeurostreamConfig.WINDOW_SIZE),
+                config.longValue(NeurostreamConfig.PREDICTION_MAX_DELAY), config.longValue(NeurostreamConfig.BATCH_MAX_DELAY),
+                config.longValue(NeurostreamConfig.METRICS_INTERVAL_MS));
+    }
+}
