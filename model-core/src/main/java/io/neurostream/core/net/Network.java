@@ -101,7 +101,9 @@ public final class Network {
         Loss loss = Loss.fromSpecName(spec.loss());
         Engine engine = allowHeap && HeapEngine.supports(layers, spec.dataType(), spec.batchSize())
                 ? new HeapEngine(layers, loss, params) : new Nd4jEngine(layers, params, loss);
-        return new Network(spec, layers, engine, spec.optimizer().create(), rng);
+        // a replica's schedule follows the whole model: R replicas make R of its updates per local update (LearningRate#strided)
+        Optimizer optimizer = spec.optimizer().create().withScheduleStride(spec.replication().replicas());
+        return new Network(spec, layers, engine, optimizer, rng);
     }
 
     public ModelSpec spec() {

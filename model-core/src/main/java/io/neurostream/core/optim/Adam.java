@@ -51,6 +51,11 @@ public final class Adam implements Optimizer {
         return learningRate.at(step);
     }
 
+    @Override
+    public Adam withScheduleStride(int stride) {
+        return new Adam(learningRate.strided(stride), beta1, beta2, epsilon, weightDecay);
+    }
+
     /** Steps between sweeps: the faster-decaying moment keeps more than 1e-7 of its value over that many steps. */
     private static int sweepEvery(double beta1, double beta2) {
         double fastest = Math.min(beta1, beta2);

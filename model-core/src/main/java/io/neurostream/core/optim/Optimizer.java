@@ -20,6 +20,12 @@ public interface Optimizer {
     double learningRate(long step);
 
     /**
+     * A new optimizer of the same kind whose learning-rate schedule advances {@code stride} updates per update
+     * ({@link LearningRate#strided}); its state starts empty. Stride 1 is this optimizer's schedule.
+     */
+    Optimizer withScheduleStride(int stride);
+
+    /**
      * Applies one update, {@code step} being its 1-based number, unless a gradient is not finite:
      * then it returns false and changes nothing (not the values, not its own state).
      */

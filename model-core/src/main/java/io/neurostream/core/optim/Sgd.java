@@ -36,6 +36,11 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public Sgd withScheduleStride(int stride) {
+        return new Sgd(learningRate.strided(stride), momentum, weightDecay);
+    }
+
+    @Override
     public void apply(HostParams p, long step) {
         WeightDecay.addTo(p, weightDecay);
         FlatState velocity = momentum == 0.0 ? scratch : state;

@@ -7,7 +7,8 @@ import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * {@code merged = base + Σ n_s·Δ_s / Σ n_s} over the round's contributions (federated averaging, McMahan et al. 2017), summed in
+ * {@code merged = base + η_s · Σ n_s·Δ_s / Σ n_s} over the round's contributions (federated averaging, McMahan et al. 2017, with
+ * the server learning rate η_s of Reddi et al. 2021, "Adaptive Federated Optimization": η_s = 1 is plain averaging), summed in
  * shard order whatever order they arrived in, in double precision, then rounded to the model's data type: the merged model is a
  * function of the contributions alone, bit for bit on every machine.
  */
@@ -28,6 +29,17 @@ public final class FederatedAverage {
      * unchanged (as a copy).
      */
     public static double[] merge(double[] base, List<Contribution> contributions, DataType dataType) {
+        return merge(base, contributions, dataType, 1.0);
+    }
+
+    /**
+     * The same with server learning rate {@code serverRate} (η_s > 0): the model moves η_s times the contributions' mean change;
+     * η_s = 1 is {@link #merge(double[], List, DataType)}, bit for bit.
+     */
+    public static double[] merge(double[] base, List<Contribution> contributions, DataType dataType, double serverRate) {
+        if (!(serverRate > 0) || !Double.isFinite(serverRate)) {
+            throw new IllegalArgumentException("server learning rate must be finite and > 0, got " + serverRate);
+        }
         List<Contribution> ordered = new ArrayList<>(contributions);
         ordered.sort(Comparator.comparingInt(Contribution::shard));
         long total = 0;
@@ -55,7 +67,7 @@ public final class FederatedAverage {
             }
         }
         for (int i = 0; i < merged.length; i++) {
-            double v = base[i] + sum[i] / total;
+            double v = base[i] + serverRate * (sum[i] / total);
             merged[i] = single ? (float) v : v;
         }
         return merged;

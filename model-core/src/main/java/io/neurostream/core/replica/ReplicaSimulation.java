@@ -10,6 +10,7 @@ import io.neurostream.core.train.DatasetBatches;
 import io.neurostream.core.train.Evaluator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -17,14 +18,16 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * What a model with {@code "replicas": R} learns from a dataset streamed once, computed in one process with every replica alive,
  * by the rules the stream follows (README "One model on many partitions"):
  * <ul>
- *   <li>R networks from one spec, so the same seed gives them the same initial weights (merged(−1));</li>
+ *   <li>R networks from one spec with {@code "replicas": R} (the constructor's R), so the same seed gives them the same initial
+ *       weights (merged(−1)) and their learning-rate schedules advance R updates per local update, as the stream's do;</li>
  *   <li>sample {@code i} of the dataset goes to shard {@link #shardOf shardOf(i, R)} ({@code SplitMix64.mix64(i)} as an unsigned
  *       number mod R, a stand-in for the murmur2 hash of a sample id that producers use: any hash that spreads indices evenly
  *       gives shards of the same statistics); each replica trains its shard's samples in the dataset's order, in mini-batches of the
  *       spec's batch size (a shard's last batch may be smaller);</li>
  *   <li>round r ends when every replica has trained {@code syncEvery} mini-batches since its base, or its shard ran out: each replica
  *       that trained samples contributes {@code ParameterVector.delta(current, base)} (rounded to the wire type) with its sample count,
- *       merged(r) = {@link FederatedAverage#merge FederatedAverage.merge}(merged(r−1), contributions), and every replica assigns
+ *       merged(r) = {@link FederatedAverage#merge FederatedAverage.merge}(merged(r−1), contributions, η_s) with the spec's
+ *       {@code sync_learning_rate} η_s, and every replica assigns
  *       merged(r) (its optimizer state stays its own; batch-norm statistics are part of the vector). The last, partial round merges
  *       too, so the result is the merged model after the whole dataset.</li>
  * </ul>
@@ -141,8 +144,12 @@ public final class ReplicaSimulation {
         int[][] shards = shards(train.size(), replicas);
         List<Replica> nets = new ArrayList<>(replicas);
         long[] shardSamples = new long[replicas];
+        // the networks are the spec's with "replicas": R, so that their learning-rate schedules follow the model (Network.create)
+        ModelSpec replicated = replicas == spec.replication().replicas() ? spec
+                : spec.with(Map.of("replicas", replicas, "sync_every", syncEvery));
+        double serverRate = spec.replication().syncLearningRate();
         for (int s = 0; s < replicas; s++) {
-            nets.add(new Replica(Network.create(spec), train.subset(shards[s])));
+            nets.add(new Replica(Network.create(replicated), train.subset(shards[s])));
             shardSamples[s] = shards[s].length;
         }
         Network first = nets.get(0).net;
@@ -188,7 +195,7 @@ public final class ReplicaSimulation {
                 }
             }
             written += contributions.size() * values * bytesPerValue;
-            base = FederatedAverage.merge(base, contributions, dataType);
+            base = FederatedAverage.merge(base, contributions, dataType, serverRate);
             for (Replica r : nets) {
                 ParameterVector.assign(r.net, base);
             }

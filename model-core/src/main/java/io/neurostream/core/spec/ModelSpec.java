@@ -28,7 +28,8 @@ import org.nd4j.linalg.api.buffer.DataType;
  * object, see {@link DriftSpec#parse}; default ADWIN with reaction none for a cross-entropy model, off otherwise), "source" (the
  * stream whose samples the model learns from: samples keyed by that name; default its own name, same rules as a name),
  * "replicas" (1-256, default 1: how many partitions the model's samples spread over, each training a replica that is averaged
- * with the others through the sync topic) and "sync_every" (mini-batches a replica trains between two merges, default 10).
+ * with the others through the sync topic), "sync_every" (mini-batches a replica trains between two merges, default 10) and
+ * "sync_learning_rate" (η_s in (0, 256], default 1: a merge moves the model by η_s times the replicas' mean change).
  * The spec keeps its JSON text, which is what snapshots and the models topic carry.
  */
 public record ModelSpec(String name, String description, InputSpec input, List<LayerSpec> layers, String loss,
@@ -58,11 +59,20 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         }
     }
 
-    /** How many replicas train the model and how many mini-batches each trains between two merges. */
-    public record Replication(int replicas, int syncEvery) {
+    /**
+     * How many replicas train the model, how many mini-batches each trains between two merges, and the server learning rate
+     * η_s a merge moves the model by: merged = base + η_s · the replicas' sample-weighted mean change (1: plain averaging).
+     */
+    public record Replication(int replicas, int syncEvery, double syncLearningRate) {
         public static final int MAX_REPLICAS = 256;
         public static final int DEFAULT_SYNC_EVERY = 10;
+        public static final double DEFAULT_SYNC_LEARNING_RATE = 1.0;
+        public static final double MAX_SYNC_LEARNING_RATE = 256.0;
         public static final Replication NONE = new Replication(1, DEFAULT_SYNC_EVERY);
+
+        public Replication(int replicas, int syncEvery) {
+            this(replicas, syncEvery, DEFAULT_SYNC_LEARNING_RATE);
+        }
 
         public boolean replicated() {
             return replicas > 1;
@@ -114,9 +124,11 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
             throw new SpecException("replicas", "a replicated model reads its own stream: drop \"source\" (\"" + source + "\") or set replicas to 1");
         }
         int syncEvery = node.optInt("sync_every", Replication.DEFAULT_SYNC_EVERY, 1);
+        double syncRate = node.optDouble("sync_learning_rate", Replication.DEFAULT_SYNC_LEARNING_RATE, Double.MIN_VALUE,
+                Replication.MAX_SYNC_LEARNING_RATE);
         node.rejectUnknownFields();
         return new ModelSpec(name, description, input, layers, loss, optimizer, batchSize, seed, init,
-                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, source, new Replication(replicas, syncEvery), json);
+                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, source, new Replication(replicas, syncEvery, syncRate), json);
     }
 
     /** Whether a loss makes the model a classifier (its 0/1 error is what ADWIN watches). */

@@ -37,6 +37,34 @@ class FederatedAverageTest {
     }
 
     @Test
+    void theServerLearningRateScalesTheMeanChange() {
+        double[] base = {1.0, 2.0};
+        List<Contribution> round = List.of(new Contribution(0, 30, new double[] {0.3, -3.0}), new Contribution(1, 10, new double[] {-0.1, 1.0}));
+        double[] mean = {(30 * 0.3 - 0.1 * 10) / 40, (-90.0 + 10.0) / 40};
+        assertArrayEquals(new double[] {1.0 + 2.5 * mean[0], 2.0 + 2.5 * mean[1]}, FederatedAverage.merge(base, round, DataType.DOUBLE, 2.5), 1e-15);
+        assertArrayEquals(new double[] {1.0 + 0.5 * mean[0], 2.0 + 0.5 * mean[1]}, FederatedAverage.merge(base, round, DataType.DOUBLE, 0.5), 1e-15);
+        assertEquals("server learning rate must be finite and > 0, got 0.0",
+                assertThrows(IllegalArgumentException.class, () -> FederatedAverage.merge(base, round, DataType.DOUBLE, 0.0)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> FederatedAverage.merge(base, round, DataType.DOUBLE, Double.NaN));
+    }
+
+    @Test
+    void aServerLearningRateOfOneIsPlainAveragingBitForBit() {
+        SplittableRandom r = new SplittableRandom(11);
+        double[] base = r.doubles(1000, -1, 1).map(v -> (float) v).toArray();
+        Contribution a = new Contribution(0, 32, r.doubles(1000, -1e-3, 1e-3).map(v -> (float) v).toArray());
+        Contribution b = new Contribution(1, 17, r.doubles(1000, -1e-3, 1e-3).map(v -> (float) v).toArray());
+        double[] merged = FederatedAverage.merge(base, List.of(a, b), DataType.FLOAT, 1.0);
+        assertArrayEquals(FederatedAverage.merge(base, List.of(a, b), DataType.FLOAT), merged, 0.0);
+        for (int i = 0; i < base.length; i++) { // the formula before the server learning rate existed
+            double sum = 0;
+            sum += 32 * a.delta()[i];
+            sum += 17 * b.delta()[i];
+            assertEquals((float) (base[i] + sum / 49), merged[i], 0.0);
+        }
+    }
+
+    @Test
     void contributionsWithoutSamplesCarryNoWeightAndNoneLeaveTheBase() {
         double[] base = {0.5};
         assertArrayEquals(new double[] {0.75}, FederatedAverage.merge(base, List.of(

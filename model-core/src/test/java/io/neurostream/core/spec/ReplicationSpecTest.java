@@ -42,6 +42,17 @@ class ReplicationSpecTest {
     }
 
     @Test
+    void theSyncLearningRateDefaultsToOneAndIsChecked() {
+        assertEquals(1.0, ModelSpec.parse(spec(", \"replicas\": 2")).replication().syncLearningRate(), 0.0);
+        assertEquals(new ModelSpec.Replication(4, 10, 2.0),
+                ModelSpec.parse(spec(", \"replicas\": 4, \"sync_learning_rate\": 2")).replication());
+        assertTrue(assertThrows(SpecException.class, () -> ModelSpec.parse(spec(", \"replicas\": 2, \"sync_learning_rate\": 0")))
+                .getMessage().startsWith("sync_learning_rate: "));
+        assertTrue(assertThrows(SpecException.class, () -> ModelSpec.parse(spec(", \"replicas\": 2, \"sync_learning_rate\": 300")))
+                .getMessage().startsWith("sync_learning_rate: "));
+    }
+
+    @Test
     void aReplicatedModelReadsItsOwnStream() {
         SpecException e = assertThrows(SpecException.class, () -> ModelSpec.parse(spec(", \"replicas\": 2, \"source\": \"digits\"")));
         assertEquals("replicas: a replicated model reads its own stream: drop \"source\" (\"digits\") or set replicas to 1", e.getMessage());
