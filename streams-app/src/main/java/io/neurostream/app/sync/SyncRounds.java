@@ -2,6 +2,7 @@
 package io.neurostream.app.sync;
 
 import io.neurostream.core.replica.FederatedAverage;
+import io.neurostream.core.spec.ModelSpec;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -36,6 +37,8 @@ public final class SyncRounds {
     private final String model;
     private final long spec;
     private final int replicas;
+    /** The spec's sync_learning_rate: the merge moves the model by this times the members' mean change. */
+    private final double serverRate;
     private final DataType dataType;
     private long decided;
     private double[] merged;
@@ -47,11 +50,12 @@ public final class SyncRounds {
     private final Set<Long> closes = new HashSet<>();
     private final List<Decision> recent = new ArrayList<>();
 
-    private SyncRounds(String model, long spec, int replicas, DataType dataType, long decided, double[] merged, Set<Integer> members,
-                       long resumeOffset) {
+    private SyncRounds(String model, long spec, ModelSpec.Replication replication, DataType dataType, long decided, double[] merged,
+                       Set<Integer> members, long resumeOffset) {
         this.model = model;
         this.spec = spec;
-        this.replicas = replicas;
+        this.replicas = replication.replicas();
+        this.serverRate = replication.syncLearningRate();
         this.dataType = dataType;
         this.decided = decided;
         this.merged = merged.clone();
@@ -61,14 +65,14 @@ public final class SyncRounds {
     }
 
     /** Before round 0: merged(−1) is the initial weights; reading starts at {@code fromOffset}. */
-    public static SyncRounds start(String model, long spec, int replicas, DataType dataType, double[] initial, long fromOffset) {
-        return new SyncRounds(model, spec, replicas, dataType, -1, initial, Set.of(), fromOffset);
+    public static SyncRounds start(String model, long spec, ModelSpec.Replication replication, DataType dataType, double[] initial, long fromOffset) {
+        return new SyncRounds(model, spec, replication, dataType, -1, initial, Set.of(), fromOffset);
     }
 
     /** After round {@code decided} with these members and merged weights, reading from the offset just after its decision. */
-    public static SyncRounds resume(String model, long spec, int replicas, DataType dataType, long decided, double[] merged,
-                                    Set<Integer> members, long resumeOffset) {
-        return new SyncRounds(model, spec, replicas, dataType, decided, merged, members, resumeOffset);
+    public static SyncRounds resume(String model, long spec, ModelSpec.Replication replication, DataType dataType, long decided,
+                                    double[] merged, Set<Integer> members, long resumeOffset) {
+        return new SyncRounds(model, spec, replication, dataType, decided, merged, members, resumeOffset);
     }
 
     /** The next sync record of the partition at {@code offset}; records of other models (or of an earlier spec) are skipped. */
@@ -122,7 +126,7 @@ public final class SyncRounds {
                 in.add(e.getKey());
             }
         }
-        merged = FederatedAverage.merge(merged, contributions, dataType);
+        merged = FederatedAverage.merge(merged, contributions, dataType, serverRate);
         members = Set.copyOf(in);
         expected = expectedAfter(members);
         decided = round;

@@ -72,7 +72,7 @@ final class Replica {
             }
         }
         r.state = state;
-        r.rounds = SyncRounds.resume(r.model, r.spec, r.replicas, r.dataType, state.round() - 1, r.base, state.members(), state.cursor());
+        r.rounds = SyncRounds.resume(r.model, r.spec, net.spec().replication(), r.dataType, state.round() - 1, r.base, state.members(), state.cursor());
         log.seek(state.cursor());
         return r;
     }

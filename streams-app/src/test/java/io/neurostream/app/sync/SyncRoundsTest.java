@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.neurostream.core.replica.FederatedAverage;
 import io.neurostream.core.replica.FederatedAverage.Contribution;
+import io.neurostream.core.spec.ModelSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -57,7 +58,7 @@ class SyncRoundsTest {
         double[] base = vector(50, 1);
         double[] d0 = vector(50, 2);
         double[] d1 = vector(50, 3);
-        Feed feed = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0));
+        Feed feed = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0));
         feed.add(chunks(0, 1, 64, d1));
         assertEquals(-1, feed.rounds.decided(), "waits for shard 0");
         feed.add(chunks(0, 0, 32, d0));
@@ -69,10 +70,27 @@ class SyncRoundsTest {
     }
 
     @Test
+    void shouldMoveTheModelBySyncLearningRateTimesTheMeanChange() {
+        double[] base = vector(30, 1);
+        double[] d0 = vector(30, 2);
+        double[] d1 = vector(30, 3);
+        Feed plain = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0));
+        Feed scaled = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10, 2.0), F32, base, 0));
+        for (Feed feed : List.of(plain, scaled)) {
+            feed.add(chunks(0, 0, 32, d0)).add(chunks(0, 1, 32, d1));
+        }
+        List<Contribution> round = List.of(new Contribution(0, 32, d0), new Contribution(1, 32, d1));
+        assertArrayEquals(FederatedAverage.merge(base, round, F32, 2.0), scaled.rounds.merged());
+        for (int i = 0; i < base.length; i++) {
+            assertEquals(2 * (plain.rounds.merged()[i] - base[i]), scaled.rounds.merged()[i] - base[i], 1e-6);
+        }
+    }
+
+    @Test
     void shouldDecideARoundAtItsCloseWithTheContributionsCompleteThenAndLetALateShardRejoin() {
         double[] base = vector(40, 1);
         double[] d0 = vector(40, 2);
-        Feed feed = new Feed(SyncRounds.start("m", 9, 3, F32, base, 0));
+        Feed feed = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(3, 10), F32, base, 0));
         feed.add(chunks(0, 0, 10, d0)).close(0, 0);
         assertEquals(0, feed.rounds.decided());
         assertEquals(Set.of(0), feed.rounds.members());
@@ -101,7 +119,7 @@ class SyncRoundsTest {
         double[] d0 = vector(n, 2);
         List<SyncRecord> c1 = chunks(0, 1, 5, vector(n, 3));
         assertEquals(2, c1.size());
-        Feed feed = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0));
+        Feed feed = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0));
         feed.add(chunks(0, 0, 5, d0)).add(c1.subList(0, 1)).close(0, 0);
         assertEquals(Set.of(0), feed.rounds.members());
         assertArrayEquals(FederatedAverage.merge(base, List.of(new Contribution(0, 5, d0)), F32), feed.rounds.merged());
@@ -125,7 +143,7 @@ class SyncRoundsTest {
                 boolean takeA = j == b.size() || (i < a.size() && random.nextBoolean());
                 order.add(takeA ? a.get(i++) : b.get(j++));
             }
-            Feed feed = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0)).add(order);
+            Feed feed = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0)).add(order);
             assertEquals(0, feed.rounds.decided());
             if (expected == null) {
                 expected = feed.rounds.merged();
@@ -144,11 +162,11 @@ class SyncRoundsTest {
         log.addAll(chunks(1, 0, 4, vector(20, 4)));
         log.addAll(chunks(1, 1, 4, vector(20, 5)));
         log.addAll(chunks(2, 1, 4, vector(20, 6)));
-        Feed whole = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0)).add(log);
+        Feed whole = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0)).add(log);
         assertEquals(1, whole.rounds.decided());
 
-        Feed first = new Feed(SyncRounds.start("m", 9, 2, F32, base, 0)).add(log.subList(0, 2));
-        SyncRounds resumed = SyncRounds.resume("m", 9, 2, F32, first.rounds.decided(), first.rounds.merged(), first.rounds.members(),
+        Feed first = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0)).add(log.subList(0, 2));
+        SyncRounds resumed = SyncRounds.resume("m", 9, new ModelSpec.Replication(2, 10), F32, first.rounds.decided(), first.rounds.merged(), first.rounds.members(),
                 first.rounds.resumeOffset());
         Feed rest = new Feed(resumed);
         rest.offset = resumed.resumeOffset();
@@ -161,7 +179,7 @@ class SyncRoundsTest {
 
     @Test
     void shouldIgnoreRecordsOfOtherModelsAndRefuseBytesThatAreNotASyncRecord() {
-        Feed feed = new Feed(SyncRounds.start("m", 9, 2, F32, vector(5, 1), 0));
+        Feed feed = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, vector(5, 1), 0));
         feed.rounds.accept(0, SyncRecord.decode(SyncRecord.close("other", 9, 0, 0)));
         feed.rounds.accept(1, SyncRecord.decode(SyncRecord.close("m", 8, 0, 0)));
         assertEquals(-1, feed.rounds.decided(), "a close of another model, or of an earlier spec of this one, decides nothing");
