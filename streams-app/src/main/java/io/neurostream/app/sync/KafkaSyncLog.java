@@ -34,6 +34,8 @@ public final class KafkaSyncLog implements SyncLog {
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // a waiting replica reads with a short timeout: a fetch the broker parked (up to the default 500 ms) would hold its answer
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, config.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "neurostream-sync") + "-" + model + "-"
                 + OPENED.incrementAndGet()); // one per replica: client ids (and their JMX names) stay distinct
@@ -60,9 +62,9 @@ public final class KafkaSyncLog implements SyncLog {
     }
 
     @Override
-    public List<Entry> poll() {
+    public List<Entry> poll(Duration maxWait) {
         List<Entry> out = new ArrayList<>();
-        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ZERO).records(partition)) {
+        for (ConsumerRecord<byte[], byte[]> r : consumer.poll(maxWait).records(partition)) {
             if (Arrays.equals(r.key(), key)) {
                 out.add(new Entry(r.offset(), r.value()));
             }

@@ -1,6 +1,7 @@
-// The sync partition of one model as a replica reads it: in offset order, committed records only, never blocking.
+// The sync partition of one model as a replica reads it: in offset order, committed records only.
 package io.neurostream.app.sync;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,8 +15,11 @@ public interface SyncLog extends AutoCloseable {
     /** Reads from this offset on (0: the beginning of what the partition retains). */
     void seek(long offset);
 
-    /** The records after the last one returned, in offset order; empty when none is there yet. Never blocks. */
-    List<Entry> poll();
+    /**
+     * The records after the last one returned, in offset order; empty when none came within {@code maxWait} (ZERO: never
+     * blocks, returns what has arrived).
+     */
+    List<Entry> poll(Duration maxWait);
 
     @Override
     void close();

@@ -10,6 +10,7 @@ import io.neurostream.core.net.Counters;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.replica.ParameterVector;
 import io.neurostream.core.spec.ModelSpec;
+import java.time.Duration;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.slf4j.Logger;
@@ -82,9 +83,16 @@ final class Replica {
         return c.steps() + c.skippedSteps();
     }
 
-    /** Feeds what the sync log has now to the round decisions. */
+    /**
+     * How long a waiting replica's read of the sync log may block (once per wall-clock punctuation): long enough for the
+     * consumer to send a fetch and take its answer in the same call. A read that never blocks sees an answer only at the next
+     * punctuation, 100 ms later, and a round then waited ~0.6 s instead of ~0.2 s (lenet5, R = 2).
+     */
+    static final Duration WAITING_READ = Duration.ofMillis(20);
+
+    /** Feeds what the sync log has to the round decisions; a waiting replica waits up to {@link #WAITING_READ} for it. */
     void read() {
-        for (SyncLog.Entry e : log.poll()) {
+        for (SyncLog.Entry e : log.poll(state.waiting() ? WAITING_READ : Duration.ZERO)) {
             if (e.value() == null) {
                 continue;
             }

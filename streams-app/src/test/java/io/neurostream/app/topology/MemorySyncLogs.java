@@ -2,6 +2,7 @@
 package io.neurostream.app.topology;
 
 import io.neurostream.app.sync.SyncLog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -11,6 +12,8 @@ import org.apache.kafka.streams.TestOutputTopic;
 final class MemorySyncLogs implements SyncLog.Factory {
     private final List<byte[]> records = new ArrayList<>();
     private Supplier<List<byte[]>> source = List::of;
+    /** How long each read was allowed to block, in order (a waiting replica may block, one that trains may not). */
+    final List<Duration> waits = new ArrayList<>();
 
     /** Reads what the driver's sync topic gets from now on (after a restart, the new driver's). */
     void from(TestOutputTopic<byte[], byte[]> sync) {
@@ -34,7 +37,8 @@ final class MemorySyncLogs implements SyncLog.Factory {
             }
 
             @Override
-            public List<Entry> poll() {
+            public List<Entry> poll(Duration maxWait) {
+                waits.add(maxWait);
                 List<byte[]> all = records();
                 List<Entry> out = new ArrayList<>();
                 for (; next < all.size(); next++) {

@@ -155,6 +155,8 @@ class ReplicasTest {
                 assertArrayEquals(merged, snapshotWeights(harness, s), "replica " + s + " snapshotted the merged model when it adopted it");
             }
             assertEquals(shards.get(0).size() / (SYNC_EVERY * BATCH), harness.counter("neurostream.sync.rounds", "model", MODEL, "replica", "0"));
+            assertEquals(java.util.Set.of(Duration.ZERO, Replica.WAITING_READ), java.util.Set.copyOf(logs.waits),
+                    "a waiting replica's read may block briefly (so a fetch and its answer fit in one call); a training one's never");
             return merged;
         }
     }
