@@ -23,7 +23,6 @@ import io.neurostream.app.training.Rejection;
 import io.neurostream.app.training.SampleInput;
 import io.neurostream.app.training.SamplePrediction;
 import io.neurostream.app.versions.ModelPublisher;
-import io.neurostream.core.codec.SnapshotChunks;
 import io.neurostream.core.codec.SnapshotCodec;
 import io.neurostream.core.losses.Loss;
 import io.neurostream.core.net.Network;
@@ -52,7 +51,6 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
@@ -427,12 +425,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         model.log().forgetOlderGeneration(); // it and the journal since would restore the model from before the merge
         metrics.replica(r.model, r.shard).applied(r.state.round() - from, r.state.round(),
                 waitedSince < 0 ? -1 : context.currentSystemTimeMs() - waitedSince);
-        int interval = settings.publishIntervalBatches();
-        long steps = net.counters().steps();
-        if (r.shard == 0 && interval > 0 && steps / interval > stepsBefore / interval) {
-            for (KeyValue<byte[], byte[]> kv : ModelPublisher.records(r.model, net, context.currentSystemTimeMs(), SnapshotChunks.MAX_CHUNK_BYTES)) {
-                context.forward(new Record<>(kv.key, kv.value, context.currentSystemTimeMs()), NeurostreamTopology.MODEL_VERSIONS_SINK);
-            }
+        if (r.shard == 0) {
+            publisher.publishIfDue(r.model, net, stepsBefore, context.currentSystemTimeMs(), context);
         }
         LOG.debug("replica {}: adopted the merge of round {} (members {})", model.name(), r.state.round() - 1, r.state.members());
     }

@@ -41,14 +41,16 @@ public final class ModelPublisher {
         this.sink = sink;
     }
 
-    /** Whether a step from {@code stepsBefore} to {@code stepsAfter} reaches a version to publish. */
+    /**
+     * Whether going from step {@code stepsBefore} to {@code stepsAfter} reaches or passes a multiple of the interval: one step
+     * (a batch trained) or several (a replica's round, then its merge).
+     */
     public boolean due(long stepsBefore, long stepsAfter) {
-        return intervalBatches > 0 && stepsAfter != stepsBefore && stepsAfter % intervalBatches == 0;
+        return intervalBatches > 0 && stepsAfter / intervalBatches > stepsBefore / intervalBatches;
     }
 
     /**
-     * Forwards the model's weights to the sink when the sample just processed made its step reach
-     * a version to publish.
+     * Forwards the model's weights to the sink when its step, since {@code stepsBefore}, reached a version to publish.
      */
     public void publishIfDue(String model, Network net, long stepsBefore, long timestamp, ProcessorContext<byte[], byte[]> context) {
         if (due(stepsBefore, net.counters().steps())) {

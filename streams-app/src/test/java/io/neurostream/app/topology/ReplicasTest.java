@@ -17,6 +17,8 @@ import io.neurostream.app.state.ModelStore;
 import io.neurostream.app.state.ReplicaState;
 import io.neurostream.app.sync.SyncRecord;
 import io.neurostream.app.training.FederatedReplay;
+import io.neurostream.app.versions.ModelVersionKeys;
+import io.neurostream.app.versions.ModelVersionReader;
 import io.neurostream.app.versions.WeightsCodec;
 import io.neurostream.app.training.RuntimeSettings;
 import io.neurostream.core.codec.SnapshotCodec;
@@ -200,6 +202,37 @@ class ReplicasTest {
             assertTrue(Arrays.equals(expected, merged), "interleaving " + i + ": the merged model equals the training by hand, bit for bit");
             assertEquals(2 * perShard, predictions.size());
             assertTrue(predictions.values().stream().allMatch(n -> n == 1), "every sample predicted exactly once");
+        }
+    }
+
+    @Test
+    void shouldPublishTheMergedModelUnderItsNameFromShardZeroOnly() {
+        List<List<Sample>> shards = shards(2, 3);
+        Map<String, String> settings = new HashMap<>(SETTINGS);
+        settings.put(NeurostreamConfig.PUBLISH_INTERVAL.name(), Integer.toString(2 * SYNC_EVERY)); // a version every second round
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, settings, stateDir)) {
+            for (int s = 0; s < 2; s++) {
+                harness.sendSpec(ReplicaKeys.key(MODEL, s), spec(2));
+            }
+            int[] next = new int[2];
+            for (int s : alternating(2, shards.get(0).size())) {
+                send(harness, s, shards.get(s).get(next[s]++));
+            }
+            settle(harness);
+            ModelVersionReader reader = new ModelVersionReader(problem -> { throw new AssertionError(problem); });
+            List<Long> versions = new ArrayList<>();
+            var records = harness.modelVersions.readKeyValuesToList();
+            assertEquals(1, records.stream().filter(r -> Arrays.equals(r.key, ModelVersionKeys.manifest(MODEL))).count(),
+                    "one manifest: shard 0 publishes, shard 1 (holding the same merged model) does not");
+            for (var r : records) {
+                assertEquals(MODEL, ModelVersionKeys.model(r.key), "published under the model's name, never a replica's");
+                reader.accept(r.key, r.value, "test").ifPresent(v -> versions.add(v.version()));
+            }
+            assertEquals(List.of(2L * SYNC_EVERY), versions, "one version, when the merged model of round 1 reached step 4 (shard 0 only)");
+            List<List<Sample>> twoRounds = shards.stream().map(l -> l.subList(0, 2 * SYNC_EVERY * BATCH)).toList();
+            assertArrayEquals(reference(2, twoRounds, runtimeSettings()), ParameterVector.capture(reader.newest(MODEL).orElseThrow().network()),
+                    "the version is the merged model of round 1, bit for bit");
         }
     }
 

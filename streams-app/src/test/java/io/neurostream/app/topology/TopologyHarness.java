@@ -34,6 +34,7 @@ final class TopologyHarness implements AutoCloseable {
     final TestOutputTopic<byte[], byte[]> metricsTopic;
     final TestOutputTopic<byte[], byte[]> deadLetters;
     final TestOutputTopic<byte[], byte[]> sync;
+    final TestOutputTopic<byte[], byte[]> modelVersions;
 
     TopologyHarness(Path stateDir, Map<String, String> settings) {
         this(stateDir, settings, SyncLog.NONE, Instant.ofEpochMilli(1_700_000_000_000L));
@@ -56,6 +57,7 @@ final class TopologyHarness implements AutoCloseable {
         metricsTopic = driver.createOutputTopic(topics.metrics(), de, de);
         deadLetters = driver.createOutputTopic(topics.deadLetters(), de, de);
         sync = driver.createOutputTopic(topics.sync(), de, de);
+        modelVersions = driver.createOutputTopic(topics.modelVersions(), de, de);
     }
 
     void send(String model, byte[] value) {
