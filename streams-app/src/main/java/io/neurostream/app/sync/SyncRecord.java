@@ -56,7 +56,7 @@ public sealed interface SyncRecord permits SyncRecord.Chunk, SyncRecord.Close {
     static List<byte[]> contribution(String model, long spec, long round, int shard, long samples, double[] delta, DataType dataType) {
         byte[] bytes = payload(delta, dataType);
         byte[] sha = sha256(bytes);
-        int count = Math.max(1, (bytes.length + CHUNK_DATA_BYTES - 1) / CHUNK_DATA_BYTES);
+        int count = chunks(delta.length, dataType);
         List<byte[]> out = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             int from = i * CHUNK_DATA_BYTES;
@@ -64,6 +64,12 @@ public sealed interface SyncRecord permits SyncRecord.Chunk, SyncRecord.Close {
             out.add(encode(new Chunk(model, spec, round, shard, i, count, samples, dataType, delta.length, sha, data)));
         }
         return out;
+    }
+
+    /** How many chunks a contribution of {@code values} values of this data type is written in. */
+    static int chunks(int values, DataType dataType) {
+        long bytes = (long) values * (dataType == DataType.DOUBLE ? 8 : 4);
+        return (int) Math.max(1, (bytes + CHUNK_DATA_BYTES - 1) / CHUNK_DATA_BYTES);
     }
 
     static byte[] close(String model, long spec, long round, int shard) {

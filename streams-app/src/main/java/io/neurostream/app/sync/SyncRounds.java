@@ -91,13 +91,19 @@ public final class SyncRounds {
             closes.add(round);
         } else {
             SyncRecord.Chunk chunk = (SyncRecord.Chunk) record;
+            if (chunk.values() != merged.length || chunk.count() != SyncRecord.chunks(chunk.values(), chunk.dataType())) {
+                // never joins into a delta of this model; checked before anything is allocated for its count of chunks
+                LOG.warn("model {}: a round {} chunk of shard {} ({} of {}, {} values) does not fit the model's {} values; ignored", model,
+                        round, chunk.shard(), chunk.index(), chunk.count(), chunk.values(), merged.length);
+                return;
+            }
             Map<Integer, Assembly> shards = open.computeIfAbsent(round, r -> new HashMap<>());
             Assembly assembly = shards.get(chunk.shard());
             if (assembly == null || (!assembly.complete() && chunk.index() == 0)) {
                 assembly = new Assembly(chunk);
                 shards.put(chunk.shard(), assembly);
             }
-            assembly.add(chunk, merged.length);
+            assembly.add(chunk);
         }
         while (decideNext(offset)) {
             // a decision can make the next round decidable at once (its close or contributions already read)
@@ -200,15 +206,15 @@ public final class SyncRounds {
             this.parts = new byte[count][];
         }
 
-        void add(SyncRecord.Chunk chunk, int modelValues) {
+        void add(SyncRecord.Chunk chunk) {
             if (received == count || chunk.count() != count || chunk.samples() != samples || !Arrays.equals(chunk.sha256(), sha) || parts[chunk.index()] != null) {
                 return; // a chunk of another contribution, or again: the first one read counts
             }
             parts[chunk.index()] = chunk.data();
             received++;
             if (received == count && (delta = join()) == null) {
-                LOG.warn("model {}: the round {} contribution of shard {} does not read back (checksum, or {} values for a model of {}); ignored",
-                        model, chunk.round(), chunk.shard(), values, modelValues);
+                LOG.warn("model {}: the round {} contribution of shard {} does not read back (its checksum); ignored", model, chunk.round(),
+                        chunk.shard());
             }
         }
 
@@ -222,7 +228,7 @@ public final class SyncRounds {
             for (byte[] p : parts) {
                 size += p.length;
             }
-            if (values != merged.length || size > Integer.MAX_VALUE) {
+            if (size > Integer.MAX_VALUE) {
                 return null;
             }
             ByteBuffer payload = ByteBuffer.allocate((int) size);

@@ -188,4 +188,20 @@ class SyncRoundsTest {
         assertThrows(IllegalArgumentException.class, () -> SyncRecord.decode("hello".getBytes()));
         assertFalse(SyncRecord.contribution("m", 9, 0, 0, 1, new double[300_000], F32).stream().anyMatch(r -> r.length > SyncRecord.MAX_RECORD_BYTES));
     }
+
+    @Test
+    void shouldIgnoreAChunkThatCannotBelongToAContributionOfTheModel() {
+        double[] base = vector(5, 1);
+        double[] d0 = vector(5, 2);
+        double[] d1 = vector(5, 3);
+        Feed feed = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0));
+        byte[] sha = SyncRecord.sha256(SyncRecord.payload(d0, F32));
+        // a forged count of chunks (nothing is allocated for it), and a contribution of a model of another size
+        feed.add(List.of(new SyncRecord.Chunk("m", 9, 0, 0, 0, Integer.MAX_VALUE, 32, F32, 5, sha, new byte[20])));
+        feed.add(chunks(0, 0, 32, vector(7, 4)));
+        assertEquals(-1, feed.rounds.decided());
+        feed.add(chunks(0, 0, 32, d0)).add(chunks(0, 1, 32, d1));
+        assertEquals(0, feed.rounds.decided(), "the shard's real contribution still counts");
+        assertArrayEquals(FederatedAverage.merge(base, List.of(new Contribution(0, 32, d0), new Contribution(1, 32, d1)), F32), feed.rounds.merged());
+    }
 }
