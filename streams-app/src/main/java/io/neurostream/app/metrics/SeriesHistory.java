@@ -212,9 +212,9 @@ final class SeriesHistory {
             firstModel = false;
             string(out, model);
             out.append(":{");
-            roundArray(out, "time", series, p -> (double) p.timeMillis());
-            roundArray(out, "round", series, RoundPoint::round);
-            roundArray(out, "wait_ms", series, RoundPoint::waitMillis);
+            array(out, "time", series, p -> (double) p.timeMillis());
+            array(out, "round", series, RoundPoint::round);
+            array(out, "wait_ms", series, RoundPoint::waitMillis);
             field(out, "replicas", e.getValue().size()).append(',');
             field(out, "alive", lead.alive()).append(',');
             out.append("\"merged\":{");
@@ -256,19 +256,7 @@ final class SeriesHistory {
         out.append('}');
     }
 
-    private static void roundArray(StringBuilder out, String name, List<RoundPoint> series, ToDoubleFunction<RoundPoint> value) {
-        string(out, name);
-        out.append(":[");
-        for (int i = 0; i < series.size(); i++) {
-            if (i > 0) {
-                out.append(',');
-            }
-            number(out, value.applyAsDouble(series.get(i)));
-        }
-        out.append("],");
-    }
-
-    private static void array(StringBuilder out, String name, List<Point> series, ToDoubleFunction<Point> value) {
+    private static <P> void array(StringBuilder out, String name, List<P> series, ToDoubleFunction<P> value) {
         string(out, name);
         out.append(":[");
         for (int i = 0; i < series.size(); i++) {
