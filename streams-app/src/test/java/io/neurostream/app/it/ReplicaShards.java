@@ -12,28 +12,39 @@ import io.neurostream.app.training.RuntimeSettings;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.replica.ParameterVector;
 import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Sample;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** The first {@code perShard} MNIST samples of each shard (shard = ReplicaKeys.shardOf of the sample id), decoded and as bytes. */
+/**
+ * The replicated model of the ITs ({@link #SPEC}: an MLP on MNIST, {@link #REPLICAS} replicas), and the first {@code perShard}
+ * MNIST samples of each of its shards (shard = ReplicaKeys.shardOf of the sample id), decoded and as bytes.
+ */
 final class ReplicaShards {
+    static final String MODEL = "mlp";
+    static final int REPLICAS = 2;
+    static final String SPEC = """
+            {"name": "mlp", "input": {"shape": [784]},
+             "layers": [{"type": "dense", "units": 32, "activation": "relu"}, {"type": "dense", "units": 10, "activation": "softmax"}],
+             "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.005}, "batch_size": 32, "seed": 42,
+             "replicas": 2, "sync_every": 4}
+            """;
     final List<List<Sample>> samples = new ArrayList<>();
     private final List<List<byte[]>> bytes = new ArrayList<>();
-    private final String model;
 
-    ReplicaShards(String model, int replicas, int perShard) {
-        this.model = model;
-        for (int s = 0; s < replicas; s++) {
+    ReplicaShards(int perShard) {
+        for (int s = 0; s < REPLICAS; s++) {
             samples.add(new ArrayList<>());
             bytes.add(new ArrayList<>());
         }
-        for (byte[] b : MnistRecords.labelled(replicas * perShard + 250 * replicas)) {
+        for (byte[] b : MnistRecords.labelled(REPLICAS * perShard + 250 * REPLICAS)) {
             Sample sample = NeurostreamSerdes.sample().deserializer().deserialize("s", b);
-            int s = ReplicaKeys.shardOf(sample.getId().toString(), replicas);
+            int s = ReplicaKeys.shardOf(sample.getId().toString(), REPLICAS);
             if (samples.get(s).size() < perShard) {
                 samples.get(s).add(sample);
                 bytes.get(s).add(b);
@@ -42,10 +53,20 @@ final class ReplicaShards {
         samples.forEach(l -> assertEquals(perShard, l.size(), "enough MNIST samples for every shard"));
     }
 
+    /** Writes the spec once per shard, keyed NAME#s, to its shard's partition among {@code partitions} (as models create does). */
+    static void sendSpecs(KafkaProducer<byte[], byte[]> producer, String topic, int partitions, long timestamp) throws Exception {
+        for (int s = 0; s < REPLICAS; s++) {
+            String key = ReplicaKeys.key(MODEL, s);
+            byte[] record = NeurostreamSerdes.modelSpec().encode(ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(SPEC)
+                    .setCreatedAt(Instant.ofEpochMilli(timestamp)).build());
+            producer.send(new ProducerRecord<>(topic, ReplicaKeys.partition(key, partitions), timestamp, key.getBytes(StandardCharsets.UTF_8), record)).get();
+        }
+    }
+
     /** Sends sample {@code i} of every shard, keyed NAME#s, to its shard's partition among {@code partitions}. */
     void send(KafkaProducer<byte[], byte[]> producer, String topic, int partitions, int i, long timestamp) {
         for (int s = 0; s < samples.size(); s++) {
-            String key = ReplicaKeys.key(model, s);
+            String key = ReplicaKeys.key(MODEL, s);
             producer.send(new ProducerRecord<>(topic, ReplicaKeys.partition(key, partitions), timestamp, key.getBytes(StandardCharsets.UTF_8),
                     bytes.get(s).get(i)));
         }
@@ -54,7 +75,7 @@ final class ReplicaShards {
     /** The merged model replica {@code shard} holds as its base in the committed store (null if none). */
     double[] base(ChangelogState store, ModelSpec spec, int shard) {
         int values = ParameterVector.length(Network.create(spec));
-        return SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(model, shard)), values, spec.dataType());
+        return SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, shard)), values, spec.dataType());
     }
 
     /** The runtime settings an app with this config trains with, for the in-process replay. */

@@ -16,36 +16,24 @@ import io.neurostream.app.state.ReplicaState;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.app.training.FederatedReplay;
 import io.neurostream.core.spec.ModelSpec;
-import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 class ReplicasCrashIT {
-    private static final String MODEL = "mlp";
-    private static final int REPLICAS = 2;
     private static final int ROUNDS = 8;
     private static final String APP = "replicas-crash";
     private static final Path LOGS = Path.of("target", "it-logs", "replicas-crash");
-    private static final String SPEC = """
-            {"name": "mlp", "input": {"shape": [784]},
-             "layers": [{"type": "dense", "units": 32, "activation": "relu"}, {"type": "dense", "units": 10, "activation": "softmax"}],
-             "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.005}, "batch_size": 32, "seed": 42,
-             "replicas": 2, "sync_every": 4}
-            """;
 
     @TempDir
     Path tmp;
@@ -65,9 +53,9 @@ class ReplicasCrashIT {
 
     @Test
     void shouldEndWithTheUninterruptedModelBitForBitAfterThreeSigkillsOfOneOfTwoRunProcesses() throws Exception {
-        ModelSpec spec = ModelSpec.parse(SPEC);
+        ModelSpec spec = ModelSpec.parse(ReplicaShards.SPEC);
         int perShard = ROUNDS * spec.replication().syncEvery() * spec.batchSize();
-        ReplicaShards shards = new ReplicaShards(MODEL, REPLICAS, perShard);
+        ReplicaShards shards = new ReplicaShards(perShard);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
@@ -80,12 +68,7 @@ class ReplicasCrashIT {
             TopicSetup.ensureTopics(config);
             Topics topics = new Topics("");
             long now = System.currentTimeMillis();
-            for (int s = 0; s < REPLICAS; s++) {
-                String key = ReplicaKeys.key(MODEL, s);
-                byte[] record = NeurostreamSerdes.modelSpec().encode(ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(SPEC)
-                        .setCreatedAt(Instant.ofEpochMilli(now)).build());
-                producer.send(new ProducerRecord<>(topics.models(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8), record)).get();
-            }
+            ReplicaShards.sendSpecs(producer, topics.models(), 2, now);
 
             List<Map<String, String>> instances = List.of(a, b);
             AppProcess[] processes = {AppProcess.start(bootstrap, a, LOGS.resolve("run-0-a.log")), AppProcess.start(bootstrap, b, LOGS.resolve("run-0-b.log"))};
@@ -132,7 +115,7 @@ class ReplicasCrashIT {
                 List<Prediction> predictions = KafkaClients.readCommittedToEnd(bootstrap, topics.predictions(), Duration.ofMinutes(1)).stream()
                         .map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value())).toList();
                 Map<String, Long> perId = predictions.stream().collect(Collectors.groupingBy(p -> p.getSampleId().toString(), Collectors.counting()));
-                assertEquals(REPLICAS * perShard, perId.size(), "a committed prediction for every sample");
+                assertEquals(ReplicaShards.REPLICAS * perShard, perId.size(), "a committed prediction for every sample");
                 assertTrue(perId.values().stream().allMatch(c -> c == 1), "exactly one committed prediction per sample");
                 assertTrue(KafkaClients.readCommittedToEnd(bootstrap, topics.deadLetters(), Duration.ofSeconds(30)).isEmpty(), "nothing dead-lettered");
                 long restores = 0;
@@ -149,8 +132,8 @@ class ReplicasCrashIT {
 
     private static List<ReplicaState> states(ChangelogState store) {
         List<ReplicaState> out = new ArrayList<>();
-        for (int s = 0; s < REPLICAS; s++) {
-            out.add(ReplicaState.get(store::get, ReplicaKeys.key(MODEL, s)));
+        for (int s = 0; s < ReplicaShards.REPLICAS; s++) {
+            out.add(ReplicaState.get(store::get, ReplicaKeys.key(ReplicaShards.MODEL, s)));
         }
         return out;
     }

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.micrometer.core.instrument.Gauge;
 import io.neurostream.app.broker.EmbeddedKafka;
 import io.neurostream.app.config.NeurostreamConfig;
-import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.runtime.NeurostreamApp;
 import io.neurostream.app.runtime.TopicSetup;
 import io.neurostream.app.serde.NeurostreamSerdes;
@@ -18,41 +17,29 @@ import io.neurostream.app.sync.SyncRecord;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.app.training.FederatedReplay;
 import io.neurostream.core.spec.ModelSpec;
-import io.neurostream.schemas.ModelSpecRecord;
 import io.neurostream.schemas.Prediction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @Tag("integration")
 class ReplicasIT {
-    private static final String MODEL = "mlp";
-    private static final int REPLICAS = 2;
     private static final int ROUNDS = 6;
-    private static final String SPEC = """
-            {"name": "mlp", "input": {"shape": [784]},
-             "layers": [{"type": "dense", "units": 32, "activation": "relu"}, {"type": "dense", "units": 10, "activation": "softmax"}],
-             "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.005}, "batch_size": 32, "seed": 42,
-             "replicas": 2, "sync_every": 4}
-            """;
 
     @TempDir
     Path tmp;
 
     @Test
     void shouldEndWithBothReplicasHoldingTheMergedModelOfAnInProcessReplayAndOnePredictionPerSample() throws Exception {
-        ModelSpec spec = ModelSpec.parse(SPEC);
+        ModelSpec spec = ModelSpec.parse(ReplicaShards.SPEC);
         int perShard = ROUNDS * spec.replication().syncEvery() * spec.batchSize();
-        ReplicaShards shards = new ReplicaShards(MODEL, REPLICAS, perShard);
+        ReplicaShards shards = new ReplicaShards(perShard);
 
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
@@ -64,12 +51,7 @@ class ReplicasIT {
             TopicSetup.ensureTopics(config);
             Topics topics = new Topics("");
             long now = System.currentTimeMillis();
-            for (int s = 0; s < REPLICAS; s++) {
-                String key = ReplicaKeys.key(MODEL, s);
-                byte[] record = NeurostreamSerdes.modelSpec().encode(ModelSpecRecord.newBuilder().setName(MODEL).setSpecJson(SPEC)
-                        .setCreatedAt(Instant.ofEpochMilli(now)).build());
-                producer.send(new ProducerRecord<>(topics.models(), ReplicaKeys.partition(key, 2), now, key.getBytes(StandardCharsets.UTF_8), record)).get();
-            }
+            ReplicaShards.sendSpecs(producer, topics.models(), 2, now);
             for (int i = 0; i < perShard; i++) {
                 shards.send(producer, topics.samples(), 2, i, now);
             }
@@ -94,8 +76,8 @@ class ReplicasIT {
 
             List<Prediction> predictions = KafkaClients.readCommittedToEnd(bootstrap, topics.predictions(), Duration.ofMinutes(1)).stream()
                     .map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value())).toList();
-            assertEquals(REPLICAS * perShard, predictions.size(), "one committed prediction per sample");
-            assertEquals(REPLICAS * perShard, predictions.stream().map(p -> p.getSampleId().toString()).distinct().count());
+            assertEquals(ReplicaShards.REPLICAS * perShard, predictions.size(), "one committed prediction per sample");
+            assertEquals(ReplicaShards.REPLICAS * perShard, predictions.stream().map(p -> p.getSampleId().toString()).distinct().count());
             List<ConsumerRecord<byte[], byte[]>> sync = KafkaClients.readCommittedToEnd(bootstrap, topics.sync(), Duration.ofMinutes(1));
             assertTrue(sync.stream().allMatch(r -> r.value().length <= SyncRecord.MAX_RECORD_BYTES));
             assertEquals(1, sync.stream().map(ConsumerRecord::partition).distinct().count(), "all of a model's sync records in one partition");
@@ -103,7 +85,7 @@ class ReplicasIT {
     }
 
     private static double round(NeurostreamApp app, int shard) {
-        Gauge gauge = app.registry().find("neurostream.sync.round").tags("model", MODEL, "replica", Integer.toString(shard)).gauge();
+        Gauge gauge = app.registry().find("neurostream.sync.round").tags("model", ReplicaShards.MODEL, "replica", Integer.toString(shard)).gauge();
         return gauge == null ? -1 : gauge.value();
     }
 }
