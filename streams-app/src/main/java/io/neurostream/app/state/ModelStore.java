@@ -1,10 +1,7 @@
 // The layout of the model state store: spec, head, snapshot chunks with their manifest, prequential stats and the journal.
 package io.neurostream.app.state;
 
-import io.neurostream.core.codec.SnapshotChunks;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Function;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -88,15 +85,7 @@ public final class ModelStore {
     /** Stores a snapshot generation (0 or 1) as chunks plus manifest, and the prequential stats that go with it. */
     public void putSnapshot(String model, int generation, byte[] snapshot, byte[] stats) {
         String prefix = generationPrefix(model, generation);
-        SnapshotChunks.Manifest previous = manifest(prefix);
-        SnapshotChunks.Split split = SnapshotChunks.split(snapshot);
-        for (int i = 0; i < split.chunks().size(); i++) {
-            kv.put(prefix + "snapshot/" + i, split.chunks().get(i));
-        }
-        for (int i = split.chunks().size(); previous != null && i < previous.chunkCount(); i++) {
-            kv.delete(prefix + "snapshot/" + i);
-        }
-        kv.put(prefix + "manifest", split.manifest().encode());
+        ChunkedBlob.put(kv, prefix + "manifest", prefix + "snapshot/", snapshot);
         kv.put(prefix + "stats", stats);
     }
 
@@ -112,16 +101,7 @@ public final class ModelStore {
     /** The same lookup over any view of the store's keys (tests read the changelog with it). */
     public static byte[] snapshot(Function<String, byte[]> store, String model, int generation) {
         String prefix = generationPrefix(model, generation);
-        byte[] m = store.apply(prefix + "manifest");
-        if (m == null) {
-            return null;
-        }
-        SnapshotChunks.Manifest manifest = SnapshotChunks.Manifest.decode(m);
-        List<byte[]> chunks = new ArrayList<>(manifest.chunkCount());
-        for (int i = 0; i < manifest.chunkCount(); i++) {
-            chunks.add(store.apply(prefix + "snapshot/" + i));
-        }
-        return SnapshotChunks.join(manifest, chunks);
+        return ChunkedBlob.get(store, prefix + "manifest", prefix + "snapshot/");
     }
 
     public byte[] stats(String model, int generation) {
@@ -142,11 +122,7 @@ public final class ModelStore {
     public void deleteSnapshot(String model) {
         for (int generation = 0; generation < 2; generation++) {
             String prefix = generationPrefix(model, generation);
-            SnapshotChunks.Manifest previous = manifest(prefix);
-            for (int i = 0; previous != null && i < previous.chunkCount(); i++) {
-                kv.delete(prefix + "snapshot/" + i);
-            }
-            kv.delete(prefix + "manifest");
+            ChunkedBlob.delete(kv, prefix + "manifest", prefix + "snapshot/");
             kv.delete(prefix + "stats");
             kv.delete(prefix + "drift");
         }
@@ -155,10 +131,5 @@ public final class ModelStore {
     /** Generation 0's keys are "MODEL/manifest", ... (as in stores written with one generation, which read as generation 0); generation 1's "MODEL/1/manifest", .... */
     private static String generationPrefix(String model, int generation) {
         return generation == 0 ? model + "/" : model + "/1/";
-    }
-
-    private SnapshotChunks.Manifest manifest(String prefix) {
-        byte[] b = kv.get(prefix + "manifest");
-        return b == null ? null : SnapshotChunks.Manifest.decode(b);
     }
 }

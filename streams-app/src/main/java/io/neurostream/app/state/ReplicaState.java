@@ -1,10 +1,7 @@
 // The durable state of one replica of a replicated model: its round, its base, its place in the sync log, its held records.
 package io.neurostream.app.state;
 
-import io.neurostream.core.codec.SnapshotChunks;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -27,6 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boolean waiting, long waitingSince, boolean closeSent,
                            long cursor, Set<Integer> members, long heldFirst, long heldNext) {
     private static final byte VERSION = 1;
+    /** Key infix of the base's chunks ("NAME#s/sync/base/I") and manifest ("NAME#s/sync/base/manifest"). */
+    private static final String BASE = "/sync/base/";
 
     public ReplicaState {
         members = Set.copyOf(members);
@@ -102,29 +101,11 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
 
     /** The same lookup over any view of the store's keys (tests read the changelog with it). */
     public static byte[] base(java.util.function.Function<String, byte[]> kv, String replica) {
-        byte[] m = kv.apply(replica + "/sync/base/manifest");
-        if (m == null) {
-            return null;
-        }
-        SnapshotChunks.Manifest manifest = SnapshotChunks.Manifest.decode(m);
-        List<byte[]> chunks = new ArrayList<>(manifest.chunkCount());
-        for (int i = 0; i < manifest.chunkCount(); i++) {
-            chunks.add(kv.apply(replica + "/sync/base/" + i));
-        }
-        return SnapshotChunks.join(manifest, chunks);
+        return ChunkedBlob.get(kv, replica + BASE + "manifest", replica + BASE);
     }
 
     public static void putBase(KeyValueStore<String, byte[]> kv, String replica, byte[] payload) {
-        byte[] old = kv.get(replica + "/sync/base/manifest");
-        int oldCount = old == null ? 0 : SnapshotChunks.Manifest.decode(old).chunkCount();
-        SnapshotChunks.Split split = SnapshotChunks.split(payload);
-        for (int i = 0; i < split.chunks().size(); i++) {
-            kv.put(replica + "/sync/base/" + i, split.chunks().get(i));
-        }
-        for (int i = split.chunks().size(); i < oldCount; i++) {
-            kv.delete(replica + "/sync/base/" + i);
-        }
-        kv.put(replica + "/sync/base/manifest", split.manifest().encode());
+        ChunkedBlob.put(kv, replica + BASE + "manifest", replica + BASE, payload);
     }
 
     /** A record held while the replica waits: where it came from, its timestamp, key and value. */
@@ -167,12 +148,7 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
 
     /** Forgets the replica's sync state and base (a new spec starts it from round 0); held records stay, to be taken in order. */
     public static void deleteSync(KeyValueStore<String, byte[]> kv, String replica) {
-        byte[] old = kv.get(replica + "/sync/base/manifest");
-        int oldCount = old == null ? 0 : SnapshotChunks.Manifest.decode(old).chunkCount();
-        for (int i = 0; i < oldCount; i++) {
-            kv.delete(replica + "/sync/base/" + i);
-        }
-        kv.delete(replica + "/sync/base/manifest");
+        ChunkedBlob.delete(kv, replica + BASE + "manifest", replica + BASE);
         kv.delete(replica + "/sync");
     }
 }
