@@ -267,14 +267,12 @@ public final class PipelineBench {
         NeurostreamConfig config = config(bootstrap, work, id, replicas == 1 && asIs ? Map.of() : extra);
         ModelSpecPublisher.publish(config, scaled, "neurostream bench pipeline");
         Topics topics = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX));
-        List<String> keys = ids.stream().map(sample -> replicas == 1 ? spec.name() : ReplicaKeys.key(spec.name(), ReplicaKeys.shardOf(sample, replicas)))
-                .toList();
+        List<String> keys = ids.stream().map(sample -> ReplicaKeys.sampleKey(spec.name(), sample, replicas)).toList();
         int[] shardSizes = new int[replicas];
         ids.forEach(sample -> shardSizes[replicas == 1 ? 0 : ReplicaKeys.shardOf(sample, replicas)]++);
         int syncEvery = scaled.replication().syncEvery();
         Targets targets = pass -> trainedAfter(pass, shardSizes, scaled.batchSize(), replicas == 1 ? Integer.MAX_VALUE : syncEvery);
-        List<String> models = replicas == 1 ? List.of(spec.name())
-                : java.util.stream.IntStream.range(0, replicas).mapToObj(s -> ReplicaKeys.key(spec.name(), s)).toList();
+        List<String> models = ReplicaKeys.keys(spec.name(), replicas);
         try (NeurostreamApp app = NeurostreamApp.start(config)) {
             awaitRunning(app.streams());
             LongSupplier trained = () -> models.stream().mapToLong(m -> ModelProgress.read(app.registry(), m).trained()).sum();

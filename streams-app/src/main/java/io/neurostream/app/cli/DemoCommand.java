@@ -299,15 +299,11 @@ final class DemoCommand implements Callable<Integer> {
      * mean of the replicas that have one (dead letters count every model already).
      */
     static ModelProgress progress(NeurostreamApp app, ModelSpec spec) {
-        int r = spec.replication().replicas();
-        if (r == 1) {
+        if (!spec.replication().replicated()) {
             return ModelProgress.read(app.registry(), spec.name());
         }
-        List<ModelProgress> each = new ArrayList<>();
-        for (int s = 0; s < r; s++) {
-            each.add(ModelProgress.read(app.registry(), ReplicaKeys.key(spec.name(), s)));
-        }
-        return combined(each);
+        return combined(ReplicaKeys.keys(spec.name(), spec.replication().replicas()).stream()
+                .map(key -> ModelProgress.read(app.registry(), key)).toList());
     }
 
     /** Replicas' progress as one: counts summed, loss and accuracies averaged over the replicas with a value (NaN when none has). */

@@ -124,7 +124,7 @@ public final class SampleProducer {
 
     /** The key of the sample with this id. */
     public String keyOf(String sampleId) {
-        return replicas == 1 ? key : ReplicaKeys.key(key, ReplicaKeys.shardOf(sampleId, replicas));
+        return ReplicaKeys.sampleKey(key, sampleId, replicas);
     }
 
     /** Samples handed to the Kafka producer so far, over every {@link #produce} call (readable from any thread). */

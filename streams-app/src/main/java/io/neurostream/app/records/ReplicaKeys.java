@@ -2,6 +2,8 @@
 package io.neurostream.app.records;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.Partitioner;
 import org.apache.kafka.common.Cluster;
@@ -34,6 +36,23 @@ public final class ReplicaKeys {
 
     public static String key(String model, int shard) {
         return model + SEPARATOR + shard;
+    }
+
+    /** The keys of a model's replicas, NAME#0 .. NAME#R−1; of a model that is not replicated (R = 1), its name. */
+    public static List<String> keys(String model, int replicas) {
+        if (replicas == 1) {
+            return List.of(model);
+        }
+        List<String> keys = new ArrayList<>(replicas);
+        for (int s = 0; s < replicas; s++) {
+            keys.add(key(model, s));
+        }
+        return keys;
+    }
+
+    /** The key of the sample with this id: NAME#shardOf(id, R), or the name itself when the model is not replicated (R = 1). */
+    public static String sampleKey(String model, String sampleId, int replicas) {
+        return replicas == 1 ? model : key(model, shardOf(sampleId, replicas));
     }
 
     /** The shard of the sample with this id among {@code replicas}. */

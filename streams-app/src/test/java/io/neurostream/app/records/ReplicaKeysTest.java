@@ -23,6 +23,14 @@ class ReplicaKeysTest {
     }
 
     @Test
+    void aModelsKeysAndASamplesKeyAreItsNameWhenItIsNotReplicated() {
+        assertEquals(List.of("m"), ReplicaKeys.keys("m", 1));
+        assertEquals(List.of("m#0", "m#1", "m#2"), ReplicaKeys.keys("m", 3));
+        assertEquals("m", ReplicaKeys.sampleKey("m", "sample-7", 1));
+        assertEquals(ReplicaKeys.key("m", ReplicaKeys.shardOf("sample-7", 3)), ReplicaKeys.sampleKey("m", "sample-7", 3));
+    }
+
+    @Test
     void malformedReplicaKeysSayWhatIsWrong() {
         for (String bad : List.of("m#", "#1", "m#x", "m#01", "m#256", "m#-1", "m#1000")) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReplicaKeys.parse(bad), bad);
