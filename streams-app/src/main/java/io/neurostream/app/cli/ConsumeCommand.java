@@ -3,6 +3,7 @@ package io.neurostream.app.cli;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.neurostream.app.clients.TopicScan;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.runtime.ClientSettings;
 import io.neurostream.app.serde.DecodeResult;
@@ -15,15 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,6 +46,8 @@ final class ConsumeCommand implements Callable<Integer> {
     static final String CLIENT_ID = "neurostream-consume";
     static final Duration POLL = Duration.ofMillis(200);
     static final long STOP_WAIT_SECONDS = 10;
+    /** How long to wait for the topic's metadata. */
+    private static final Duration TOPIC_WAIT = Duration.ofSeconds(30);
     private static final List<String> TOPICS = List.of(Topics.SAMPLES, Topics.PREDICTIONS, Topics.METRICS, Topics.DEAD_LETTERS, Topics.MODELS,
             Topics.MODEL_VERSIONS, Topics.DRIFT, Topics.LABELS);
 
@@ -95,34 +93,25 @@ final class ConsumeCommand implements Callable<Integer> {
         RecordDecoder<? extends SpecificRecord> decoder = decoder(topic);
         boolean untilEnd = fromBeginning && !follow;
         PrintWriter out = command.commandLine().getOut();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             StopOnSignal signal = new StopOnSignal("neurostream-consume-stop", STOP_WAIT_SECONDS, consumer::wakeup)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(name).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            if (partitions.isEmpty()) {
+        try (TopicScan scan = new TopicScan(ClientSettings.consumer(config, CLIENT_ID), name);
+             StopOnSignal signal = new StopOnSignal("neurostream-consume-stop", STOP_WAIT_SECONDS, scan::wakeup)) {
+            if (!scan.start(TOPIC_WAIT, fromBeginning)) {
                 throw new IllegalArgumentException("no topic " + name + " on " + config.streamsProperties().getProperty("bootstrap.servers")
                         + " (run, demo, produce and models create create the topics)");
             }
-            consumer.assign(partitions);
-            if (fromBeginning) {
-                consumer.seekToBeginning(partitions);
-            } else {
-                consumer.seekToEnd(partitions);
-            }
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             long printed = 0;
             try {
                 while (limit == null || printed < limit) {
-                    if (untilEnd && partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p))) {
+                    if (untilEnd && scan.caughtUp()) {
                         break;
                     }
-                    for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
+                    for (ConsumerRecord<byte[], byte[]> record : scan.poll(POLL)) {
                         String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
                         String owner = key != null && topic.equals(Topics.MODEL_VERSIONS) ? ModelVersionKeys.model(record.key()) : key;
                         if (model != null && !model.equals(owner)) {
                             continue;
                         }
-                        if (untilEnd && record.offset() >= end.get(new TopicPartition(record.topic(), record.partition()))) {
+                        if (untilEnd && scan.pastEnd(record)) {
                             continue;
                         }
                         out.println(line(key, record, decoder));
@@ -175,14 +164,5 @@ final class ConsumeCommand implements Callable<Integer> {
             case Topics.LABELS -> NeurostreamSerdes.label().decoder();
             default -> throw new IllegalArgumentException("unknown topic \"" + topic + "\"; topics: " + String.join(", ", TOPICS));
         };
-    }
-
-    /** The config's consumer settings (bootstrap, security, consumer.-prefixed keys), committed records only, no group. */
-    private static Map<String, Object> settings(NeurostreamConfig config) {
-        Map<String, Object> settings = ClientSettings.consumer(config, CLIENT_ID);
-        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return settings;
     }
 }

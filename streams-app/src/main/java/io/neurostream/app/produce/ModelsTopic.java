@@ -1,6 +1,7 @@
 // What the compacted models topic holds for one model (its spec keys and initial-weight chunks, partition by partition), and which of them a new placement must tombstone.
 package io.neurostream.app.produce;
 
+import io.neurostream.app.clients.TopicScan;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.runtime.ClientSettings;
@@ -27,12 +28,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * A model's records on the models topic are its <em>spec keys</em> — {@code NAME} (not replicated, in the partition of its source)
@@ -148,25 +146,19 @@ public final class ModelsTopic {
     /** The model's committed records on the models topic, read from every partition's beginning to its end offset. */
     public static Current read(NeurostreamConfig config, String model) {
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
-        Map<String, Object> settings = new HashMap<>(ClientSettings.consumer(config, "neurostream-models-reader"));
-        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
         Map<KeyAt, byte[]> live = new TreeMap<>(KeyAt.ORDER);
         Map<KeyAt, Long> timestamps = new HashMap<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic, TIMEOUT).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = committedEnd(config, consumer, partitions);
+        try (TopicScan scan = new TopicScan(ClientSettings.consumer(config, "neurostream-models-reader"), topic)) {
+            if (!scan.start(TIMEOUT, true)) {
+                return new Current(model, live, timestamps);
+            }
+            scan.readUpTo(committedEnd(config, scan));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (end.entrySet().stream().anyMatch(e -> consumer.position(e.getKey(), TIMEOUT) < e.getValue())) {
+            while (!scan.caughtUp()) {
                 if (System.nanoTime() > deadline) {
-                    throw new org.apache.kafka.common.errors.TimeoutException("could not read topic " + topic + " to its end " + end + " in " + TIMEOUT);
+                    throw new org.apache.kafka.common.errors.TimeoutException("could not read topic " + topic + " to its end " + scan.end() + " in " + TIMEOUT);
                 }
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                for (ConsumerRecord<byte[], byte[]> r : scan.poll(Duration.ofMillis(200))) {
                     String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
                     if (key == null || !belongsTo(key, model) || !wellFormed(key)) {
                         continue;
@@ -191,9 +183,9 @@ public final class ModelsTopic {
      * records; it is waited for, up to {@link #SETTLE}, so that a command run right after another sees what that one wrote. A
      * transaction still open after that (another writer's) is not waited for: its records are not committed yet.
      */
-    private static Map<TopicPartition, Long> committedEnd(NeurostreamConfig config, KafkaConsumer<byte[], byte[]> consumer,
-                                                         List<TopicPartition> partitions) {
-        Map<TopicPartition, Long> stable = consumer.endOffsets(partitions, TIMEOUT);
+    private static Map<TopicPartition, Long> committedEnd(NeurostreamConfig config, TopicScan scan) {
+        List<TopicPartition> partitions = scan.partitions();
+        Map<TopicPartition, Long> stable = new HashMap<>(scan.end());
         Map<TopicPartition, Long> high = new HashMap<>();
         try (Admin admin = Admin.create(ClientSettings.admin(config, "neurostream-models-reader"))) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
@@ -214,7 +206,7 @@ public final class ModelsTopic {
                 Thread.currentThread().interrupt();
                 break;
             }
-            stable.putAll(consumer.endOffsets(partitions, TIMEOUT));
+            stable.putAll(scan.endOffsets(TIMEOUT));
         }
         return stable;
     }
