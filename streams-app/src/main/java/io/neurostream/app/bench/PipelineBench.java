@@ -121,9 +121,10 @@ public final class PipelineBench {
      * the model publishes on model-versions when asked ({@code models publish}), {@code version} its step. R replicas: the merged
      * model of the last round every shard completed ({@code version} that round, {@code merged} true) — what every replica adopts
      * and shard 0 publishes — rebuilt from the sync topic as the replicas rebuild it ({@link SyncRounds}); the samples a replica
-     * trained after it, in a round that is not complete on every shard, are not in it.
+     * trained after it, in a round that is not complete on every shard, are not in it. {@code samples}: the training samples in the
+     * scored model (its steps, or each merged round's members, times the batches of a step or a round).
      */
-    public record TestScore(boolean merged, long version, double accuracy, double loss, long examples) {
+    public record TestScore(boolean merged, long version, long samples, double accuracy, double loss, long examples) {
         /** Which model was scored, in words. */
         public String describe() {
             return (merged ? "merged model of round " : "published version at step ") + version;

@@ -65,7 +65,7 @@ final class TestEvaluation {
             }
         }
         Network net = found.get().network();
-        return score(false, found.get().version(), net, test);
+        return score(false, found.get().version(), found.get().version() * spec.batchSize(), net, test);
     }
 
     /**
@@ -74,12 +74,14 @@ final class TestEvaluation {
      */
     static PipelineBench.TestScore merged(NeurostreamConfig config, ModelSpec spec, long round, Dataset test) {
         Network net = Network.create(spec);
+        long samples = 0;
         SyncRounds rounds = SyncRounds.start(spec.name(), SyncRecord.fingerprint(spec.json()), spec.replication(), spec.dataType(),
                 ParameterVector.capture(net), 0);
         String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).sync();
         try (SyncLog log = KafkaSyncLog.factory(ClientSettings.consumer(config, "bench-evaluate"), topic).open(spec.name())) {
             log.seek(0);
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            long samplesPerMember = (long) spec.replication().syncEvery() * spec.batchSize();
             while (rounds.decided() < round) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("model " + spec.name() + ": round " + round + " not decided on " + topic + " after "
@@ -88,6 +90,7 @@ final class TestEvaluation {
                 for (SyncLog.Entry e : log.poll(POLL)) {
                     if (e.value() != null) {
                         rounds.accept(e.offset(), SyncRecord.decode(e.value()));
+                        samples += rounds.drainDecisions().stream().mapToLong(d -> d.members().size() * samplesPerMember).sum();
                     }
                     if (rounds.decided() >= round) {
                         break;
@@ -96,11 +99,11 @@ final class TestEvaluation {
             }
         }
         ParameterVector.assign(net, rounds.merged());
-        return score(true, rounds.decided(), net, test);
+        return score(true, rounds.decided(), samples, net, test);
     }
 
-    static PipelineBench.TestScore score(boolean merged, long version, Network net, Dataset test) {
+    static PipelineBench.TestScore score(boolean merged, long version, long samples, Network net, Dataset test) {
         Evaluator.Score s = Evaluator.evaluate(net, new DatasetBatches(test, net), BATCH);
-        return new PipelineBench.TestScore(merged, version, s.accuracy(), s.loss(), s.examples());
+        return new PipelineBench.TestScore(merged, version, samples, s.accuracy(), s.loss(), s.examples());
     }
 }

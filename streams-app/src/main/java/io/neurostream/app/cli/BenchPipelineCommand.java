@@ -139,8 +139,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
     static String testLine(PipelineBench.Result r, int passes, PipelineBench.Scale scale) {
         PipelineBench.TestScore test = scale.test();
         String run = scale.sync() == null ? "R=" + scale.replicas() : "R=" + scale.replicas() + ", sync every " + scale.sync().syncEvery();
-        return String.format(Locale.ROOT, "%s: %s, after %d pass(es) over %,d samples: test accuracy %.2f%% (loss %.4f) on %,d MNIST test images",
-                run, test.describe(), passes, r.samples(), 100 * test.accuracy(), test.loss(), test.examples());
+        return String.format(Locale.ROOT, "%s: %s (%,d samples in it), after %d pass(es) over %,d samples: test accuracy %.2f%% (loss %.4f) "
+                + "on %,d MNIST test images", run, test.describe(), test.samples(), passes, r.samples(), 100 * test.accuracy(), test.loss(),
+                test.examples());
     }
 
     /** The JSON line: the keys of before (medians), and each stage's slowest and fastest pass and their spread. */
@@ -209,6 +210,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("model", test.merged() ? "merged" : "published");
         fields.put(test.merged() ? "round" : "step", test.version());
+        fields.put("samples_in_model", test.samples());
         fields.put("accuracy", test.accuracy());
         fields.put("loss", test.loss());
         fields.put("examples", test.examples());

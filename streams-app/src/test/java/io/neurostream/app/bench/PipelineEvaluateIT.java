@@ -36,12 +36,13 @@ class PipelineEvaluateIT {
 
         PipelineBench.Result result = bench.run(spec, SAMPLES, mnist, new ModelBench(0.1, 0.1, 1), List.of(1, 2), List.of(SYNC_EVERY), true);
 
-        double untrained = TestEvaluation.score(false, 0, Network.create(spec), Mnist.test(mnist)).accuracy();
+        double untrained = TestEvaluation.score(false, 0, 0, Network.create(spec), Mnist.test(mnist)).accuracy();
         assertTrue(untrained < 0.3, "the initial weights guess: " + untrained);
 
         PipelineBench.TestScore one = result.scales().get(0).test();
         assertFalse(one.merged());
         assertEquals(SAMPLES / spec.batchSize(), one.version(), "the version published after the last batch: " + log);
+        assertEquals(SAMPLES - SAMPLES % spec.batchSize(), one.samples());
         assertEquals(10_000, one.examples());
         assertTrue(one.accuracy() > 0.8, "one pass over 4,000 samples: " + one + "\n" + log);
 
@@ -54,6 +55,7 @@ class PipelineEvaluateIT {
         assertTrue(two.merged());
         assertEquals(PipelineBench.lastCommonRound(1, shards, spec.batchSize(), SYNC_EVERY), two.version(), "the last round both shards completed");
         assertTrue(two.version() >= 10, "rounds of 160 samples over shards of ~2,000: " + two);
+        assertEquals((two.version() + 1) * 2 * SYNC_EVERY * spec.batchSize(), two.samples(), "both shards' samples of every round merged");
         assertTrue(two.accuracy() > 0.8, "the merged model of one pass over 4,000 samples: " + two + "\n" + log);
     }
 }
