@@ -19,6 +19,7 @@ import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.serde.RecordDecoder;
 import io.neurostream.app.topology.Topics;
 import io.neurostream.core.bench.ModelBench;
+import io.neurostream.core.data.Dataset;
 import io.neurostream.core.data.Mnist;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.schemas.Sample;
@@ -108,7 +109,27 @@ public final class PipelineBench {
      * One end-to-end run with the model on {@code replicas} partitions ({@code partitions} of each topic, as many stream threads as
      * replicas unless set otherwise): its rates and, for a replicated model, what syncing cost during the timed passes.
      */
-    public record Scale(int replicas, int partitions, Passes endToEnd, Sync sync) {}
+    public record Scale(int replicas, int partitions, Passes endToEnd, Sync sync, TestScore test) {
+        /** A run not scored on the test set. */
+        public Scale(int replicas, int partitions, Passes endToEnd, Sync sync) {
+            this(replicas, partitions, endToEnd, sync, null);
+        }
+    }
+
+    /**
+     * The model a run leaves, as a user would deploy it, scored on the MNIST test set ({@code --evaluate}). One replica: the version
+     * the model publishes on model-versions when asked ({@code models publish}), {@code version} its step. R replicas: the merged
+     * model of the last round every shard completed ({@code version} that round, {@code merged} true) — what every replica adopts
+     * and shard 0 publishes — rebuilt from the sync topic as the replicas rebuild it ({@link SyncRounds}); the samples a replica
+     * trained after it, in a round that is not complete on every shard, are not in it. {@code samples}: the training samples in the
+     * scored model (its steps, or each merged round's members, times the batches of a step or a round).
+     */
+    public record TestScore(boolean merged, long version, long samples, double accuracy, double loss, long examples) {
+        /** Which model was scored, in words. */
+        public String describe() {
+            return (merged ? "merged model of round " : "published version at step ") + version;
+        }
+    }
 
     /**
      * The sync topic's cost over the timed passes of a replicated model: the rounds merged (the most any replica applied), the bytes
@@ -186,33 +207,63 @@ public final class PipelineBench {
         return run(spec, samples, mnistDir, offline, List.of(spec.replication().replicas()));
     }
 
-    /**
-     * The pass-through and offline figures once, and one end-to-end run per entry of {@code replicas}, each on its own topics: the
-     * spec with {@code "replicas": R} (and its sync_every) on max(R, neurostream.topic.partitions) partitions, with R stream threads
-     * unless num.stream.threads is set, its samples keyed by the shard of their id.
-     */
+    /** As {@link #run(ModelSpec, int, Path, ModelBench, List, List, boolean)} with the spec's sync_every and no test-set score. */
     public Result run(ModelSpec spec, int samples, Path mnistDir, ModelBench offline, List<Integer> replicas) throws InterruptedException {
+        return run(spec, samples, mnistDir, offline, replicas, List.of(spec.replication().syncEvery()), false);
+    }
+
+    /**
+     * The pass-through and offline figures once, and one end-to-end run per entry of {@code replicas} (for R > 1, one per entry of
+     * {@code syncEvery}), each on its own topics: the spec with {@code "replicas": R} and that sync_every on
+     * max(R, neurostream.topic.partitions) partitions, with R stream threads unless num.stream.threads is set, its samples keyed by
+     * the shard of their id. With {@code evaluate}, each run's model is scored on the MNIST test set of {@code mnistDir}
+     * ({@link TestScore}) after its timed passes.
+     */
+    public Result run(ModelSpec spec, int samples, Path mnistDir, ModelBench offline, List<Integer> replicas, List<Integer> syncEvery,
+            boolean evaluate) throws InterruptedException {
         checkReplicas(replicas);
+        checkSyncEvery(syncEvery);
         List<Sample> records = samples(mnistDir, samples);
         List<byte[]> values = records.stream().map(NeurostreamSerdes.sample()::encode).toList();
         List<String> ids = records.stream().map(Sample::getId).toList();
+        Dataset test = evaluate ? Mnist.test(mnistDir) : null;
         Path work = createWorkDir();
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).dataDir(work.resolve("kafka")).build().start()) {
             Passes passThrough = passThrough(kafka.bootstrapServers(), work, spec.name(), values);
             note("pass-through topology: %,.0f samples/s (passes %,.0f-%,.0f)", passThrough.median(), passThrough.min(), passThrough.max());
             List<Scale> scales = new ArrayList<>();
             for (int r : replicas) {
-                Scale scale = endToEnd(kafka.bootstrapServers(), work, spec, r, ids, values);
-                Passes e = scale.endToEnd();
-                note("end to end (train in Kafka Streams%s): %,.0f samples/s (passes %,.0f-%,.0f)",
-                        r == spec.replication().replicas() && replicas.size() == 1 ? "" : ", " + r + " replica(s)", e.median(), e.min(), e.max());
-                scales.add(scale);
+                for (int k : r == 1 ? List.of(spec.replication().syncEvery()) : syncEvery) {
+                    ModelSpec run = k == spec.replication().syncEvery() ? spec : spec.with(Map.of("sync_every", k));
+                    Scale scale = endToEnd(kafka.bootstrapServers(), work, run, r, ids, values, test);
+                    Passes e = scale.endToEnd();
+                    note("end to end (train in Kafka Streams%s): %,.0f samples/s (passes %,.0f-%,.0f)",
+                            r == spec.replication().replicas() && replicas.size() == 1 ? "" : ", " + r + " replica(s)"
+                                    + (r == 1 || syncEvery.size() == 1 ? "" : ", sync every " + k),
+                            e.median(), e.min(), e.max());
+                    scales.add(scale);
+                }
             }
             double offlineRate = offline.run(spec, spec.batchSize()).samplesPerSecond();
             note("offline model-core training: %,.0f samples/s", offlineRate);
             return new Result(spec.name(), spec.batchSize(), samples, scales, passThrough, offlineRate);
         } finally {
             Directories.deleteRecursively(work);
+        }
+    }
+
+    /** sync_every values >= 1, none twice. */
+    public static void checkSyncEvery(List<Integer> syncEvery) {
+        if (syncEvery.isEmpty()) {
+            throw new IllegalArgumentException("--sync-every needs at least one value");
+        }
+        for (int k : syncEvery) {
+            if (k < 1) {
+                throw new IllegalArgumentException("--sync-every values must be >= 1, got " + k);
+            }
+        }
+        if (syncEvery.stream().distinct().count() != syncEvery.size()) {
+            throw new IllegalArgumentException("--sync-every lists a value twice: " + syncEvery);
         }
     }
 
@@ -252,13 +303,15 @@ public final class PipelineBench {
 
     /**
      * One end-to-end run: the spec with {@code replicas} replicas (the spec as it is when that is its own count) on fresh topics (the
-     * prefix bench-end-to-end. as before for the spec as it is, bench-end-to-end-rR. otherwise), trained counted over every replica.
+     * prefix bench-end-to-end. as before for the spec as it is, bench-end-to-end-rR-kK. otherwise), trained counted over every
+     * replica; then, with a {@code test} set, its model scored on it.
      */
-    private Scale endToEnd(String bootstrap, Path work, ModelSpec spec, int replicas, List<String> ids, List<byte[]> values)
+    private Scale endToEnd(String bootstrap, Path work, ModelSpec spec, int replicas, List<String> ids, List<byte[]> values, Dataset test)
             throws InterruptedException {
         boolean asIs = replicas == spec.replication().replicas();
         ModelSpec scaled = asIs ? spec : spec.with(Map.of("replicas", replicas));
-        String id = asIs ? "bench-end-to-end" : "bench-end-to-end-r" + replicas;
+        int syncEvery = scaled.replication().syncEvery();
+        String id = asIs && replicas == 1 ? "bench-end-to-end" : "bench-end-to-end-r" + replicas + (replicas == 1 ? "" : "-k" + syncEvery);
         Map<String, String> extra = new HashMap<>();
         extra.put("num.stream.threads", Integer.toString(replicas));
         NeurostreamConfig base = config(bootstrap, work, id, Map.of());
@@ -270,7 +323,6 @@ public final class PipelineBench {
         List<String> keys = ids.stream().map(sample -> ReplicaKeys.sampleKey(spec.name(), sample, replicas)).toList();
         int[] shardSizes = new int[replicas];
         ids.forEach(sample -> shardSizes[replicas == 1 ? 0 : ReplicaKeys.shardOf(sample, replicas)]++);
-        int syncEvery = scaled.replication().syncEvery();
         Targets targets = pass -> trainedAfter(pass, shardSizes, scaled.batchSize(), replicas == 1 ? Integer.MAX_VALUE : syncEvery);
         List<String> models = ReplicaKeys.keys(spec.name(), replicas);
         try (NeurostreamApp app = NeurostreamApp.start(config)) {
@@ -282,8 +334,28 @@ public final class PipelineBench {
             Passes passes = timed(replicas == 1 ? "end to end" : "end to end, " + replicas + " replicas", bootstrap, topics.samples(), keys,
                     values, trained, targets, partitioner);
             Sync sync = replicas == 1 ? null : Sync.between(syncEvery, before, SyncReading.read(app.registry(), spec.name()));
-            return new Scale(replicas, partitions, passes, sync);
+            int allPasses = warmupPasses + timedPasses;
+            TestScore score = test == null ? null : replicas == 1
+                    ? TestEvaluation.published(config, scaled, targets.after(allPasses) / scaled.batchSize(), test, problem -> note("%s", problem))
+                    : TestEvaluation.merged(config, scaled, lastCommonRound(allPasses, shardSizes, scaled.batchSize(), syncEvery), test);
+            if (score != null) {
+                note("%s: test accuracy %.2f%% on %,d images", score.describe(), 100 * score.accuracy(), score.examples());
+            }
+            return new Scale(replicas, partitions, passes, sync, score);
         }
+    }
+
+    /**
+     * The last round every shard completes in {@code passes} passes over shards of {@code shardSizes} samples (batches of
+     * {@code batch}, rounds of {@code syncEvery} batches): the last one decided without a close. −1: none.
+     */
+    static long lastCommonRound(int passes, int[] shardSizes, int batch, int syncEvery) {
+        long round = (long) syncEvery * batch;
+        long common = Long.MAX_VALUE;
+        for (int size : shardSizes) {
+            common = Math.min(common, (long) passes * size / round);
+        }
+        return common - 1;
     }
 
     /** Samples finished after a number of passes. */
@@ -300,10 +372,7 @@ public final class PipelineBench {
      */
     static long trainedAfter(int passes, int[] shardSizes, int batch, int syncEvery) {
         long round = (long) syncEvery * batch;
-        long common = Long.MAX_VALUE;
-        for (int size : shardSizes) {
-            common = Math.min(common, (long) passes * size / round);
-        }
+        long common = lastCommonRound(passes, shardSizes, batch, syncEvery) + 1;
         long trained = 0;
         for (int size : shardSizes) {
             long received = (long) passes * size;

@@ -57,8 +57,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
             + "overhead (default: the spec's own count, 1 for the presets).")
     List<Integer> replicas;
 
-    @Option(names = "--sync-every", paramLabel = "N", description = "Mini-batches between two merges of a replicated model (default: the spec's).")
-    Integer syncEvery;
+    @Option(names = "--sync-every", split = ",", paramLabel = "N[,N...]", description = "Mini-batches between two merges of a replicated "
+            + "model; several values: one end-to-end run per replica count R > 1 and value (default: the spec's).")
+    List<Integer> syncEvery;
+
+    @Option(names = "--evaluate", description = "After each end-to-end run's timed passes, score its model on the MNIST test set (10,000 "
+            + "images): one replica, the version it publishes on model-versions when asked (models publish); R replicas, the merged "
+            + "model of the last round every shard completed (what every replica adopts and shard 0 publishes), rebuilt from the sync "
+            + "topic. The model has trained on every pass, warm-up ones too: --warmup-passes 0 --passes 1 scores one pass.")
+    boolean evaluate;
 
     @Option(names = "--json", description = "End with one JSON line holding the three figures.")
     boolean json;
@@ -69,26 +76,31 @@ final class BenchPipelineCommand implements Callable<Integer> {
     }
 
     private int bench() throws InterruptedException {
+        long start = System.nanoTime();
         Nd4jRuntime.ensureConfigured();
         ModelSpec spec = SpecArgument.resolve(model);
         if (batch != null) {
             spec = spec.with(Map.of("batch_size", batch));
         }
-        if (syncEvery != null) {
-            spec = spec.with(Map.of("sync_every", syncEvery));
-        }
+        List<Integer> syncEverys = syncEvery == null ? List.of(spec.replication().syncEvery()) : syncEvery;
+        PipelineBench.checkSyncEvery(syncEverys);
         List<Integer> counts = replicas == null ? List.of(spec.replication().replicas()) : replicas;
         PrintWriter out = command.commandLine().getOut();
         PipelineBench bench = new PipelineBench(out, settings, warmupPasses, passes);
         PipelineBench.checkReplicas(counts);
         Path mnist = data != null ? data : DataLocator.locate().resolve("mnist");
-        PipelineBench.Result r = bench.run(spec, samples, mnist, new ModelBench(3, 2, 5), counts);
+        PipelineBench.Result r = bench.run(spec, samples, mnist, new ModelBench(3, 2, 5), counts, syncEverys, evaluate);
         out.println(summary(r));
-        if (replicas != null) {
+        boolean scales = replicas != null || syncEvery != null && syncEvery.size() > 1;
+        if (scales) {
             r.scales().forEach(scale -> out.println(scaleLine(r, scale)));
         }
+        if (evaluate) {
+            r.scales().forEach(scale -> out.println(testLine(r, warmupPasses + passes, scale)));
+        }
+        out.printf(Locale.ROOT, "bench pipeline took %.0f s%n", (System.nanoTime() - start) / 1e9);
         if (json) {
-            out.println(json(r, replicas != null));
+            out.println(json(r, scales));
         }
         out.flush();
         return ExitCodes.OK;
@@ -123,6 +135,15 @@ final class BenchPipelineCommand implements Callable<Integer> {
         return line.toString();
     }
 
+    /** --evaluate: the model a run left, which one it is, and its score on the test set. */
+    static String testLine(PipelineBench.Result r, int passes, PipelineBench.Scale scale) {
+        PipelineBench.TestScore test = scale.test();
+        String run = scale.sync() == null ? "R=" + scale.replicas() : "R=" + scale.replicas() + ", sync every " + scale.sync().syncEvery();
+        return String.format(Locale.ROOT, "%s: %s (%,d samples in it), after %d pass(es) over %,d samples: test accuracy %.2f%% (loss %.4f) "
+                + "on %,d MNIST test images", run, test.describe(), test.samples(), passes, r.samples(), 100 * test.accuracy(), test.loss(),
+                test.examples());
+    }
+
     /** The JSON line: the keys of before (medians), and each stage's slowest and fastest pass and their spread. */
     static String json(PipelineBench.Result r) {
         return json(r, false);
@@ -147,6 +168,9 @@ final class BenchPipelineCommand implements Callable<Integer> {
         fields.put("pass_through_spread", r.passThrough().spread());
         fields.put("offline_samples_per_second", r.offlinePerSecond());
         fields.put("end_to_end_over_pass_through", r.endToEndOverPassThrough());
+        if (r.scales().get(0).test() != null) {
+            fields.put("test", test(r.scales().get(0).test()));
+        }
         if (scales) {
             List<Map<String, Object>> runs = new ArrayList<>();
             for (PipelineBench.Scale scale : r.scales()) {
@@ -171,10 +195,25 @@ final class BenchPipelineCommand implements Callable<Integer> {
                     cost.put("closed_by_timeout", sync.closedByTimeout());
                     run.put("sync", cost);
                 }
+                if (scale.test() != null) {
+                    run.put("test", test(scale.test()));
+                }
                 runs.add(run);
             }
             fields.put("replicas", runs);
         }
         return JsonLine.of(fields);
+    }
+
+    /** --evaluate: the test-set score of a run's model and which model it is (published at a step, or merged after a round). */
+    private static Map<String, Object> test(PipelineBench.TestScore test) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("model", test.merged() ? "merged" : "published");
+        fields.put(test.merged() ? "round" : "step", test.version());
+        fields.put("samples_in_model", test.samples());
+        fields.put("accuracy", test.accuracy());
+        fields.put("loss", test.loss());
+        fields.put("examples", test.examples());
+        return fields;
     }
 }

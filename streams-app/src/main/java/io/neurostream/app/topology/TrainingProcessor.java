@@ -619,7 +619,10 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             if (!models.containsKey(key)) {
                 ReplicaState state = ReplicaState.get(kv, key);
                 if (state != null && (state.waiting() || state.holding())) {
-                    load(key); // after a restart or an eviction: it reads the decision it waits for
+                    ModelSlot loaded = load(key); // after a restart or an eviction: it reads the decision it waits for, now (loading
+                    if (loaded != null) { // the next one may evict it again: with neurostream.models.max.loaded 1 it never would)
+                        sync(loaded);
+                    }
                 }
             }
         }

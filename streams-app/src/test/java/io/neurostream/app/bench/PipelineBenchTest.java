@@ -49,6 +49,18 @@ class PipelineBenchTest {
         assertEquals(PipelineBench.finishedAfter(3, 100, 32), PipelineBench.trainedAfter(3, new int[] {100}, 32, Integer.MAX_VALUE));
     }
 
+    /**
+     * --evaluate scores the merged model of the last round every shard completes: the shortest shard's whole rounds, less one; none
+     * (−1, the initial weights) before it completes one.
+     */
+    @Test
+    void theLastCommonRoundIsTheShortestShardsLastWholeRound() {
+        // shards of 700 and 300 samples, rounds of 64: the short one completes rounds 0-3 in one pass, 0-8 in two
+        assertEquals(3, PipelineBench.lastCommonRound(1, new int[] {700, 300}, 32, 2));
+        assertEquals(8, PipelineBench.lastCommonRound(2, new int[] {700, 300}, 32, 2));
+        assertEquals(-1, PipelineBench.lastCommonRound(1, new int[] {700, 63}, 32, 2));
+    }
+
     @Test
     void replicaCountsAreCheckedInOneLine() {
         assertEquals("--replicas counts must be between 1 and 256, got 0",

@@ -96,4 +96,50 @@ class BenchPipelineCommandTest {
         assertEquals(2, twice.exitCode());
         assertEquals("neurostream bench pipeline: --replicas lists a count twice: [2, 2]", twice.errLine());
     }
+
+    @Test
+    void badSyncEveryListsAreOneLineErrors() {
+        CommandRun zero = CommandRun.of("bench", "pipeline", "--sync-every", "10,0");
+        CommandRun twice = CommandRun.of("bench", "pipeline", "--sync-every", "10,10");
+
+        assertEquals(2, zero.exitCode());
+        assertEquals("neurostream bench pipeline: --sync-every values must be >= 1, got 0", zero.errLine());
+        assertEquals(2, twice.exitCode());
+        assertEquals("neurostream bench pipeline: --sync-every lists a value twice: [10, 10]", twice.errLine());
+    }
+
+    private static final PipelineBench.Result EVALUATED = new PipelineBench.Result("lenet5", 32, 60_000, List.of(
+            new PipelineBench.Scale(1, 1, new PipelineBench.Passes(1_000, 900, 1_100), null,
+                    new PipelineBench.TestScore(false, 1_875, 60_000, 0.9874, 0.0412, 10_000)),
+            new PipelineBench.Scale(2, 2, new PipelineBench.Passes(1_700, 1_600, 1_800), new PipelineBench.Sync(10, 93, 500_000, 40, 0),
+                    new PipelineBench.TestScore(true, 92, 59_520, 0.9868, 0.0431, 10_000))),
+            new PipelineBench.Passes(40_000, 36_000, 41_000), 5_000);
+
+    /** --evaluate: a line per run says which model was scored (a published step, or the merged model of a round) and its accuracy. */
+    @Test
+    void eachEvaluatedRunSaysWhichModelItScoredAndItsAccuracy() {
+        assertEquals("R=1: published version at step 1875 (60,000 samples in it), after 1 pass(es) over 60,000 samples: test accuracy 98.74% (loss 0.0412) on "
+                + "10,000 MNIST test images", BenchPipelineCommand.testLine(EVALUATED, 1, EVALUATED.scales().get(0)));
+        assertEquals("R=2, sync every 10: merged model of round 92 (59,520 samples in it), after 1 pass(es) over 60,000 samples: test accuracy 98.68% (loss 0.0431) "
+                + "on 10,000 MNIST test images", BenchPipelineCommand.testLine(EVALUATED, 1, EVALUATED.scales().get(1)));
+    }
+
+    /** --evaluate adds "test" to the first run's keys and to each run of "replicas"; without it, no key changes. */
+    @Test
+    void theJsonCarriesEachRunsTestScore() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(BenchPipelineCommand.json(EVALUATED, true));
+
+        assertEquals(15, json.size());
+        assertEquals("published", json.get("test").get("model").asText());
+        assertEquals(1_875, json.get("test").get("step").asLong());
+        assertEquals(60_000, json.get("test").get("samples_in_model").asLong());
+        assertEquals(0.9874, json.get("test").get("accuracy").asDouble());
+        JsonNode two = json.get("replicas").get(1).get("test");
+        assertEquals("merged", two.get("model").asText());
+        assertEquals(92, two.get("round").asLong());
+        assertEquals(0.9868, two.get("accuracy").asDouble());
+        assertEquals(0.0431, two.get("loss").asDouble());
+        assertEquals(10_000, two.get("examples").asLong());
+        assertEquals(null, new ObjectMapper().readTree(BenchPipelineCommand.json(SCALED, true)).get("test"));
+    }
 }
