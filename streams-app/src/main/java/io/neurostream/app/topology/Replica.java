@@ -144,8 +144,12 @@ final class Replica {
      * or, at its round's start, a round decided without it (a catch-up).
      */
     boolean decisionDue(Network net, boolean batchEmpty) {
-        long due = state.waiting() && overlap ? state.round() - 1 : state.round();
-        return rounds.decided() >= due && (state.waiting() || atRoundStart(net, batchEmpty));
+        return rounds.decided() >= (state.waiting() ? awaited() : state.round()) && (state.waiting() || atRoundStart(net, batchEmpty));
+    }
+
+    /** The round whose decision a waiting replica waits for (and closes after neurostream.sync.max.wait.ms): its own, or the one before. */
+    long awaited() {
+        return overlap ? state.round() - 1 : state.round();
     }
 
     /**

@@ -406,11 +406,12 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         if (r.decisionDue(net, model.runtime().batchEmpty())) {
             adopt(model);
         } else if (r.state.waiting() && !r.state.closeSent() && context.currentSystemTimeMs() - r.state.waitingSince() >= settings.syncMaxWaitMillis()) {
-            context.forward(new Record<>(r.model.getBytes(StandardCharsets.UTF_8), SyncRecord.close(r.model, r.spec, r.state.round(), r.shard),
+            long round = r.awaited();
+            context.forward(new Record<>(r.model.getBytes(StandardCharsets.UTF_8), SyncRecord.close(r.model, r.spec, round, r.shard),
                     context.currentSystemTimeMs()), NeurostreamTopology.SYNC_SINK);
             r.state = r.state.closed();
             r.save();
-            LOG.info("replica {}: round {} closed after waiting {} ms (neurostream.sync.max.wait.ms)", model.name(), r.state.round(),
+            LOG.info("replica {}: round {} closed after waiting {} ms (neurostream.sync.max.wait.ms)", model.name(), round,
                     settings.syncMaxWaitMillis());
         }
         if (!r.state.waiting() && r.state.holding() && !releasing) {

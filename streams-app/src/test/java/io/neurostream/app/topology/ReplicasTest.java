@@ -322,13 +322,22 @@ class ReplicasTest {
 
     @Test
     void shouldPublishTheMergedModelUnderItsNameFromShardZeroOnly() {
+        publishFromShardZero(false);
+    }
+
+    @Test
+    void shouldPublishThePureMergedModelWithOverlappedRounds() {
+        publishFromShardZero(true); // no replica's weights are merged(1) then: shard 0 publishes it when it reads its decision
+    }
+
+    private void publishFromShardZero(boolean overlap) {
         List<List<Sample>> shards = shards(2, 3);
         Map<String, String> settings = new HashMap<>(SETTINGS);
         settings.put(NeurostreamConfig.PUBLISH_INTERVAL.name(), Integer.toString(2 * SYNC_EVERY)); // a version every second round
         MemorySyncLogs logs = new MemorySyncLogs();
         try (TopologyHarness harness = open(logs, settings, stateDir)) {
             for (int s = 0; s < 2; s++) {
-                harness.sendSpec(ReplicaKeys.key(MODEL, s), spec(2));
+                harness.sendSpec(ReplicaKeys.key(MODEL, s), spec(2, overlap));
             }
             int[] next = new int[2];
             for (int s : alternating(2, shards.get(0).size())) {
@@ -346,7 +355,7 @@ class ReplicasTest {
             }
             assertEquals(List.of(2L * SYNC_EVERY), versions, "one version, when the merged model of round 1 reached step 4 (shard 0 only)");
             List<List<Sample>> twoRounds = shards.stream().map(l -> l.subList(0, 2 * SYNC_EVERY * BATCH)).toList();
-            assertArrayEquals(reference(2, twoRounds, runtimeSettings()), ParameterVector.capture(reader.newest(MODEL).orElseThrow().network()),
+            assertArrayEquals(reference(2, overlap, twoRounds).merged(), ParameterVector.capture(reader.newest(MODEL).orElseThrow().network()),
                     "the version is the merged model of round 1, bit for bit");
         }
     }
@@ -425,13 +434,22 @@ class ReplicasTest {
 
     @Test
     void shouldCloseARoundWithoutAnIdleReplicaAfterTheMaxWaitAndLetItCatchUpWhenItGetsSamples() {
+        closeWithoutAnIdleReplica(false);
+    }
+
+    @Test
+    void shouldCloseTheRoundAReplicaWithOverlappedRoundsWaitsForWithoutAnIdleReplica() {
+        closeWithoutAnIdleReplica(true);
+    }
+
+    private void closeWithoutAnIdleReplica(boolean overlap) {
         Map<String, String> settings = new HashMap<>(SETTINGS);
         settings.put(NeurostreamConfig.SYNC_MAX_WAIT.name(), "1000");
         List<List<Sample>> shards = shards(2, 3);
         MemorySyncLogs logs = new MemorySyncLogs();
         try (TopologyHarness harness = open(logs, settings, stateDir)) {
-            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2));
-            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2, overlap));
+            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2, overlap));
             for (Sample sample : shards.get(0)) {
                 send(harness, 0, sample);
                 harness.advanceWallClock(Duration.ofMillis(600)); // replica 0 waits 1 s at each round's end, then closes it
@@ -443,13 +461,14 @@ class ReplicasTest {
             assertEquals(3, zero.round(), "replica 0 went on alone: " + zero);
             assertFalse(zero.waiting() || zero.holding());
             assertEquals(1.0, harness.counter("neurostream.sync.rounds.closed.by.timeout", "model", MODEL, "replica", "0"),
-                    "round 0 closed by time; from round 1 on only replica 0 is expected, and its contribution decides each round");
+                    "round 0 closed by time (with overlap, at round 1's end, when replica 0 waited for it); from round 1 on only replica 0 "
+                            + "is expected, and its contribution decides each round");
             assertEquals(1.0, harness.gauge("neurostream.sync.replicas.alive", "model", MODEL, "replica", "0"));
 
             send(harness, 1, Sample.newBuilder(shards.get(1).get(0)).setLabel(null).build()); // unlabelled: predicted at once
             ReplicaState one = state(harness, 1);
             assertEquals(3, one.round(), "the idle replica caught up to the latest decided round before its first sample");
-            assertArrayEquals(base(harness, 0), base(harness, 1), "with the latest merged model");
+            assertArrayEquals(overlap ? merged(harness, 0) : base(harness, 0), base(harness, 1), "with the latest merged model");
             assertEquals(shards.get(0).size() + 1, harness.predictions().size(), "every sample predicted once");
         }
     }
