@@ -109,12 +109,9 @@ final class Replica {
      */
     static final Duration WAITING_READ = Duration.ofMillis(20);
 
-    /**
-     * Feeds what the sync log has to the round decisions; a waiting replica waits up to {@link #WAITING_READ} for it if it
-     * {@code mayBlock} (not right after its contribution: that read only takes what is there).
-     */
-    void read(boolean mayBlock) {
-        for (SyncLog.Entry e : log.poll(mayBlock && state.waiting() ? WAITING_READ : Duration.ZERO)) {
+    /** Feeds what the sync log has to the round decisions; a waiting replica waits up to {@link #WAITING_READ} for it. */
+    void read() {
+        for (SyncLog.Entry e : log.poll(state.waiting() ? WAITING_READ : Duration.ZERO)) {
             if (e.value() == null) {
                 continue;
             }

@@ -366,7 +366,9 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         metrics.replica(r.model, r.shard).sent(bytes);
         LOG.debug("replica {}: round {} contributed ({} samples, {} bytes)", model.name(), r.state.round(), samples, bytes);
         if (r.overlap) {
-            sync(model, false); // merged(r − 1) is usually read already: the replica goes on without holding a record
+            // merged(r − 1) is usually read already, and the replica goes on at once; if not, the read may block briefly, as a
+            // waiting replica's does (the replica would hold its records meanwhile)
+            sync(model);
         }
     }
 
@@ -385,13 +387,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
      * not yet, and it has waited neurostream.sync.max.wait.ms: it writes a close for the round (once).
      */
     private void sync(ModelSlot model) {
-        sync(model, true);
-    }
-
-    /** The same; a waiting replica's read blocks briefly only if it {@code mayBlock}; held records are taken unless being taken. */
-    private void sync(ModelSlot model, boolean mayBlock) {
         Replica r = model.replica();
-        r.read(mayBlock);
+        r.read();
         if (r.bytesRead > 0) {
             metrics.replica(r.model, r.shard).received(r.bytesRead);
             r.bytesRead = 0;
