@@ -81,14 +81,11 @@ final class Replica {
                 throw new IllegalStateException("replica " + key + ": its stored base does not fit the model's " + ParameterVector.length(net) + " values");
             }
         }
-        r.merged = r.base;
-        if (r.overlap) {
-            byte[] storedMerged = ReplicaState.merged(kv::get, key);
-            r.merged = storedMerged == null ? null : SyncRecord.values(storedMerged, r.base.length, r.dataType);
-            if (r.merged == null) {
-                throw new IllegalStateException("replica " + key + ": its stored merged model is missing or does not fit the model's "
-                        + r.base.length + " values");
-            }
+        // none stored: a replica of rounds that did not overlap (or of a store from before sync_overlap), whose base is merged(round − 1)
+        byte[] storedMerged = r.overlap ? ReplicaState.merged(kv::get, key) : null;
+        r.merged = storedMerged == null ? r.base : SyncRecord.values(storedMerged, r.base.length, r.dataType);
+        if (r.merged == null) {
+            throw new IllegalStateException("replica " + key + ": its stored merged model does not fit the model's " + r.base.length + " values");
         }
         r.state = state;
         r.rounds = SyncRounds.resume(r.model, r.spec, net.spec().replication(), r.dataType, state.mergedRound(), r.merged, state.members(),
