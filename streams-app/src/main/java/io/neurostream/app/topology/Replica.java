@@ -106,9 +106,12 @@ final class Replica {
      */
     static final Duration WAITING_READ = Duration.ofMillis(20);
 
-    /** Feeds what the sync log has to the round decisions; a waiting replica waits up to {@link #WAITING_READ} for it. */
+    /**
+     * Feeds what the sync log has to the round decisions; a replica that waits for a decision not read yet waits up to
+     * {@link #WAITING_READ} for it.
+     */
     void read() {
-        for (SyncLog.Entry e : log.poll(state.waiting() ? WAITING_READ : Duration.ZERO)) {
+        for (SyncLog.Entry e : log.poll(state.waiting() && rounds.decided() < awaited() ? WAITING_READ : Duration.ZERO)) {
             if (e.value() == null) {
                 continue;
             }
