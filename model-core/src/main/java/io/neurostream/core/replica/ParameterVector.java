@@ -56,6 +56,23 @@ public final class ParameterVector {
         return out;
     }
 
+    /**
+     * {@code merged + delta}, each sum computed in double precision and rounded to the model's data type: what a replica with
+     * overlapped rounds ({@code "sync_overlap": true}) takes at the end of round r, merged(r−1) plus its own change of round r.
+     */
+    public static double[] plus(double[] merged, double[] delta, DataType dataType) {
+        if (merged.length != delta.length) {
+            throw new IllegalArgumentException("a change of " + delta.length + " values added to a model of " + merged.length);
+        }
+        boolean single = dataType != DataType.DOUBLE;
+        double[] out = new double[merged.length];
+        for (int i = 0; i < out.length; i++) {
+            double v = merged[i] + delta[i];
+            out[i] = single ? (float) v : v;
+        }
+        return out;
+    }
+
     /** The first {@code count} values of {@code a} (its buffer has one spare element when the network has none). */
     private static int read(INDArray a, long count, double[] out, int at) {
         int n = Math.toIntExact(count);

@@ -9,6 +9,7 @@ import io.neurostream.core.tensor.Buffers;
 import io.neurostream.core.train.DatasetBatches;
 import io.neurostream.core.train.Evaluator;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -28,7 +29,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *       that trained samples contributes {@code ParameterVector.delta(current, base)} (rounded to the wire type) with its sample count,
  *       merged(r) = {@link FederatedAverage#merge FederatedAverage.merge}(merged(r−1), contributions, η_s) with the spec's
  *       {@code sync_learning_rate} η_s, and every replica assigns
- *       merged(r) (its optimizer state stays its own; batch-norm statistics are part of the vector). The last, partial round merges
+ *       merged(r) (its optimizer state stays its own; batch-norm statistics are part of the vector); with the spec's
+ *       {@code "sync_overlap": true} each replica's delta is from its own base, and a replica that trained in round r assigns
+ *       {@link ParameterVector#plus merged(r−1) + its delta} instead (and makes that its base), as the stream's replicas do when
+ *       they take the merge one round late. The last, partial round merges
  *       too, so the result is the merged model after the whole dataset.</li>
  * </ul>
  * With R = 1 nothing is merged (an unreplicated model has no sync): the result is plain sequential training, bit for bit. A merge
@@ -156,7 +160,12 @@ public final class ReplicaSimulation {
         DataType dataType = first.dataType();
         int bytesPerValue = dataType == DataType.DOUBLE ? 8 : 4;
         long values = ParameterVector.length(first);
-        double[] base = ParameterVector.capture(first);
+        double[] merged = ParameterVector.capture(first);
+        double[][] bases = new double[replicas][];
+        Arrays.fill(bases, merged);
+        boolean overlap = replicated.replication().syncOverlap();
+        // the merged model is scored on a network of its own: with overlapped rounds no replica holds it
+        Network scored = replicas == 1 ? first : Network.create(replicated);
         DatasetBatches testBatches = new DatasetBatches(test, first);
         int batch = spec.batchSize();
         List<Checkpoint> checkpoints = new ArrayList<>();
@@ -191,22 +200,36 @@ public final class ReplicaSimulation {
             for (int s = 0; s < replicas; s++) {
                 if (roundSamples[s] > 0) {
                     contributions.add(new FederatedAverage.Contribution(s, roundSamples[s],
-                            ParameterVector.delta(ParameterVector.capture(nets.get(s).net), base, dataType)));
+                            ParameterVector.delta(ParameterVector.capture(nets.get(s).net), bases[s], dataType)));
                 }
             }
             written += contributions.size() * values * bytesPerValue;
-            base = FederatedAverage.merge(base, contributions, dataType, serverRate);
-            for (Replica r : nets) {
-                ParameterVector.assign(r.net, base);
+            double[] previous = merged;
+            merged = FederatedAverage.merge(previous, contributions, dataType, serverRate);
+            if (overlap) {
+                for (FederatedAverage.Contribution c : contributions) {
+                    bases[c.shard()] = ParameterVector.plus(previous, c.delta(), dataType);
+                    ParameterVector.assign(nets.get(c.shard()).net, bases[c.shard()]);
+                }
+            } else {
+                Arrays.fill(bases, merged);
+                for (Replica r : nets) {
+                    ParameterVector.assign(r.net, merged);
+                }
             }
             rounds++;
             if (evaluateEvery > 0 && rounds % evaluateEvery == 0 && nets.stream().anyMatch(Replica::hasMore)) {
-                checkpoints.add(new Checkpoint(rounds, trained, Evaluator.evaluate(first, testBatches, 256)));
+                ParameterVector.assign(scored, merged);
+                checkpoints.add(new Checkpoint(rounds, trained, Evaluator.evaluate(scored, testBatches, 256)));
             }
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] merged = ParameterVector.capture(first);
-        Evaluator.Score score = Evaluator.evaluate(first, testBatches, 256);
+        if (replicas == 1) {
+            merged = ParameterVector.capture(first);
+        } else {
+            ParameterVector.assign(scored, merged);
+        }
+        Evaluator.Score score = Evaluator.evaluate(scored, testBatches, 256);
         return new Result(spec.name(), replicas, syncEvery, batch, trained, shardSamples, rounds, values, bytesPerValue, written,
                 written * replicas, merged, score, List.copyOf(checkpoints), seconds);
     }

@@ -29,7 +29,9 @@ import org.nd4j.linalg.api.buffer.DataType;
  * stream whose samples the model learns from: samples keyed by that name; default its own name, same rules as a name),
  * "replicas" (1-256, default 1: how many partitions the model's samples spread over, each training a replica that is averaged
  * with the others through the sync topic), "sync_every" (mini-batches a replica trains between two merges, default 10) and
- * "sync_learning_rate" (η_s in (0, 256], default 1: a merge moves the model by η_s times the replicas' mean change).
+ * "sync_learning_rate" (η_s in (0, 256], default 1: a merge moves the model by η_s times the replicas' mean change) and
+ * "sync_overlap" (true|false, default true: a replica trains its next round while its round is merged, taking the merge one round
+ * late).
  * The spec keeps its JSON text, which is what snapshots and the models topic carry.
  */
 public record ModelSpec(String name, String description, InputSpec input, List<LayerSpec> layers, String loss,
@@ -61,17 +63,24 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
 
     /**
      * How many replicas train the model, how many mini-batches each trains between two merges, and the server learning rate
-     * η_s a merge moves the model by: merged = base + η_s · the replicas' sample-weighted mean change (1: plain averaging).
+     * η_s a merge moves the model by: merged = base + η_s · the replicas' sample-weighted mean change (1: plain averaging); and
+     * whether rounds overlap: {@code syncOverlap} false, a replica waits at the end of round r for merged(r) and takes it; true, it
+     * waits only for merged(r−1), decided while it trained round r, and takes merged(r−1) + its own change of round r.
      */
-    public record Replication(int replicas, int syncEvery, double syncLearningRate) {
+    public record Replication(int replicas, int syncEvery, double syncLearningRate, boolean syncOverlap) {
         public static final int MAX_REPLICAS = 256;
         public static final int DEFAULT_SYNC_EVERY = 10;
         public static final double DEFAULT_SYNC_LEARNING_RATE = 1.0;
         public static final double MAX_SYNC_LEARNING_RATE = 256.0;
+        public static final boolean DEFAULT_SYNC_OVERLAP = true;
         public static final Replication NONE = new Replication(1, DEFAULT_SYNC_EVERY);
 
         public Replication(int replicas, int syncEvery) {
             this(replicas, syncEvery, DEFAULT_SYNC_LEARNING_RATE);
+        }
+
+        public Replication(int replicas, int syncEvery, double syncLearningRate) {
+            this(replicas, syncEvery, syncLearningRate, DEFAULT_SYNC_OVERLAP);
         }
 
         public boolean replicated() {
@@ -126,9 +135,10 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         int syncEvery = node.optInt("sync_every", Replication.DEFAULT_SYNC_EVERY, 1);
         double syncRate = node.optDouble("sync_learning_rate", Replication.DEFAULT_SYNC_LEARNING_RATE, Double.MIN_VALUE,
                 Replication.MAX_SYNC_LEARNING_RATE);
+        boolean syncOverlap = node.optBoolean("sync_overlap", Replication.DEFAULT_SYNC_OVERLAP);
         node.rejectUnknownFields();
         return new ModelSpec(name, description, input, layers, loss, optimizer, batchSize, seed, init,
-                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, source, new Replication(replicas, syncEvery, syncRate), json);
+                dtype.equals("float64") ? DataType.DOUBLE : DataType.FLOAT, drift, source, new Replication(replicas, syncEvery, syncRate, syncOverlap), json);
     }
 
     /** Whether a loss makes the model a classifier (its 0/1 error is what ADWIN watches). */

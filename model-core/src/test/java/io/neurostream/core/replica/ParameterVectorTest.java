@@ -90,6 +90,15 @@ class ParameterVectorTest {
     }
 
     @Test
+    void aMergedModelPlusAChangeIsSummedInDoubleThenRounded() {
+        double[] sum = ParameterVector.plus(new double[] {1.0, (double) 0.1f}, new double[] {1e-9, (double) 0.2f}, DataType.FLOAT);
+        assertEquals(1.0, sum[0], "1 + 1e-9 rounds back to 1 in float32");
+        assertEquals((double) (float) ((double) 0.1f + (double) 0.2f), sum[1]);
+        assertEquals(1.0 + 1e-9, ParameterVector.plus(new double[] {1.0}, new double[] {1e-9}, DataType.DOUBLE)[0]);
+        assertThrows(IllegalArgumentException.class, () -> ParameterVector.plus(new double[2], new double[3], DataType.FLOAT));
+    }
+
+    @Test
     void aVectorOfTheWrongLengthIsRefusedInOneLine() {
         Network net = trained("", 1, 1);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ParameterVector.assign(net, new double[3]));

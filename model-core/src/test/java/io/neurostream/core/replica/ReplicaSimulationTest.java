@@ -112,6 +112,47 @@ class ReplicaSimulationTest {
     }
 
     @Test
+    void withOverlappedRoundsAReplicaTakesThePreviousMergePlusItsOwnChange() {
+        // two replicas, two rounds of one mini-batch each: after round 0 replica s holds merged(−1) + Δ_s(0) (its own weights, up to
+        // rounding), after round 1 merged(0) + Δ_s(1); merged(1) = merge(merged(0), Δ(1)), each Δ from the replica's own base
+        ModelSpec spec = BN_CIRCLE.with(Map.of("batch_size", 64, "sync_overlap", true));
+        Dataset small = TRAIN.limit(200);
+        int[][] shards = ReplicaSimulation.shards(small.size(), 2);
+        assertTrue(shards[0].length > 64 && shards[0].length <= 128 && shards[1].length > 64 && shards[1].length <= 128);
+        double[] merged = ParameterVector.capture(Network.create(spec));
+        Network[] nets = {Network.create(spec), Network.create(spec)};
+        double[][] bases = {merged, merged};
+        for (int round = 0; round < 2; round++) {
+            List<FederatedAverage.Contribution> contributions = new java.util.ArrayList<>();
+            for (int s = 0; s < 2; s++) {
+                Dataset shard = small.subset(shards[s]);
+                int from = round * 64;
+                int n = Math.min(64, shard.size() - from);
+                int[] order = new int[shard.size()];
+                Arrays.setAll(order, i -> i);
+                Buffers buffers = new Buffers(nets[s].dataType());
+                INDArray x = buffers.get("x", nets[s].inputShape().withBatch(n));
+                INDArray y = buffers.get("y", nets[s].outputShape().withBatch(n));
+                new DatasetBatches(shard, nets[s]).fill(order, from, x, y, new int[64]);
+                nets[s].trainStep(x, y);
+                contributions.add(new FederatedAverage.Contribution(s, n,
+                        ParameterVector.delta(ParameterVector.capture(nets[s]), bases[s], DataType.FLOAT)));
+            }
+            double[] previous = merged;
+            merged = FederatedAverage.merge(previous, contributions, DataType.FLOAT);
+            for (int s = 0; s < 2; s++) {
+                bases[s] = ParameterVector.plus(previous, contributions.get(s).delta(), DataType.FLOAT);
+                ParameterVector.assign(nets[s], bases[s]);
+            }
+        }
+        ReplicaSimulation.Result overlapped = new ReplicaSimulation(spec, 2, 1).run(small, TEST);
+        assertEquals(2, overlapped.rounds());
+        assertArrayEquals(merged, overlapped.merged());
+        ReplicaSimulation.Result barrier = new ReplicaSimulation(spec.with(Map.of("sync_overlap", false)), 2, 1).run(small, TEST);
+        assertTrue(!Arrays.equals(barrier.merged(), overlapped.merged()), "round 1 trains from another model than with a barrier");
+    }
+
+    @Test
     void manyReplicasWithTheSameSamplesStillLearn() {
         ModelSpec spec = Presets.load("circle");
         Dataset train = Synthetic.linear(4_000, 13);

@@ -53,6 +53,15 @@ class ReplicationSpecTest {
     }
 
     @Test
+    void syncOverlapIsABooleanWithItsDefault() {
+        assertEquals(ModelSpec.Replication.DEFAULT_SYNC_OVERLAP, ModelSpec.parse(spec(", \"replicas\": 2")).replication().syncOverlap());
+        assertTrue(ModelSpec.parse(spec(", \"replicas\": 2, \"sync_overlap\": true")).replication().syncOverlap());
+        assertFalse(ModelSpec.parse(spec(", \"replicas\": 2, \"sync_overlap\": false")).replication().syncOverlap());
+        assertEquals("sync_overlap: expected true or false, got 1",
+                assertThrows(SpecException.class, () -> ModelSpec.parse(spec(", \"replicas\": 2, \"sync_overlap\": 1"))).getMessage());
+    }
+
+    @Test
     void aReplicatedModelReadsItsOwnStream() {
         SpecException e = assertThrows(SpecException.class, () -> ModelSpec.parse(spec(", \"replicas\": 2, \"source\": \"digits\"")));
         assertEquals("replicas: a replicated model reads its own stream: drop \"source\" (\"digits\") or set replicas to 1", e.getMessage());

@@ -8,7 +8,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Keys of replica NAME#s (beside its model keys, {@link ModelStore}): "NAME#s/sync" (this record), "NAME#s/sync/base/manifest"
- * and "NAME#s/sync/base/I" (the base: merged weights of the last round adopted, chunked like a snapshot), "NAME#s/held/SEQ" (the
+ * and "NAME#s/sync/base/I" (the base: the weights the replica's round started from, chunked like a snapshot), with overlapped rounds
+ * "NAME#s/sync/merged/manifest" and "NAME#s/sync/merged/I" (merged(mergedRound), which differs from the base), "NAME#s/held/SEQ" (the
  * records that came while the replica waited for a round's decision, in arrival order from {@code heldFirst} to
  * {@code heldNext}). Everything is written in the task's transaction, with the input offsets.
  *
@@ -18,21 +19,29 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * @param waiting       whether the round's contribution is published and its decision not yet applied
  * @param waitingSince  wall-clock time the contribution was published (for neurostream.sync.max.wait.ms)
  * @param closeSent     whether this replica has written a close for the round it waits for
- * @param cursor        where reading the sync log starts again: just after the decision of round {@code round − 1}
- * @param members       the members of round {@code round − 1} (the shards expected in {@code round})
+ * @param cursor        where reading the sync log starts again after the decision of round {@code mergedRound} (SyncRounds.Point)
+ * @param members       the members of round {@code mergedRound}
+ * @param mergedRound   the decided round reading starts after: {@code round − 1} when rounds do not overlap; with overlapped rounds
+ *                      the latest decided round up to {@code round − 1} the replica has read (whose merged model it takes, plus
+ *                      its own change, at the end of {@code round})
+ * @param decidedAt     the offset of the record that decided round {@code mergedRound}
  */
 public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boolean waiting, long waitingSince, boolean closeSent,
-                           long cursor, Set<Integer> members, long heldFirst, long heldNext) {
-    private static final byte VERSION = 1;
+                           long cursor, Set<Integer> members, long heldFirst, long heldNext, long mergedRound,
+                           long decidedAt) {
+    /** Layout 1 had no mergedRound (it was round − 1) nor decidedAt (cursor − 1). */
+    private static final byte VERSION = 2;
     /** Key infix of the base's chunks ("NAME#s/sync/base/I") and manifest ("NAME#s/sync/base/manifest"). */
     private static final String BASE = "/sync/base/";
+    /** Key infix of the merged model's chunks and manifest, with overlapped rounds. */
+    private static final String MERGED = "/sync/merged/";
 
     public ReplicaState {
         members = Set.copyOf(members);
     }
 
     public static ReplicaState fresh() {
-        return new ReplicaState(0, 0, 0, false, 0, false, 0, Set.of(), 0, 0);
+        return new ReplicaState(0, 0, 0, false, 0, false, 0, Set.of(), 0, 0, -1, -1);
     }
 
     public boolean holding() {
@@ -40,20 +49,26 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
     }
 
     public ReplicaState waitingSince(long wallClockMillis) {
-        return new ReplicaState(round, stepsAtBase, samplesAtBase, true, wallClockMillis, false, cursor, members, heldFirst, heldNext);
+        return new ReplicaState(round, stepsAtBase, samplesAtBase, true, wallClockMillis, false, cursor, members, heldFirst, heldNext, mergedRound, decidedAt);
     }
 
     public ReplicaState closed() {
-        return new ReplicaState(round, stepsAtBase, samplesAtBase, waiting, waitingSince, true, cursor, members, heldFirst, heldNext);
+        return new ReplicaState(round, stepsAtBase, samplesAtBase, waiting, waitingSince, true, cursor, members, heldFirst, heldNext, mergedRound, decidedAt);
     }
 
-    /** Adopted the merge of rounds up to {@code decided}: the next round starts from the model's current counters. */
-    public ReplicaState adopted(long decided, long steps, long samples, long cursor, Set<Integer> members) {
-        return new ReplicaState(decided + 1, steps, samples, false, 0, false, cursor, members, heldFirst, heldNext);
+    /** Took its next base: the replica trains round {@code next} from the model's current counters. */
+    public ReplicaState adopted(long next, long steps, long samples) {
+        return new ReplicaState(next, steps, samples, false, 0, false, cursor, members, heldFirst, heldNext, mergedRound, decidedAt);
+    }
+
+    /** Holds the merged model of round {@code mergedRound} (its members, decided at {@code decidedAt}): reading goes on at {@code cursor}. */
+    public ReplicaState merged(long mergedRound, long cursor, long decidedAt, Set<Integer> members) {
+        return new ReplicaState(round, stepsAtBase, samplesAtBase, waiting, waitingSince, closeSent, cursor, members, heldFirst, heldNext,
+                mergedRound, decidedAt);
     }
 
     public ReplicaState held(long first, long next) {
-        return new ReplicaState(round, stepsAtBase, samplesAtBase, waiting, waitingSince, closeSent, cursor, members, first, next);
+        return new ReplicaState(round, stepsAtBase, samplesAtBase, waiting, waitingSince, closeSent, cursor, members, first, next, mergedRound, decidedAt);
     }
 
     public static ReplicaState get(KeyValueStore<String, byte[]> kv, String replica) {
@@ -67,7 +82,8 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
             return null;
         }
         ByteBuffer in = ByteBuffer.wrap(b);
-        if (in.get() != VERSION) {
+        byte version = in.get();
+        if (version != 1 && version != VERSION) {
             throw new IllegalStateException("replica " + replica + ": its sync state has an unknown layout version");
         }
         long round = in.getLong();
@@ -83,14 +99,17 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
         for (int n = in.getShort(); n > 0; n--) {
             members.add((int) in.getShort());
         }
-        return new ReplicaState(round, steps, samples, waiting, since, closeSent, cursor, members, first, next);
+        long mergedRound = version == 1 ? round - 1 : in.getLong();
+        long decidedAt = version == 1 ? cursor - 1 : in.getLong();
+        return new ReplicaState(round, steps, samples, waiting, since, closeSent, cursor, members, first, next, mergedRound, decidedAt);
     }
 
     public void put(KeyValueStore<String, byte[]> kv, String replica) {
-        ByteBuffer out = ByteBuffer.allocate(1 + 8 * 3 + 1 + 8 + 1 + 8 * 3 + 2 + 2 * members.size());
+        ByteBuffer out = ByteBuffer.allocate(1 + 8 * 3 + 1 + 8 + 1 + 8 * 3 + 2 + 2 * members.size() + 8 * 2);
         out.put(VERSION).putLong(round).putLong(stepsAtBase).putLong(samplesAtBase).put((byte) (waiting ? 1 : 0)).putLong(waitingSince)
                 .put((byte) (closeSent ? 1 : 0)).putLong(cursor).putLong(heldFirst).putLong(heldNext).putShort((short) members.size());
         new TreeSet<>(members).forEach(m -> out.putShort((short) (int) m));
+        out.putLong(mergedRound).putLong(decidedAt);
         kv.put(replica + "/sync", out.array());
     }
 
@@ -106,6 +125,15 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
 
     public static void putBase(KeyValueStore<String, byte[]> kv, String replica, byte[] payload) {
         ChunkedBlob.put(kv, replica + BASE + "manifest", replica + BASE, payload);
+    }
+
+    /** merged(mergedRound) as stored (the bytes of a sync payload), or null when none is (rounds that do not overlap). */
+    public static byte[] merged(java.util.function.Function<String, byte[]> kv, String replica) {
+        return ChunkedBlob.get(kv, replica + MERGED + "manifest", replica + MERGED);
+    }
+
+    public static void putMerged(KeyValueStore<String, byte[]> kv, String replica, byte[] payload) {
+        ChunkedBlob.put(kv, replica + MERGED + "manifest", replica + MERGED, payload);
     }
 
     /** A record held while the replica waits: where it came from, its timestamp, key and value. */
@@ -149,6 +177,7 @@ public record ReplicaState(long round, long stepsAtBase, long samplesAtBase, boo
     /** Forgets the replica's sync state and base (a new spec starts it from round 0); held records stay, to be taken in order. */
     public static void deleteSync(KeyValueStore<String, byte[]> kv, String replica) {
         ChunkedBlob.delete(kv, replica + BASE + "manifest", replica + BASE);
+        ChunkedBlob.delete(kv, replica + MERGED + "manifest", replica + MERGED);
         kv.delete(replica + "/sync");
     }
 }

@@ -24,8 +24,10 @@ import org.slf4j.LoggerFactory;
  * expected(0) = all shards; expected(r) = members(r−1) ∪ the shards that wrote any chunk of an already decided round after that
  * decision (late shards rejoin); an empty set counts as all shards (only a close decides such a round). Contributions that
  * complete after their round is decided are ignored for it. merged(r) = FederatedAverage.merge(merged(r−1), members'
- * contributions) with merged(−1) the initial weights. Since nothing of a round r+1 can precede r's decision (a replica writes
- * round r+1 only after it has read r's decision), reading may start at {@link #resumeOffset()} with {@link #resume} and gives
+ * contributions) with merged(−1) the initial weights. Reading may start again after round r with {@link #resume} at
+ * {@link #resumeOffset()}: the offset just after r's decision, or the first record of a later round read before it (with
+ * overlapped rounds a replica writes round r+1 once it has read r−1's decision, so r+1's records may precede r's decision);
+ * records of rounds up to r at or before the decision's offset are skipped then (they were counted in it), so resuming gives
  * the same rounds as reading from the start.
  */
 public final class SyncRounds {
@@ -33,6 +35,12 @@ public final class SyncRounds {
 
     /** A decided round: its members and whether a close record (not every expected contribution) decided it. */
     public record Decision(long round, Set<Integer> members, boolean byClose) {}
+
+    /**
+     * What {@link #resume} needs to go on from a decided round: merged(round) (not to be modified), its members, the offset to read
+     * from again and the offset of the record that decided it.
+     */
+    public record Point(long round, double[] merged, Set<Integer> members, long resumeOffset, long decidedAt) {}
 
     private final String model;
     private final long spec;
@@ -45,13 +53,18 @@ public final class SyncRounds {
     private Set<Integer> members;
     private Set<Integer> expected;
     private long resumeOffset;
+    private long decidedAt;
+    /** The offset of the first record read of each round after the last decided one. */
+    private final TreeMap<Long, Long> firstOffsets = new TreeMap<>();
+    /** The point of round {@code decided − 1}, once this reader decided it (a replica with overlapped rounds may still need it). */
+    private Point previous;
     /** Contributions of undecided rounds being assembled or complete, by round then shard. */
     private final Map<Long, Map<Integer, Assembly>> open = new HashMap<>();
     private final Set<Long> closes = new HashSet<>();
     private final List<Decision> recent = new ArrayList<>();
 
     private SyncRounds(String model, long spec, ModelSpec.Replication replication, DataType dataType, long decided, double[] merged,
-                       Set<Integer> members, long resumeOffset) {
+                       Set<Integer> members, long resumeOffset, long decidedAt) {
         this.model = model;
         this.spec = spec;
         this.replicas = replication.replicas();
@@ -62,17 +75,21 @@ public final class SyncRounds {
         this.members = Set.copyOf(members);
         this.expected = expectedAfter(this.members);
         this.resumeOffset = resumeOffset;
+        this.decidedAt = decidedAt;
     }
 
     /** Before round 0: merged(−1) is the initial weights; reading starts at {@code fromOffset}. */
     public static SyncRounds start(String model, long spec, ModelSpec.Replication replication, DataType dataType, double[] initial, long fromOffset) {
-        return new SyncRounds(model, spec, replication, dataType, -1, initial, Set.of(), fromOffset);
+        return new SyncRounds(model, spec, replication, dataType, -1, initial, Set.of(), fromOffset, fromOffset - 1);
     }
 
-    /** After round {@code decided} with these members and merged weights, reading from the offset just after its decision. */
+    /**
+     * After round {@code decided} with these members and merged weights, decided by the record at {@code decidedAt}, reading from
+     * {@code resumeOffset} (a {@link Point}'s).
+     */
     public static SyncRounds resume(String model, long spec, ModelSpec.Replication replication, DataType dataType, long decided,
-                                    double[] merged, Set<Integer> members, long resumeOffset) {
-        return new SyncRounds(model, spec, replication, dataType, decided, merged, members, resumeOffset);
+                                    double[] merged, Set<Integer> members, long resumeOffset, long decidedAt) {
+        return new SyncRounds(model, spec, replication, dataType, decided, merged, members, resumeOffset, decidedAt);
     }
 
     /** The next sync record of the partition at {@code offset}; records of other models (or of an earlier spec) are skipped. */
@@ -82,6 +99,9 @@ public final class SyncRounds {
         }
         long round = record.round();
         if (round <= decided) {
+            if (offset <= decidedAt) {
+                return; // read again after a resume: it was counted when the round was decided
+            }
             if (record instanceof SyncRecord.Chunk) {
                 expected = expected.size() == replicas && members.isEmpty() ? new TreeSet<>(Set.of(record.shard())) : with(expected, record.shard());
             }
@@ -89,6 +109,7 @@ public final class SyncRounds {
         }
         if (record instanceof SyncRecord.Close) {
             closes.add(round);
+            firstOffsets.putIfAbsent(round, offset);
         } else {
             SyncRecord.Chunk chunk = (SyncRecord.Chunk) record;
             if (chunk.values() != merged.length || chunk.count() != SyncRecord.chunks(chunk.values(), chunk.dataType())) {
@@ -97,6 +118,7 @@ public final class SyncRounds {
                         round, chunk.shard(), chunk.index(), chunk.count(), chunk.values(), merged.length);
                 return;
             }
+            firstOffsets.putIfAbsent(round, offset);
             Map<Integer, Assembly> shards = open.computeIfAbsent(round, r -> new HashMap<>());
             Assembly assembly = shards.get(chunk.shard());
             if (assembly == null || (!assembly.complete() && chunk.index() == 0)) {
@@ -132,11 +154,14 @@ public final class SyncRounds {
                 in.add(e.getKey());
             }
         }
+        previous = new Point(decided, merged, members, resumeOffset, decidedAt);
         merged = FederatedAverage.merge(merged, contributions, dataType, serverRate);
         members = Set.copyOf(in);
         expected = expectedAfter(members);
         decided = round;
-        resumeOffset = offset + 1;
+        firstOffsets.headMap(round, true).clear();
+        resumeOffset = Math.min(offset + 1, firstOffsets.values().stream().min(Long::compare).orElse(Long.MAX_VALUE));
+        decidedAt = offset;
         open.remove(round);
         closes.remove(round);
         recent.add(new Decision(round, new TreeSet<>(in), byClose && !allExpected));
@@ -164,6 +189,17 @@ public final class SyncRounds {
         return merged.clone();
     }
 
+    /**
+     * The point of {@code round} if it is the last decided round or the one before, as decided by this reader (a reader resumed
+     * at a round knows nothing before it); else null.
+     */
+    public Point point(long round) {
+        if (round == decided) {
+            return new Point(decided, merged, members, resumeOffset, decidedAt);
+        }
+        return previous != null && previous.round() == round ? previous : null;
+    }
+
     /** The members of the last decided round (empty before round 0). */
     public Set<Integer> members() {
         return members;
@@ -174,9 +210,14 @@ public final class SyncRounds {
         return Set.copyOf(expected);
     }
 
-    /** The offset just after the record that decided the last round: reading again from here with {@link #resume} gives the same rounds. */
+    /** Where reading again with {@link #resume} after the last decided round starts: it gives the same rounds. */
     public long resumeOffset() {
         return resumeOffset;
+    }
+
+    /** The offset of the record that decided the last round. */
+    public long decidedAt() {
+        return decidedAt;
     }
 
     /** The rounds decided since the last call, in order. */

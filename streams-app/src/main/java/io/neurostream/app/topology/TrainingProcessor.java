@@ -15,6 +15,7 @@ import io.neurostream.app.state.PendingSamples;
 import io.neurostream.app.state.ReplicaState;
 import io.neurostream.app.sync.SyncLog;
 import io.neurostream.app.sync.SyncRecord;
+import io.neurostream.app.sync.SyncRounds;
 import io.neurostream.app.training.DelayedLabels;
 import io.neurostream.app.training.ModelRuntime;
 import io.neurostream.app.training.Output;
@@ -346,7 +347,8 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
 
     /**
      * The batch that ends a replica's round has trained: its contribution (the change since its base, and the samples it trained
-     * in the round) goes to the sync topic in this transaction, and the replica holds its records until the round is decided.
+     * in the round) goes to the sync topic in this transaction, and the replica holds its records until the round is decided, or,
+     * with overlapped rounds, until the round before is (usually it is already: the replica then goes on at once).
      */
     private void contribute(ModelSlot model, long timestamp) {
         Replica r = model.replica();
@@ -363,6 +365,11 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
         r.save();
         metrics.replica(r.model, r.shard).sent(bytes);
         LOG.debug("replica {}: round {} contributed ({} samples, {} bytes)", model.name(), r.state.round(), samples, bytes);
+        if (r.overlap) {
+            // merged(r − 1) is usually read already, and the replica goes on at once; if not, the read may block briefly, as a
+            // waiting replica's does (the replica would hold its records meanwhile)
+            sync(model);
+        }
     }
 
     /** Keeps a record of a waiting replica in its store, in arrival order, until its round is decided. */
@@ -375,9 +382,9 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
     }
 
     /**
-     * Reads a replica's sync log, then: the round it waits for (or, at its round's start, any round ahead of it) is decided:
-     * it adopts the latest merged model and takes its held records; not yet, and it has waited neurostream.sync.max.wait.ms:
-     * it writes a close for the round (once).
+     * Reads a replica's sync log, then: with overlapped rounds it keeps the latest merged model up to the round before its own;
+     * the round it waits for (or, at its round's start, any round ahead of it) is decided: it adopts and takes its held records;
+     * not yet, and it has waited neurostream.sync.max.wait.ms: it writes a close for the round (once).
      */
     private void sync(ModelSlot model) {
         Replica r = model.replica();
@@ -387,48 +394,85 @@ final class TrainingProcessor implements Processor<byte[], byte[], byte[], byte[
             r.bytesRead = 0;
         }
         r.rounds.drainDecisions().forEach(d -> metrics.replica(r.model, r.shard).decided(d.members().size(), d.byClose()));
+        SyncRounds.Point ahead = r.mergedAhead();
+        if (ahead != null) {
+            keepMerged(model, ahead);
+            r.save();
+        }
         Network net = model.runtime().network();
         if (r.decisionDue(net, model.runtime().batchEmpty())) {
             adopt(model);
         } else if (r.state.waiting() && !r.state.closeSent() && context.currentSystemTimeMs() - r.state.waitingSince() >= settings.syncMaxWaitMillis()) {
-            context.forward(new Record<>(r.model.getBytes(StandardCharsets.UTF_8), SyncRecord.close(r.model, r.spec, r.state.round(), r.shard),
+            long round = r.awaited();
+            context.forward(new Record<>(r.model.getBytes(StandardCharsets.UTF_8), SyncRecord.close(r.model, r.spec, round, r.shard),
                     context.currentSystemTimeMs()), NeurostreamTopology.SYNC_SINK);
             r.state = r.state.closed();
             r.save();
-            LOG.info("replica {}: round {} closed after waiting {} ms (neurostream.sync.max.wait.ms)", model.name(), r.state.round(),
+            LOG.info("replica {}: round {} closed after waiting {} ms (neurostream.sync.max.wait.ms)", model.name(), round,
                     settings.syncMaxWaitMillis());
         }
-        if (!r.state.waiting() && r.state.holding()) {
+        if (!r.state.waiting() && r.state.holding() && !releasing) {
             release(model);
         }
     }
 
     /**
-     * The replica takes the merged model of the latest decided round as its weights and base (optimizer state stays its own),
-     * starts the next round, and snapshots at once, so that a restore never replays a journal across a merge. Shard 0 publishes
-     * the merged model under the model's name when a version is due.
+     * The replica takes its next base as its weights (optimizer state stays its own), starts the next round, and snapshots at once,
+     * so that a restore never replays a journal across a merge. The base is, at the end of round r with overlapped rounds,
+     * merged(r−1) + its own change of round r (it trains r + 1 next); else the latest decided merged model (it trains the round
+     * after that one next): at the end of a round without overlap, at a round's start after rounds decided without it, or with
+     * overlapped rounds when those ran so far ahead that merged(r−1) is gone.
      */
     private void adopt(ModelSlot model) {
         Replica r = model.replica();
         Network net = model.runtime().network();
         long waitedSince = r.state.waiting() ? r.state.waitingSince() : -1;
         long from = r.state.round();
-        long stepsBefore = r.state.stepsAtBase();
-        double[] merged = r.rounds.merged();
-        ParameterVector.assign(net, merged);
-        r.base = merged;
-        ReplicaState.putBase(kv, r.key, SyncRecord.payload(merged, r.dataType));
-        r.state = r.state.adopted(r.rounds.decided(), Replica.batches(net.counters()), net.counters().samplesTrained(), r.rounds.resumeOffset(),
-                r.rounds.members());
+        double[] weights;
+        long next;
+        if (r.takesOwnChange()) {
+            weights = ParameterVector.plus(r.merged, ParameterVector.delta(ParameterVector.capture(net), r.base, r.dataType), r.dataType);
+            next = from + 1;
+        } else {
+            keepMerged(model, r.rounds.point(r.rounds.decided()));
+            weights = r.merged;
+            next = r.state.mergedRound() + 1;
+        }
+        ParameterVector.assign(net, weights);
+        r.base = weights;
+        ReplicaState.putBase(kv, r.key, SyncRecord.payload(weights, r.dataType));
+        r.state = r.state.adopted(next, Replica.batches(net.counters()), net.counters().samplesTrained());
         r.save();
         takeSnapshot(model);
         model.log().forgetOlderGeneration(); // it and the journal since would restore the model from before the merge
-        metrics.replica(r.model, r.shard).applied(r.state.round() - from, r.state.round(),
-                waitedSince < 0 ? -1 : context.currentSystemTimeMs() - waitedSince);
-        if (r.shard == 0) {
-            publisher.publishIfDue(r.model, net, stepsBefore, context.currentSystemTimeMs(), context);
+        metrics.replica(r.model, r.shard).applied(next - from, next, waitedSince < 0 ? -1 : context.currentSystemTimeMs() - waitedSince);
+        LOG.debug("replica {}: took the merge of round {} (members {}){}; trains round {}", model.name(), r.state.mergedRound(),
+                r.state.members(), r.overlap && next == from + 1 ? " plus its own change" : "", next);
+    }
+
+    /**
+     * The replica holds merged(point.round()) from now on, and reads the sync log on after its decision (a restart resumes there).
+     * Shard 0 publishes it under the model's name when a version is due: the version counts the mini-batches each replica trained
+     * to reach it, {@code (round + 1) · sync_every}.
+     */
+    private void keepMerged(ModelSlot model, SyncRounds.Point point) {
+        Replica r = model.replica();
+        long before = r.state.mergedRound();
+        if (point.round() == before) {
+            return;
         }
-        LOG.debug("replica {}: adopted the merge of round {} (members {})", model.name(), r.state.round() - 1, r.state.members());
+        r.merged = point.merged();
+        if (r.overlap) {
+            ReplicaState.putMerged(kv, r.key, SyncRecord.payload(point.merged(), r.dataType));
+        }
+        r.state = r.state.merged(point.round(), point.resumeOffset(), point.decidedAt(), point.members());
+        if (r.shard == 0 && publisher.due((before + 1) * r.syncEvery, (point.round() + 1) * r.syncEvery)) {
+            Network net = model.runtime().network();
+            double[] own = ParameterVector.capture(net);
+            ParameterVector.assign(net, point.merged());
+            publisher.publishIfDue(r.model, net, (before + 1) * r.syncEvery, (point.round() + 1) * r.syncEvery, context.currentSystemTimeMs(), context);
+            ParameterVector.assign(net, own);
+        }
     }
 
     /** Takes a replica's held records again, in order, until none is left or one ends a round again (the rest wait on). */

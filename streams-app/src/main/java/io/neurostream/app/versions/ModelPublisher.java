@@ -58,6 +58,18 @@ public final class ModelPublisher {
         }
     }
 
+    /**
+     * Forwards the model's current weights as version {@code version} when going from {@code versionBefore} to it reaches a version
+     * to publish (a replicated model's merged model: its version counts the mini-batches each replica trained to reach it).
+     */
+    public void publishIfDue(String model, Network net, long versionBefore, long version, long timestamp, ProcessorContext<byte[], byte[]> context) {
+        if (due(versionBefore, version)) {
+            for (KeyValue<byte[], byte[]> kv : records(model, net, version, context.currentSystemTimeMs(), SnapshotChunks.MAX_CHUNK_BYTES)) {
+                context.forward(new Record<>(kv.key, kv.value, timestamp), sink);
+            }
+        }
+    }
+
     /** Forwards the model's current weights to the sink if the record asks for it ({@link #PUBLISH_HEADER}). */
     public void publishIfRequested(Headers headers, String model, Network net, long timestamp, ProcessorContext<byte[], byte[]> context) {
         if (headers.lastHeader(PUBLISH_HEADER) != null) {
@@ -73,8 +85,12 @@ public final class ModelPublisher {
 
     /** The chunks of the model's current weights in order, then the manifest. */
     public static List<KeyValue<byte[], byte[]>> records(String model, Network net, long publishedAtMillis, int chunkBytes) {
+        return records(model, net, net.counters().steps(), publishedAtMillis, chunkBytes);
+    }
+
+    /** The same as version {@code version}. */
+    static List<KeyValue<byte[], byte[]>> records(String model, Network net, long version, long publishedAtMillis, int chunkBytes) {
         byte[] payload = WeightsCodec.encode(net);
-        long version = net.counters().steps();
         ByteBuffer sha = ByteBuffer.wrap(sha256(payload));
         int count = Math.max(1, (payload.length + chunkBytes - 1) / chunkBytes);
         Instant at = Instant.ofEpochMilli(publishedAtMillis);

@@ -1,6 +1,7 @@
 // MNIST samples split into a replicated model's shards as producers split them, and what the ITs of replicas read back.
 package io.neurostream.app.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.neurostream.app.config.NeurostreamConfig;
@@ -8,6 +9,7 @@ import io.neurostream.app.records.ReplicaKeys;
 import io.neurostream.app.serde.NeurostreamSerdes;
 import io.neurostream.app.state.ReplicaState;
 import io.neurostream.app.sync.SyncRecord;
+import io.neurostream.app.training.FederatedReplay;
 import io.neurostream.app.training.RuntimeSettings;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.replica.ParameterVector;
@@ -76,6 +78,41 @@ final class ReplicaShards {
     double[] base(ChangelogState store, ModelSpec spec, int shard) {
         int values = ParameterVector.length(Network.create(spec));
         return SyncRecord.values(ReplicaState.base(store::get, ReplicaKeys.key(MODEL, shard)), values, spec.dataType());
+    }
+
+    /** With overlapped rounds, the merged model replica {@code shard} holds in the committed store (null if none). */
+    double[] merged(ChangelogState store, ModelSpec spec, int shard) {
+        int values = ParameterVector.length(Network.create(spec));
+        return SyncRecord.values(ReplicaState.merged(store::get, ReplicaKeys.key(MODEL, shard)), values, spec.dataType());
+    }
+
+    /** Each replica's state in the committed store (null where none). */
+    static List<ReplicaState> states(ChangelogState store) {
+        List<ReplicaState> out = new ArrayList<>();
+        for (int s = 0; s < REPLICAS; s++) {
+            out.add(ReplicaState.get(store::get, ReplicaKeys.key(MODEL, s)));
+        }
+        return out;
+    }
+
+    /** Whether every replica took all {@code rounds} rounds and, with overlapped rounds, read the last one's decision. */
+    static boolean done(ChangelogState store, ModelSpec spec, int rounds) {
+        return states(store).stream().allMatch(st -> st != null && st.round() == rounds && !st.waiting() && !st.holding()
+                && (!spec.replication().syncOverlap() || st.mergedRound() == rounds - 1));
+    }
+
+    /**
+     * Asserts that every replica holds, bit for bit, what the in-process replay of the shards gives: its weights (the merged model,
+     * or with overlapped rounds merged(last − 1) + its own last change) and, with overlapped rounds, the last merged model.
+     */
+    void assertReplayed(ChangelogState store, ModelSpec spec, RuntimeSettings runtime, String what) {
+        FederatedReplay.Result expected = FederatedReplay.run(spec, samples, runtime);
+        for (int s = 0; s < REPLICAS; s++) {
+            assertArrayEquals(expected.replicas().get(s), base(store, spec, s), what + ": the weights of replica " + s);
+            if (spec.replication().syncOverlap()) {
+                assertArrayEquals(expected.merged(), merged(store, spec, s), what + ": the merged model replica " + s + " holds");
+            }
+        }
     }
 
     /** The runtime settings an app with this config trains with, for the in-process replay. */

@@ -167,7 +167,7 @@ class SyncRoundsTest {
 
         Feed first = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0)).add(log.subList(0, 2));
         SyncRounds resumed = SyncRounds.resume("m", 9, new ModelSpec.Replication(2, 10), F32, first.rounds.decided(), first.rounds.merged(), first.rounds.members(),
-                first.rounds.resumeOffset());
+                first.rounds.resumeOffset(), first.rounds.decidedAt());
         Feed rest = new Feed(resumed);
         rest.offset = resumed.resumeOffset();
         rest.add(log.subList((int) resumed.resumeOffset(), log.size()));
@@ -175,6 +175,42 @@ class SyncRoundsTest {
         assertArrayEquals(whole.rounds.merged(), rest.rounds.merged());
         assertEquals(whole.rounds.expected(), rest.rounds.expected());
         assertEquals(whole.rounds.resumeOffset(), rest.rounds.resumeOffset());
+    }
+
+    @Test
+    void shouldResumeFromADecidedRoundWhoseNextRoundBeganBeforeIt() {
+        // overlapped rounds: shard 1 writes round 1 once it has read round 0's start (merged(-1)), before round 0 is decided
+        double[] base = vector(20, 1);
+        List<SyncRecord> log = new ArrayList<>();
+        log.addAll(chunks(0, 1, 4, vector(20, 2)));
+        log.addAll(chunks(1, 1, 4, vector(20, 3)));
+        log.addAll(chunks(0, 0, 4, vector(20, 4))); // decides round 0; round 1's first record came before it
+        log.addAll(chunks(2, 1, 4, vector(20, 5)));
+        log.addAll(chunks(1, 0, 4, vector(20, 6))); // decides round 1
+        log.addAll(chunks(0, 0, 4, vector(20, 7))); // a late chunk of a decided round: shard 0 rejoins (it is expected anyway)
+        Feed whole = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0)).add(log);
+        assertEquals(1, whole.rounds.decided());
+        for (int cut = 1; cut <= log.size(); cut++) {
+            Feed first = new Feed(SyncRounds.start("m", 9, new ModelSpec.Replication(2, 10), F32, base, 0)).add(log.subList(0, cut));
+            for (long round = first.rounds.decided() - 1; round <= first.rounds.decided(); round++) {
+                SyncRounds.Point at = first.rounds.point(round);
+                if (at == null || round < 0) {
+                    continue;
+                }
+                SyncRounds resumed = SyncRounds.resume("m", 9, new ModelSpec.Replication(2, 10), F32, at.round(), at.merged(), at.members(),
+                        at.resumeOffset(), at.decidedAt());
+                Feed rest = new Feed(resumed);
+                rest.offset = at.resumeOffset();
+                rest.add(log.subList((int) at.resumeOffset(), log.size()));
+                assertEquals(whole.rounds.decided(), rest.rounds.decided(), "resumed at round " + round + " after " + cut + " records");
+                assertArrayEquals(whole.rounds.merged(), rest.rounds.merged());
+                assertEquals(whole.rounds.expected(), rest.rounds.expected());
+                assertEquals(whole.rounds.resumeOffset(), rest.rounds.resumeOffset());
+            }
+        }
+        assertEquals(0, whole.rounds.point(0).round(), "the round before the last decided is still there");
+        assertEquals(1, whole.rounds.point(0).resumeOffset(), "round 1's first record came before round 0's decision");
+        assertEquals(null, whole.rounds.point(-1));
     }
 
     @Test

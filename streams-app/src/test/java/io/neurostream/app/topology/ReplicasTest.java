@@ -38,6 +38,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -58,6 +59,15 @@ class ReplicasTest {
     Path stateDir;
 
     static String spec(int replicas) {
+        return spec(replicas, false);
+    }
+
+    /** The spec with {@code "sync_overlap"} set as given. */
+    static String spec(int replicas, boolean overlap) {
+        return spec0(replicas).replace("\"sync_every\"", "\"sync_overlap\": " + overlap + ", \"sync_every\"");
+    }
+
+    private static String spec0(int replicas) {
         return """
                 {"name": "%s", "input": {"shape": [2]},
                  "layers": [{"type": "dense", "units": 8, "activation": "tanh"}, {"type": "dense", "units": 2, "activation": "softmax"}],
@@ -90,6 +100,10 @@ class ReplicasTest {
         return FederatedReplay.replay(ModelSpec.parse(spec(replicas)), shards, settings);
     }
 
+    static FederatedReplay.Result reference(int replicas, boolean overlap, List<List<Sample>> shards) {
+        return FederatedReplay.run(ModelSpec.parse(spec(replicas, overlap)), shards, runtimeSettings());
+    }
+
     private static RuntimeSettings runtimeSettings() {
         return ProcessorSettings.from(NeurostreamConfig.load(null, SETTINGS)).runtime();
     }
@@ -114,11 +128,20 @@ class ReplicasTest {
     /** Replica s's base (the merged model it adopted last) and its newest snapshot's weights, which equal it right after a merge. */
     private static double[] base(TopologyHarness harness, int shard) {
         KeyValueStore<String, byte[]> kv = harness.driver.getKeyValueStore(ModelStore.NAME);
-        String key = ReplicaKeys.key(MODEL, shard);
-        double[] base = SyncRecord.values(ReplicaState.base(kv, key), ParameterVector.length(Network.create(ModelSpec.parse(spec(2)))),
+        return values(ReplicaState.base(kv, ReplicaKeys.key(MODEL, shard)));
+    }
+
+    /** With overlapped rounds, the merged model replica s holds (the latest decided round up to the one before its own). */
+    private static double[] merged(TopologyHarness harness, int shard) {
+        KeyValueStore<String, byte[]> kv = harness.driver.getKeyValueStore(ModelStore.NAME);
+        return values(ReplicaState.merged(kv::get, ReplicaKeys.key(MODEL, shard)));
+    }
+
+    private static double[] values(byte[] payload) {
+        double[] values = SyncRecord.values(payload, ParameterVector.length(Network.create(ModelSpec.parse(spec(2)))),
                 org.nd4j.linalg.api.buffer.DataType.FLOAT);
-        assertNotNull(base);
-        return base;
+        assertNotNull(values);
+        return values;
     }
 
     private static double[] snapshotWeights(TopologyHarness harness, int shard) {
@@ -205,15 +228,120 @@ class ReplicasTest {
         }
     }
 
+    /**
+     * With overlapped rounds: runs every shard's samples in the given order, settles, and checks each replica against the replay:
+     * its weights (base and newest snapshot) are merged(last − 1) + its own last change, the merged model it holds is merged(last).
+     */
+    private List<Duration> runOverlapped(int replicas, List<List<Sample>> shards, List<Integer> order, Path dir, Map<String, Integer> predictions) {
+        FederatedReplay.Result expected = reference(replicas, true, shards);
+        MemorySyncLogs logs = new MemorySyncLogs();
+        try (TopologyHarness harness = open(logs, SETTINGS, dir)) {
+            for (int s = 0; s < replicas; s++) {
+                harness.sendSpec(ReplicaKeys.key(MODEL, s), spec(replicas, true));
+            }
+            int[] next = new int[replicas];
+            for (int s : order) {
+                send(harness, s, shards.get(s).get(next[s]++));
+            }
+            settle(harness);
+            harness.predictions().forEach(p -> predictions.merge(p.getSampleId(), 1, Integer::sum));
+            assertTrue(harness.deadLetters().isEmpty());
+            int rounds = shards.get(0).size() / (SYNC_EVERY * BATCH);
+            for (int s = 0; s < replicas; s++) {
+                ReplicaState state = state(harness, s);
+                assertFalse(state.waiting() || state.holding(), "replica " + s + " ends with its last round taken: " + state);
+                assertEquals(rounds, state.round());
+                assertEquals(rounds - 1, state.mergedRound(), "it read the last decision");
+                assertArrayEquals(expected.merged(), merged(harness, s), "replica " + s + " holds the merged model of the last round");
+                assertArrayEquals(expected.replicas().get(s), base(harness, s), "replica " + s + ": merged(last - 1) + its own change");
+                assertArrayEquals(base(harness, s), snapshotWeights(harness, s), "replica " + s + " snapshotted what it took");
+            }
+            assertTrue(Set.of(Duration.ZERO, Replica.WAITING_READ).containsAll(logs.waits));
+            return logs.waits;
+        }
+    }
+
+    @Test
+    void shouldOverlapRoundsBitIdenticallyToTheReplayWhateverTheInterleaving() {
+        List<List<Sample>> shards = shards(2, 3);
+        int perShard = shards.get(0).size();
+        FederatedReplay.Result overlapped = reference(2, true, shards);
+        assertFalse(Arrays.equals(overlapped.merged(), reference(2, false, shards).merged()), "overlap changes what round 1 trains from");
+        List<List<Integer>> orders = List.of(alternating(2, perShard), oneAfterTheOther(2, perShard), shuffled(2, perShard, 3));
+        for (int i = 0; i < orders.size(); i++) {
+            Map<String, Integer> predictions = new HashMap<>();
+            List<Duration> waits = runOverlapped(2, shards, orders.get(i), stateDir.resolve("order" + i), predictions);
+            if (i == 0) { // the shards' samples alternate: merged(r - 1) is always there at the end of round r
+                assertFalse(waits.contains(Replica.WAITING_READ), "no replica ever waited (with a barrier each waits every round)");
+            }
+            assertEquals(2 * perShard, predictions.size());
+            assertTrue(predictions.values().stream().allMatch(n -> n == 1), "every sample predicted exactly once");
+        }
+        Map<String, Integer> three = new HashMap<>();
+        List<List<Sample>> threeShards = shards(3, 2);
+        runOverlapped(3, threeShards, shuffled(3, threeShards.get(0).size(), 9), stateDir.resolve("three"), three);
+        assertEquals(3 * threeShards.get(0).size(), three.size());
+    }
+
+    @Test
+    void aReplicaWithOverlappedRoundsTrainsItsNextRoundWhileItsPartnerIsSlow() {
+        List<List<Sample>> shards = shards(2, 3);
+        for (boolean overlap : new boolean[] {false, true}) {
+            MemorySyncLogs logs = new MemorySyncLogs();
+            try (TopologyHarness harness = open(logs, SETTINGS, stateDir.resolve("overlap-" + overlap))) {
+                harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2, overlap));
+                harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2, overlap));
+                int perRound = SYNC_EVERY * BATCH;
+                for (int i = 0; i < 2 * perRound; i++) { // replica 0's rounds 0 and 1; replica 1 has nothing yet
+                    send(harness, 0, shards.get(0).get(i));
+                }
+                ReplicaState zero = state(harness, 0);
+                if (!overlap) {
+                    assertEquals(perRound, zero.heldNext() - zero.heldFirst(), "without overlap it holds round 1's samples: " + zero);
+                    continue;
+                }
+                assertEquals(1, zero.round(), "round 0 ended with merged(-1) + its own change, at once: " + zero);
+                assertTrue(zero.waiting(), "round 1 ended; it waits for merged(0), which needs replica 1's round 0");
+                assertFalse(zero.holding(), "no record was held while merged(0) was pending");
+                assertEquals(2 * perRound, harness.predictions().size());
+                for (int i = 2 * perRound; i < 2 * perRound + 3; i++) {
+                    send(harness, 0, shards.get(0).get(i));
+                }
+                assertEquals(3, state(harness, 0).heldNext() - state(harness, 0).heldFirst(), "now it holds");
+                for (int i = 0; i < 2 * perRound; i++) {
+                    send(harness, 1, shards.get(1).get(i));
+                }
+                settle(harness);
+                zero = state(harness, 0);
+                assertEquals(2, zero.round());
+                assertFalse(zero.waiting() || zero.holding(), "merged(0) came: it took merged(0) + its change and its held records " + zero);
+                List<List<Sample>> twoRounds = shards.stream().map(l -> l.subList(0, 2 * perRound)).toList();
+                FederatedReplay.Result expected = reference(2, true, twoRounds);
+                assertArrayEquals(expected.replicas().get(0), base(harness, 0));
+                assertArrayEquals(expected.replicas().get(1), base(harness, 1));
+                assertArrayEquals(expected.merged(), merged(harness, 1));
+            }
+        }
+    }
+
     @Test
     void shouldPublishTheMergedModelUnderItsNameFromShardZeroOnly() {
+        publishFromShardZero(false);
+    }
+
+    @Test
+    void shouldPublishThePureMergedModelWithOverlappedRounds() {
+        publishFromShardZero(true); // no replica's weights are merged(1) then: shard 0 publishes it when it reads its decision
+    }
+
+    private void publishFromShardZero(boolean overlap) {
         List<List<Sample>> shards = shards(2, 3);
         Map<String, String> settings = new HashMap<>(SETTINGS);
         settings.put(NeurostreamConfig.PUBLISH_INTERVAL.name(), Integer.toString(2 * SYNC_EVERY)); // a version every second round
         MemorySyncLogs logs = new MemorySyncLogs();
         try (TopologyHarness harness = open(logs, settings, stateDir)) {
             for (int s = 0; s < 2; s++) {
-                harness.sendSpec(ReplicaKeys.key(MODEL, s), spec(2));
+                harness.sendSpec(ReplicaKeys.key(MODEL, s), spec(2, overlap));
             }
             int[] next = new int[2];
             for (int s : alternating(2, shards.get(0).size())) {
@@ -231,7 +359,7 @@ class ReplicasTest {
             }
             assertEquals(List.of(2L * SYNC_EVERY), versions, "one version, when the merged model of round 1 reached step 4 (shard 0 only)");
             List<List<Sample>> twoRounds = shards.stream().map(l -> l.subList(0, 2 * SYNC_EVERY * BATCH)).toList();
-            assertArrayEquals(reference(2, twoRounds, runtimeSettings()), ParameterVector.capture(reader.newest(MODEL).orElseThrow().network()),
+            assertArrayEquals(reference(2, overlap, twoRounds).merged(), ParameterVector.capture(reader.newest(MODEL).orElseThrow().network()),
                     "the version is the merged model of round 1, bit for bit");
         }
     }
@@ -248,6 +376,15 @@ class ReplicasTest {
 
     @Test
     void shouldGiveTheSameBitsThroughRestartsMidRoundAndWhileHoldingRecords() {
+        restartMidRoundAndWhileHolding(false);
+    }
+
+    @Test
+    void shouldGiveTheSameBitsThroughRestartsWithOverlappedRounds() {
+        restartMidRoundAndWhileHolding(true);
+    }
+
+    private void restartMidRoundAndWhileHolding(boolean overlap) {
         int rounds = 3;
         List<List<Sample>> shards = shards(2, rounds);
         int perShard = shards.get(0).size();
@@ -264,8 +401,8 @@ class ReplicasTest {
                 KeyValueStore<String, byte[]> kv = harness.driver.getKeyValueStore(ModelStore.NAME);
                 committed.forEach(kv::put); // the store as the last commit left it, restored from its changelog
                 if (from == 0) {
-                    harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2));
-                    harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+                    harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2, overlap));
+                    harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2, overlap));
                 }
                 for (int i = from; i < stop; i++) {
                     int s = order.get(i);
@@ -277,9 +414,14 @@ class ReplicasTest {
                 }
                 harness.predictions().forEach(p -> predictions.merge(p.getSampleId(), 1, Integer::sum));
                 if (stop == 2 * perShard) {
-                    assertArrayEquals(reference(2, shards, runtimeSettings()), base(harness, 0));
-                    assertArrayEquals(base(harness, 0), base(harness, 1));
-                    assertEquals(rounds, state(harness, 1).round());
+                    FederatedReplay.Result expected = reference(2, overlap, shards);
+                    for (int s = 0; s < 2; s++) {
+                        assertArrayEquals(expected.replicas().get(s), base(harness, s), "replica " + s);
+                        assertEquals(rounds, state(harness, s).round());
+                        if (overlap) {
+                            assertArrayEquals(expected.merged(), merged(harness, s), "replica " + s + " holds the last merged model");
+                        }
+                    }
                 }
                 logs.records(); // what this driver wrote to the sync topic stays there for the next one
                 committed.clear();
@@ -296,13 +438,22 @@ class ReplicasTest {
 
     @Test
     void shouldCloseARoundWithoutAnIdleReplicaAfterTheMaxWaitAndLetItCatchUpWhenItGetsSamples() {
+        closeWithoutAnIdleReplica(false);
+    }
+
+    @Test
+    void shouldCloseTheRoundAReplicaWithOverlappedRoundsWaitsForWithoutAnIdleReplica() {
+        closeWithoutAnIdleReplica(true);
+    }
+
+    private void closeWithoutAnIdleReplica(boolean overlap) {
         Map<String, String> settings = new HashMap<>(SETTINGS);
         settings.put(NeurostreamConfig.SYNC_MAX_WAIT.name(), "1000");
         List<List<Sample>> shards = shards(2, 3);
         MemorySyncLogs logs = new MemorySyncLogs();
         try (TopologyHarness harness = open(logs, settings, stateDir)) {
-            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2));
-            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2));
+            harness.sendSpec(ReplicaKeys.key(MODEL, 0), spec(2, overlap));
+            harness.sendSpec(ReplicaKeys.key(MODEL, 1), spec(2, overlap));
             for (Sample sample : shards.get(0)) {
                 send(harness, 0, sample);
                 harness.advanceWallClock(Duration.ofMillis(600)); // replica 0 waits 1 s at each round's end, then closes it
@@ -314,13 +465,14 @@ class ReplicasTest {
             assertEquals(3, zero.round(), "replica 0 went on alone: " + zero);
             assertFalse(zero.waiting() || zero.holding());
             assertEquals(1.0, harness.counter("neurostream.sync.rounds.closed.by.timeout", "model", MODEL, "replica", "0"),
-                    "round 0 closed by time; from round 1 on only replica 0 is expected, and its contribution decides each round");
+                    "round 0 closed by time (with overlap, at round 1's end, when replica 0 waited for it); from round 1 on only replica 0 "
+                            + "is expected, and its contribution decides each round");
             assertEquals(1.0, harness.gauge("neurostream.sync.replicas.alive", "model", MODEL, "replica", "0"));
 
             send(harness, 1, Sample.newBuilder(shards.get(1).get(0)).setLabel(null).build()); // unlabelled: predicted at once
             ReplicaState one = state(harness, 1);
             assertEquals(3, one.round(), "the idle replica caught up to the latest decided round before its first sample");
-            assertArrayEquals(base(harness, 0), base(harness, 1), "with the latest merged model");
+            assertArrayEquals(overlap ? merged(harness, 0) : base(harness, 0), base(harness, 1), "with the latest merged model");
             assertEquals(shards.get(0).size() + 1, harness.predictions().size(), "every sample predicted once");
         }
     }

@@ -7,6 +7,7 @@ import io.neurostream.core.replica.ParameterVector;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.schemas.Sample;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** The reference the topology's replicas are compared with, bit for bit: local SGD with federated averaging in full rounds. */
@@ -14,18 +15,33 @@ public final class FederatedReplay {
     private FederatedReplay() {}
 
     /**
-     * merged(last): every replica starts from the spec's initial weights, trains {@code sync_every} batches of its shard per
-     * round with its own optimizer (test-then-train, as {@link ModelRuntime} does in the app), then all take
-     * FederatedAverage.merge of their deltas; only the shards' full rounds count.
+     * After the last full round: the merged model, and each replica's weights (its base for the next round: the merged model, or
+     * with {@code "sync_overlap": true} merged(last − 1) + its own change of the last round).
      */
+    public record Result(double[] merged, List<double[]> replicas) {}
+
+    /** merged(last), see {@link #run}. */
     public static double[] replay(ModelSpec spec, List<List<Sample>> shards, RuntimeSettings settings) {
+        return run(spec, shards, settings).merged();
+    }
+
+    /**
+     * Every replica starts from the spec's initial weights, trains {@code sync_every} batches of its shard per round with its own
+     * optimizer (test-then-train, as {@link ModelRuntime} does in the app) from its base, and contributes its change since that
+     * base; merged(r) = FederatedAverage.merge(merged(r−1), their changes). Each replica's next base is merged(r), or with
+     * overlapped rounds merged(r−1) + its own change (ParameterVector.plus). Only the shards' full rounds count.
+     */
+    public static Result run(ModelSpec spec, List<List<Sample>> shards, RuntimeSettings settings) {
         int replicas = shards.size();
         int perRound = spec.replication().syncEvery() * spec.batchSize();
+        boolean overlap = spec.replication().syncOverlap();
         List<ModelRuntime> runtimes = new ArrayList<>();
         for (int s = 0; s < replicas; s++) {
             runtimes.add(new ModelRuntime(Network.create(spec), new PrequentialStats(settings.fadingFactor(), settings.window()), settings));
         }
-        double[] base = ParameterVector.capture(runtimes.get(0).network());
+        double[] merged = ParameterVector.capture(runtimes.get(0).network());
+        double[][] bases = new double[replicas][];
+        Arrays.fill(bases, merged);
         int rounds = shards.stream().mapToInt(List::size).min().orElse(0) / perRound;
         for (int round = 0; round < rounds; round++) {
             List<FederatedAverage.Contribution> contributions = new ArrayList<>();
@@ -41,13 +57,15 @@ public final class FederatedReplay {
                     }
                 }
                 contributions.add(new FederatedAverage.Contribution(s, perRound,
-                        ParameterVector.delta(ParameterVector.capture(runtime.network()), base, spec.dataType())));
+                        ParameterVector.delta(ParameterVector.capture(runtime.network()), bases[s], spec.dataType())));
             }
-            base = FederatedAverage.merge(base, contributions, spec.dataType());
-            for (ModelRuntime runtime : runtimes) {
-                ParameterVector.assign(runtime.network(), base);
+            double[] previous = merged;
+            merged = FederatedAverage.merge(previous, contributions, spec.dataType());
+            for (int s = 0; s < replicas; s++) {
+                bases[s] = overlap ? ParameterVector.plus(previous, contributions.get(s).delta(), spec.dataType()) : merged;
+                ParameterVector.assign(runtimes.get(s).network(), bases[s]);
             }
         }
-        return base;
+        return new Result(merged, List.of(bases));
     }
 }
