@@ -323,7 +323,8 @@ public final class PipelineBench {
         List<String> keys = ids.stream().map(sample -> ReplicaKeys.sampleKey(spec.name(), sample, replicas)).toList();
         int[] shardSizes = new int[replicas];
         ids.forEach(sample -> shardSizes[replicas == 1 ? 0 : ReplicaKeys.shardOf(sample, replicas)]++);
-        Targets targets = pass -> trainedAfter(pass, shardSizes, scaled.batchSize(), replicas == 1 ? Integer.MAX_VALUE : syncEvery);
+        Targets targets = pass -> trainedAfter(pass, shardSizes, scaled.batchSize(), replicas == 1 ? Integer.MAX_VALUE : syncEvery,
+                scaled.replication().syncOverlap());
         List<String> models = ReplicaKeys.keys(spec.name(), replicas);
         try (NeurostreamApp app = NeurostreamApp.start(config)) {
             awaitRunning(app.streams());
@@ -368,15 +369,16 @@ public final class PipelineBench {
      * Samples a replicated model has trained after {@code passes} passes over samples whose shards hold {@code shardSizes} each
      * (one shard: not replicated), in batches of {@code batch}, merging every {@code syncEvery} batches, when no round closes by
      * time: every replica completes the rounds the shortest shard completes (r*), and then trains until its shard runs out or it
-     * has contributed to round r* and waits for the others (holding the rest) — each in whole batches.
+     * waits for the decision of round r* (holding the rest) — each in whole batches. It waits at the end of round r* with a
+     * barrier, and at the end of round r* + 1 with overlapped rounds ({@code overlap}), which wait for the round before their own.
      */
-    static long trainedAfter(int passes, int[] shardSizes, int batch, int syncEvery) {
+    static long trainedAfter(int passes, int[] shardSizes, int batch, int syncEvery, boolean overlap) {
         long round = (long) syncEvery * batch;
         long common = lastCommonRound(passes, shardSizes, batch, syncEvery) + 1;
         long trained = 0;
         for (int size : shardSizes) {
             long received = (long) passes * size;
-            long reachable = syncEvery == Integer.MAX_VALUE ? received : Math.min(received, (common + 1) * round);
+            long reachable = syncEvery == Integer.MAX_VALUE ? received : Math.min(received, (common + (overlap ? 2 : 1)) * round);
             trained += reachable - reachable % batch;
         }
         return trained;

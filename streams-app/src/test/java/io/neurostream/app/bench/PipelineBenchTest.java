@@ -41,12 +41,16 @@ class PipelineBenchTest {
         // shards of 700 and 300 samples, batch 32, rounds of 2 batches (64 samples)
         // pass 1: the short shard completes 4 rounds (256) and one batch of round 4 (288), 12 wait in a partial batch; the long one
         // trains 5 rounds (320), contributes round 4 and holds the rest
-        assertEquals(320 + 288, PipelineBench.trainedAfter(1, new int[] {700, 300}, 32, 2));
+        assertEquals(320 + 288, PipelineBench.trainedAfter(1, new int[] {700, 300}, 32, 2, false));
         // pass 2: 600 → 9 rounds (576) and 24 partial; the long one 10 rounds (640) of its 1,400, the rest held
-        assertEquals(640 + 576, PipelineBench.trainedAfter(2, new int[] {700, 300}, 32, 2));
-        assertEquals(0, PipelineBench.trainedAfter(0, new int[] {700, 300}, 32, 2));
+        assertEquals(640 + 576, PipelineBench.trainedAfter(2, new int[] {700, 300}, 32, 2, false));
+        assertEquals(0, PipelineBench.trainedAfter(0, new int[] {700, 300}, 32, 2, false));
+        // with overlapped rounds a replica waits at the end of the round after the last common one: the long shard trains one
+        // round more (6 rounds, 384, then 11 rounds, 704)
+        assertEquals(384 + 288, PipelineBench.trainedAfter(1, new int[] {700, 300}, 32, 2, true));
+        assertEquals(704 + 576, PipelineBench.trainedAfter(2, new int[] {700, 300}, 32, 2, true));
         // one shard, no rounds: whole batches, as finishedAfter counts
-        assertEquals(PipelineBench.finishedAfter(3, 100, 32), PipelineBench.trainedAfter(3, new int[] {100}, 32, Integer.MAX_VALUE));
+        assertEquals(PipelineBench.finishedAfter(3, 100, 32), PipelineBench.trainedAfter(3, new int[] {100}, 32, Integer.MAX_VALUE, false));
     }
 
     /**
