@@ -83,9 +83,10 @@ public final class Lstm extends Recurrent {
      * float32: z_t comes from the GEMM's array (which already held the input part) into the heap
      * arrays of its four gates, where the gates, c_t, tanh(c_t) (kept for backward) and h_t are
      * computed by loops over whole [B*H] arrays that C2 vectorizes ({@link GateMath}); h_t goes
-     * back to the states array, which the next step's GEMM reads. Every array of a loop is read and
-     * written at the same index: C2 vectorizes a loop only when it can tell that a store does not
-     * overlap a load of a later iteration, and for two arrays read at different offsets it cannot.
+     * back to the states array, which the next step's GEMM reads. C2 (JDK 17) vectorizes a loop
+     * only when it can tell that no store overlaps a load of a later iteration: here every loop
+     * reads and writes its arrays at the same index (two float[] at different offsets may be one
+     * array) and stores to one array only.
      */
     private void stepForwardHost(Workspace w, int t) {
         int batch = w.batch;
@@ -110,12 +111,15 @@ public final class Lstm extends Recurrent {
         float[] cPrev = w.cellHeap[t + w.firstPrev];
         float[] tc = w.tanhCHeap[t];
         float[] h = w.hHeap;
+        // one store per loop: C2 vectorizes none of these loops fused into one
         for (int j = 0; j < n; j++) {
-            float cj = f[j] * cPrev[j] + i[j] * g[j];
-            float tcj = GateMath.tanh(cj);
-            c[j] = cj;
-            tc[j] = tcj;
-            h[j] = o[j] * tcj;
+            c[j] = f[j] * cPrev[j] + i[j] * g[j];
+        }
+        for (int j = 0; j < n; j++) {
+            tc[j] = GateMath.tanh(c[j]);
+        }
+        for (int j = 0; j < n; j++) {
+            h[j] = o[j] * tc[j];
         }
         if (w.outHeap != null) {
             for (int b = 0; b < batch; b++) {
@@ -151,7 +155,7 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * float32: the equations above in one loop over the heap arrays (every array at the same
+     * float32: the equations above in loops over the heap arrays (every array at the same
      * index, see {@link #stepForwardHost}), reading tanh(c_t) kept by forward and dL/dh_t =
      * dhNext (+ dOut_t with sequences); dz_t goes, row by row, to the array that the GEMMs read.
      */
@@ -181,19 +185,30 @@ public final class Lstm extends Recurrent {
         float[] df = g.dzGateHeap[F];
         float[] dO = g.dzGateHeap[O];
         float[] dg = g.dzGateHeap[G];
+        float[] dc = g.dcHeap;
+        // one store per loop, as in forward
         for (int j = 0; j < n; j++) {
             float tcj = tc[j];
+            dc[j] = dh[j] * o[j] * (1f - tcj * tcj) + dcs[j];
+        }
+        for (int j = 0; j < n; j++) {
             float oj = o[j];
+            dO[j] = dh[j] * tc[j] * (oj * (1f - oj));
+        }
+        for (int j = 0; j < n; j++) {
             float ij = i[j];
+            di[j] = dc[j] * gg[j] * (ij * (1f - ij));
+        }
+        for (int j = 0; j < n; j++) {
             float gj = gg[j];
+            dg[j] = dc[j] * i[j] * (1f - gj * gj);
+        }
+        for (int j = 0; j < n; j++) {
             float fj = f[j];
-            float dhj = dh[j];
-            float dc = dhj * oj * (1f - tcj * tcj) + dcs[j];
-            dO[j] = dhj * tcj * (oj * (1f - oj));
-            di[j] = dc * gj * (ij * (1f - ij));
-            dg[j] = dc * ij * (1f - gj * gj);
-            df[j] = dc * cPrev[j] * (fj * (1f - fj));
-            dcs[j] = dc * fj;
+            df[j] = dc[j] * cPrev[j] * (fj * (1f - fj));
+        }
+        for (int j = 0; j < n; j++) {
+            dcs[j] = dc[j] * f[j];
         }
         float[][] rows = g.dzRows;
         for (int b = 0; b < batch; b++) {

@@ -502,6 +502,7 @@ public abstract class Recurrent implements Layer {
         final float[] dOutStepHeap;       // those of one step [B*H]
         final float[] dhHeap;             // [B*H]
         final float[] dcNextHeap;         // [B*H]
+        final float[] dcHeap;             // dL/dc_t [B*H]
         final float[][] dzGateHeap;       // dL/dz_t of each gate [G][B*H]
         final float[][] dzRows;           // dL/dz_t by sample [B][G*H]
         final float[] dBiasHeap;   // dL/db summed over the steps [G*H]
@@ -544,6 +545,7 @@ public abstract class Recurrent implements Layer {
             dOutStepHeap = dOutBatch != null ? new float[batch * units] : null;
             dhHeap = host ? new float[batch * units] : null;
             dcNextHeap = host ? new float[batch * units] : null;
+            dcHeap = host ? new float[batch * units] : null;
             dzGateHeap = host ? new float[gates][batch * units] : null;
             dzRows = host ? new float[batch][width] : null;
             dBiasHeap = host ? new float[width] : null;
