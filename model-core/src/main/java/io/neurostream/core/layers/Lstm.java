@@ -84,9 +84,9 @@ public final class Lstm extends Recurrent {
      * arrays of its four gates, where the gates, c_t, tanh(c_t) (kept for backward) and h_t are
      * computed by loops over whole [B*H] arrays that C2 vectorizes ({@link GateMath}); h_t goes
      * back to the states array, which the next step's GEMM reads. C2 (JDK 17) vectorizes a loop
-     * only when it can tell that no store overlaps a load of a later iteration: here every loop
+     * only when it can tell that no store overlaps a load of a later iteration, so here every loop
      * reads and writes its arrays at the same index (two float[] at different offsets may be one
-     * array) and stores to one array only.
+     * array), and only a loop small enough to unroll: each loop stores one array.
      */
     private void stepForwardHost(Workspace w, int t) {
         int batch = w.batch;
@@ -111,7 +111,7 @@ public final class Lstm extends Recurrent {
         float[] cPrev = w.cellHeap[t + w.firstPrev];
         float[] tc = w.tanhCHeap[t];
         float[] h = w.hHeap;
-        // one store per loop: C2 vectorizes none of these loops fused into one
+        // one store per loop: fused into one, the loop is too large for C2 to unroll, and so to vectorize
         for (int j = 0; j < n; j++) {
             c[j] = f[j] * cPrev[j] + i[j] * g[j];
         }
