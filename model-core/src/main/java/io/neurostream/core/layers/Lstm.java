@@ -63,7 +63,7 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected void stepForward(Workspace w, int t, INDArray z, INDArray cPrev, INDArray c, INDArray h) {
-        if (w.zHeap != null) {
+        if (w.host) {
             stepForwardHost(w, t);
             return;
         }
@@ -80,56 +80,58 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * float32: z_t comes from the GEMM's array into the heap copy of z (plus, on tokens, the
-     * gathered input rows), where the gates, c_t,
-     * tanh(c_t) (kept for backward) and h_t are computed by loops over float[] arrays that C2
-     * vectorizes ({@link GateMath}); h_t goes back to the states array, which the next step's
-     * GEMM reads.
+     * float32: z_t comes from the GEMM's array (which already held the input part) into the heap
+     * arrays of its four gates, where the gates, c_t, tanh(c_t) (kept for backward) and h_t are
+     * computed by loops over whole [B*H] arrays that C2 vectorizes ({@link GateMath}); h_t goes
+     * back to the states array, which the next step's GEMM reads. C2 (JDK 17) vectorizes a loop
+     * only when it can tell that no store overlaps a load of a later iteration, so here every loop
+     * reads and writes its arrays at the same index (two float[] at different offsets may be one
+     * array), and only a loop small enough to unroll: each loop stores one array.
      */
     private void stepForwardHost(Workspace w, int t) {
         int batch = w.batch;
+        int n = batch * units;
         int h4 = 4 * units;
         int z0 = t * batch * h4;
-        float[] z = w.zHeap;
-        w.zNative.get(z0, z, z0, batch * h4);
-        if (w.gathered) {
-            addInputRows(w, t, z, z0);
+        float[][] gate = w.gateHeap[t];
+        for (int b = 0; b < batch; b++) {
+            for (int k = 0; k < 4; k++) {
+                w.zNative.get(z0 + b * h4 + k * units, gate[k], b * units, units);
+            }
         }
-        int cOut = (t + w.firstH) * batch * units;
-        int cIn = (t + w.firstPrev) * batch * units;
-        int tc0 = t * batch * units;
-        float[] cells = w.cellsHeap;
-        float[] tc = w.tanhCHeap;
+        float[] i = gate[I];
+        float[] f = gate[F];
+        float[] o = gate[O];
+        float[] g = gate[G];
+        GateMath.sigmoid(i, 0, n);
+        GateMath.sigmoid(f, 0, n);
+        GateMath.sigmoid(o, 0, n);
+        GateMath.tanh(g, 0, n);
+        float[] c = w.cellHeap[t + w.firstH];
+        float[] cPrev = w.cellHeap[t + w.firstPrev];
+        float[] tc = w.tanhCHeap[t];
         float[] h = w.hHeap;
-        for (int b = 0; b < batch; b++) {
-            int zi = z0 + b * h4;
-            int zf = zi + F * units;
-            int zg = zi + G * units;
-            int r = b * units;
-            GateMath.sigmoid(z, zi, 3 * units); // i, f, o
-            GateMath.tanh(z, zg, units);         // g
-            for (int j = 0; j < units; j++) {
-                cells[cOut + r + j] = z[zf + j] * cells[cIn + r + j] + z[zi + j] * z[zg + j];
+        // one store per loop: fused into one, the loop is too large for C2 to unroll, and so to vectorize
+        for (int j = 0; j < n; j++) {
+            c[j] = f[j] * cPrev[j] + i[j] * g[j];
+        }
+        for (int j = 0; j < n; j++) {
+            tc[j] = GateMath.tanh(c[j]);
+        }
+        for (int j = 0; j < n; j++) {
+            h[j] = o[j] * tc[j];
+        }
+        if (w.outHeap != null) {
+            for (int b = 0; b < batch; b++) {
+                System.arraycopy(h, b * units, w.outHeap, (b * steps + t) * units, units);
             }
         }
-        System.arraycopy(cells, cOut, tc, tc0, batch * units);
-        GateMath.tanh(tc, tc0, batch * units);
-        for (int b = 0; b < batch; b++) {
-            int zo = z0 + b * h4 + O * units;
-            int r = b * units;
-            for (int j = 0; j < units; j++) {
-                h[r + j] = z[zo + j] * tc[tc0 + r + j];
-            }
-            if (w.outHeap != null) {
-                System.arraycopy(h, r, w.outHeap, (b * steps + t) * units, units);
-            }
-        }
-        w.statesNative.put(cOut, h, 0, batch * units);
+        w.statesNative.put((t + w.firstH) * n, h, 0, n);
     }
 
     @Override
     protected void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz) {
-        if (w.zHeap != null) {
+        if (w.host) {
             stepBackwardHost(w, g, t);
             return;
         }
@@ -153,74 +155,75 @@ public final class Lstm extends Recurrent {
     }
 
     /**
-     * float32: the equations above in loops over the heap arrays, reading tanh(c_t) kept by
-     * forward and dL/dh_t = dhNext (+ dOut_t with sequences); dz_t goes to the array that the
-     * GEMMs read.
+     * float32: the equations above in loops over the heap arrays (every array at the same
+     * index, see {@link #stepForwardHost}), reading tanh(c_t) kept by forward and dL/dh_t =
+     * dhNext (+ dOut_t with sequences); dz_t goes, row by row, to the array that the GEMMs read.
      */
     private void stepBackwardHost(Workspace w, Gradients g, int t) {
         int batch = w.batch;
-        int h4 = 4 * units;
-        int z0 = t * batch * h4;
-        int cIn = (t + w.firstPrev) * batch * units;
-        int tc0 = t * batch * units;
-        float[] z = w.zHeap;
-        float[] cells = w.cellsHeap;
-        float[] tc = w.tanhCHeap;
+        int n = batch * units;
         float[] dh = g.dhHeap;
-        float[] dcs = g.dcNextHeap;
-        float[] dz = g.dzHeap;
-        float[] dc = g.cellScratch;
-        g.dhNextNative.get(0, dh, 0, batch * units);
+        g.dhNextNative.get(0, dh, 0, n);
         if (returnsSequences()) {
-            float[] dOut = g.dOutHeap; // [B, T, H]
+            float[] dOut = g.dOutStepHeap; // step t of dOut [B, T, H] as [B*H]
             for (int b = 0; b < batch; b++) {
-                int r = b * units;
-                int o = (b * steps + t) * units;
-                for (int j = 0; j < units; j++) {
-                    dh[r + j] += dOut[o + j];
-                }
+                System.arraycopy(g.dOutHeap, (b * steps + t) * units, dOut, b * units, units);
+            }
+            for (int j = 0; j < n; j++) {
+                dh[j] += dOut[j];
             }
         }
+        float[][] gate = w.gateHeap[t];
+        float[] i = gate[I];
+        float[] f = gate[F];
+        float[] o = gate[O];
+        float[] gg = gate[G];
+        float[] cPrev = w.cellHeap[t + w.firstPrev];
+        float[] tc = w.tanhCHeap[t];
+        float[] dcs = g.dcNextHeap;
+        float[] di = g.dzGateHeap[I];
+        float[] df = g.dzGateHeap[F];
+        float[] dO = g.dzGateHeap[O];
+        float[] dg = g.dzGateHeap[G];
+        float[] dc = g.dcHeap;
+        // one store per loop, as in forward
+        for (int j = 0; j < n; j++) {
+            float tcj = tc[j];
+            dc[j] = dh[j] * o[j] * (1f - tcj * tcj) + dcs[j];
+        }
+        for (int j = 0; j < n; j++) {
+            float oj = o[j];
+            dO[j] = dh[j] * tc[j] * (oj * (1f - oj));
+        }
+        for (int j = 0; j < n; j++) {
+            float ij = i[j];
+            di[j] = dc[j] * gg[j] * (ij * (1f - ij));
+        }
+        for (int j = 0; j < n; j++) {
+            float gj = gg[j];
+            dg[j] = dc[j] * i[j] * (1f - gj * gj);
+        }
+        for (int j = 0; j < n; j++) {
+            float fj = f[j];
+            df[j] = dc[j] * cPrev[j] * (fj * (1f - fj));
+        }
+        for (int j = 0; j < n; j++) {
+            dcs[j] = dc[j] * f[j];
+        }
+        float[][] rows = g.dzRows;
         for (int b = 0; b < batch; b++) {
-            int zi = z0 + b * h4;
-            int zf = zi + F * units;
-            int zo = zi + O * units;
-            int zg = zi + G * units;
-            int di = b * h4;
-            int df = di + F * units;
-            int dO = di + O * units;
-            int dg = di + G * units;
-            int r = b * units;
-            // one store per loop: C2 vectorizes each
-            for (int j = 0; j < units; j++) {
-                float tanhC = tc[tc0 + r + j];
-                dc[j] = dh[r + j] * z[zo + j] * (1f - tanhC * tanhC) + dcs[r + j];
-            }
-            for (int j = 0; j < units; j++) {
-                float o = z[zo + j];
-                dz[dO + j] = dh[r + j] * tc[tc0 + r + j] * (o * (1f - o));
-            }
-            for (int j = 0; j < units; j++) {
-                float i = z[zi + j];
-                dz[di + j] = dc[j] * z[zg + j] * (i * (1f - i));
-            }
-            for (int j = 0; j < units; j++) {
-                float gg = z[zg + j];
-                dz[dg + j] = dc[j] * z[zi + j] * (1f - gg * gg);
-            }
-            for (int j = 0; j < units; j++) {
-                float f = z[zf + j];
-                dz[df + j] = dc[j] * cells[cIn + r + j] * (f * (1f - f));
-            }
-            for (int j = 0; j < units; j++) {
-                dcs[r + j] = dc[j] * z[zf + j];
+            for (int k = 0; k < 4; k++) {
+                System.arraycopy(g.dzGateHeap[k], b * units, rows[b], k * units, units);
             }
         }
         if (w.gathered) {
-            addInputGradientRows(w, t, dz); // dL/db: their column sums, once after the loop
+            addInputGradientRows(w, t, rows); // dL/db: their column sums, once after the loop
         } else {
-            addBiasGradient(g, dz);
+            addBiasGradient(g, rows);
         }
-        g.dzNative.put(z0, dz, 0, batch * h4);
+        int z0 = t * batch * 4 * units;
+        for (int b = 0; b < batch; b++) {
+            g.dzNative.put(z0 + b * 4 * units, rows[b], 0, 4 * units);
+        }
     }
 }

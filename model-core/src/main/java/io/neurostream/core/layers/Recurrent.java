@@ -69,7 +69,7 @@ public abstract class Recurrent implements Layer {
     private OneHot tokenSource;   // the one-hot layer below, whose tokens a float32 host cell reads (else null)
     private INDArray rowsArray;      // float32 host cells with tokens: [D, G*H] (a whole array), Wx + b, then dL/dWx in backward
     private float[] inputRows;       // its values on the heap
-    private float[] dInputRows;      // dL/dWx on the heap, [D, G*H]
+    private float[][] dInputRows;    // dL/dWx on the heap, a [G*H] array per row of Wx
 
     protected Recurrent(int steps, int inputSize, int units, int gates, boolean returnSequences, boolean reverse,
                         int truncation, Init init, DataType dataType) {
@@ -144,7 +144,7 @@ public abstract class Recurrent implements Layer {
     /**
      * Reads the tokens of {@code source}, the one-hot layer right below: when the input of a
      * float32 host cell is that layer's last output, x_t Wx + b is a row of Wx + b per sample
-     * (gathered by {@link #addInputRows}), and dL/dWx a sum of dL/dz rows ({@link #addInputGradientRows}).
+     * (gathered by {@link #putInputRows}), and dL/dWx a sum of dL/dz rows ({@link #addInputGradientRows}).
      */
     void readTokensFrom(OneHot source) {
         tokenSource = source;
@@ -155,7 +155,7 @@ public abstract class Recurrent implements Layer {
         int batch = Math.toIntExact(input.size(0));
         Workspace w = workspaces.computeIfAbsent((long) batch, b -> new Workspace(batch));
         last = w;
-        int[] tokens = w.zHeap != null && tokenSource != null ? tokenSource.tokensOf(input) : null;
+        int[] tokens = w.host && tokenSource != null ? tokenSource.tokensOf(input) : null;
         w.gathered = tokens != null;
         if (w.gathered) {
             for (int b = 0; b < batch; b++) {
@@ -164,15 +164,15 @@ public abstract class Recurrent implements Layer {
                 }
             }
             loadInputRows();
+            putInputRows(w);
         } else {
             // x, time-major: [T, B, D] as [T*B, D]
             w.input.reshape('c', steps, batch, inputSize).assign(input.permute(1, 0, 2));
             Nd4j.gemm(w.input, wInput, w.z, false, false, 1.0, 0.0); // [T*B, G*H]
             Nd4j.exec(new BiasAdd(w.z, bias, w.z, false));
         }
-        float beta = w.gathered ? 0f : 1f; // the per-step GEMM adds to the input part, or the cell adds a row to it
         FloatPointer wh = null;
-        if (w.zHeap != null) {
+        if (w.host) {
             // float32: the per-step GEMMs call OpenBLAS directly on the arrays' memory (an ND4J gemm costs a
             // dispatch as long as the product of these sizes), with a whole-array copy of Wh that backward reads too
             hiddenCopy().assign(wHidden);
@@ -183,7 +183,7 @@ public abstract class Recurrent implements Layer {
             int t = timeOf(s);
             if (wh != null) {
                 openblas.cblas_sgemm(openblas.CblasRowMajor, openblas.CblasNoTrans, openblas.CblasNoTrans, batch, width, units,
-                        1f, w.hPrevPointer[t], units, wh, width, beta, w.zPointer[t], width);
+                        1f, w.hPrevPointer[t], units, wh, width, 1f, w.zPointer[t], width);
             } else {
                 Nd4j.gemm(w.hPrev[t], wHidden, w.zStep[t], false, false, 1.0, 1.0);
             }
@@ -205,7 +205,7 @@ public abstract class Recurrent implements Layer {
         Workspace w = last;
         Gradients g = w.gradients();
         int batch = w.batch;
-        boolean host = w.zHeap != null;
+        boolean host = w.host;
         if (returnSequences && host) {
             // dL/dh from the layer above onto the heap as it comes, [B, T, H]: the cell reads sample b's step t
             g.dOutBatch.assign(dOut);
@@ -224,7 +224,9 @@ public abstract class Recurrent implements Layer {
             Arrays.fill(g.dBiasHeap, 0f);
         }
         if (w.gathered) {
-            Arrays.fill(dInputRows, 0f);
+            for (float[] row : dInputRows) {
+                Arrays.fill(row, 0f);
+            }
         }
         for (int s = steps - 1; s >= 0; s--) {
             int t = timeOf(s);
@@ -250,7 +252,10 @@ public abstract class Recurrent implements Layer {
             }
         }
         if (w.gathered) {
-            rowsArray.data().asNioFloat().put(0, dInputRows);
+            FloatBuffer rows = rowsArray.data().asNioFloat();
+            for (int v = 0; v < inputSize; v++) {
+                rows.put(v * gates * units, dInputRows[v], 0, gates * units);
+            }
             dWInput.addi(rowsArray);
         } else {
             Nd4j.gemm(w.input, g.dz, dWInput, true, false, 1.0, 1.0);  // [D, G*H]
@@ -259,10 +264,9 @@ public abstract class Recurrent implements Layer {
         if (w.gathered) {
             // every row of dL/dz went to one row of dL/dWx: the column sums of dL/dWx are dL/db's
             float[] db = g.dBiasHeap;
-            int width = gates * units;
-            for (int r = 0; r < dInputRows.length; r += width) {
-                for (int k = 0; k < width; k++) {
-                    db[k] += dInputRows[r + k];
+            for (float[] row : dInputRows) {
+                for (int k = 0; k < db.length; k++) {
+                    db[k] += row[k];
                 }
             }
         }
@@ -291,46 +295,43 @@ public abstract class Recurrent implements Layer {
         if (rowsArray == null) {
             rowsArray = zeros(inputSize, width);
             inputRows = new float[inputSize * width];
-            dInputRows = new float[inputSize * width];
+            dInputRows = new float[inputSize][width];
         }
         rowsArray.assign(wInput).addiRowVector(bias);
         rowsArray.data().asNioFloat().get(0, inputRows);
     }
 
-    /** z_t += the rows of Wx + b of step t's tokens, in the heap z of a forward pass on tokens (z0: z_t's first value). */
-    void addInputRows(Workspace w, int t, float[] z, int z0) {
+    /**
+     * z = the rows of Wx + b of the tokens, every step at once, in the array that the per-step
+     * GEMMs then add h_{t-1} Wh to (a forward pass on tokens).
+     */
+    private void putInputRows(Workspace w) {
         int width = gates * units;
-        for (int b = 0; b < w.batch; b++) {
-            int row = w.tokens[t * w.batch + b] * width;
-            int zr = z0 + b * width;
-            for (int k = 0; k < width; k++) {
-                z[zr + k] += inputRows[row + k];
-            }
+        for (int r = 0; r < w.tokens.length; r++) {
+            w.zNative.put(r * width, inputRows, w.tokens[r] * width, width);
         }
     }
 
-    /** dL/dWx, on tokens: adds each row of dL/dz_t [B, G*H] to the row of Wx of its token. */
-    void addInputGradientRows(Workspace w, int t, float[] dz) {
-        int width = gates * units;
+    /** dL/dWx, on tokens: adds each row of dL/dz_t ({@code rows}, B of [G*H]) to the row of Wx of its token. */
+    void addInputGradientRows(Workspace w, int t, float[][] rows) {
         for (int b = 0; b < w.batch; b++) {
-            int row = w.tokens[t * w.batch + b] * width;
-            int dr = b * width;
-            for (int k = 0; k < width; k++) {
-                dInputRows[row + k] += dz[dr + k];
+            float[] acc = dInputRows[w.tokens[t * w.batch + b]];
+            float[] row = rows[b];
+            for (int k = 0; k < acc.length; k++) {
+                acc[k] += row[k];
             }
         }
     }
 
     /**
-     * dL/db += the column sums of a step's dL/dz [B, G*H] (float32 host cells; on tokens the
-     * column sums of dL/dWx give them once, {@link #addInputGradientRows}).
+     * dL/db += the column sums of a step's dL/dz ({@code rows}, B of [G*H]; float32 host cells;
+     * on tokens the column sums of dL/dWx give them once, {@link #addInputGradientRows}).
      */
-    void addBiasGradient(Gradients g, float[] dz) {
-        int width = gates * units;
+    void addBiasGradient(Gradients g, float[][] rows) {
         float[] db = g.dBiasHeap;
-        for (int r = 0; r < dz.length; r += width) {
-            for (int k = 0; k < width; k++) {
-                db[k] += dz[r + k];
+        for (float[] row : rows) {
+            for (int k = 0; k < db.length; k++) {
+                db[k] += row[k];
             }
         }
     }
@@ -377,7 +378,7 @@ public abstract class Recurrent implements Layer {
         final INDArray hPrevAll;  // h_{t-1} (reversed: h_{t+1}) for every t [T*B, H] (view of states)
         final INDArray[] h;       // per step t: h_t [B, H]
         final INDArray[] hPrev;   // per step t: the state it reads [B, H]
-        final INDArray cells;     // cell states, laid out as states (null without a cell state or with zHeap)
+        final INDArray cells;     // cell states, laid out as states (null without a cell state or with the heap arrays)
         final INDArray[] c;       // per step t: c_t [B, H]
         final INDArray[] cPrev;   // per step t: the cell state it reads [B, H]
         final INDArray out;       // [B, T, H] (sequence output)
@@ -389,20 +390,23 @@ public abstract class Recurrent implements Layer {
         /** With G > 1: per step t the first (G-1)*H columns of z (the LSTM's sigmoid gates). */
         final INDArray[] zHead;
         /**
-         * float32 with a cell state (null otherwise): the cell computes in Java loops over heap
-         * arrays, which C2 vectorizes (loops over the direct buffers of ND4J arrays it does not):
-         * z [T*B, G*H], copied in from {@link #z} step by step after the GEMM; the cell states,
-         * laid out as {@link #cells} (which stays unused); tanh(c_t) [T*B, H], kept for
-         * backward; and the [B, H] h_t of a step, copied out to {@link #states}.
+         * float32 with a cell state: the cell computes in Java loops over heap arrays, which C2
+         * vectorizes (loops over the direct buffers of ND4J arrays it does not). The rest is null without.
          */
-        final float[] zHeap;
-        final float[] cellsHeap;
-        final float[] tanhCHeap;
+        final boolean host;
+        /**
+         * The activations of each gate k at step t, [B*H] each ([T][G]), copied in from {@link #z}
+         * step by step after the GEMM; the cell states [B*H], one array per block of {@link #states};
+         * tanh(c_t) [B*H] per step, kept for backward; and the [B*H] h_t of a step, copied out to {@link #states}.
+         */
+        final float[][][] gateHeap;
+        final float[][] cellHeap;
+        final float[][] tanhCHeap;
         final float[] hHeap;
-        final float[] outHeap;          // with zHeap and sequences: the output [B, T, H], each h_t written into it
+        final float[] outHeap;          // host cells with sequences: the output [B, T, H], each h_t written into it
         final FloatBuffer zNative;      // the buffer of z
         final FloatBuffer statesNative; // the buffer of states
-        final int[] tokens;             // with zHeap: the tokens of a forward pass on tokens, time-major [T*B]
+        final int[] tokens;             // host cells: the tokens of a forward pass on tokens, time-major [T*B]
         boolean gathered;               // whether the last forward pass read tokens (and left input unused)
         final FloatPointer[] hPrevPointer; // per step t: hPrev[t]'s first value (with the host buffers)
         final FloatPointer[] zPointer;     // per step t: zStep[t]'s first value (with the host buffers)
@@ -421,7 +425,7 @@ public abstract class Recurrent implements Layer {
             zStep = new INDArray[steps];
             h = new INDArray[steps];
             hPrev = new INDArray[steps];
-            boolean host = dataType == DataType.FLOAT && hasCellState();
+            host = dataType == DataType.FLOAT && hasCellState();
             cells = hasCellState() && !host ? zeros((steps + 1) * batch, units) : null;
             c = new INDArray[steps];
             cPrev = new INDArray[steps];
@@ -442,9 +446,9 @@ public abstract class Recurrent implements Layer {
                 zGate[t] = gateColumns(zStep[t]);
                 zHead[t] = columns(zStep[t], 0, (gates - 1) * units);
             }
-            zHeap = host ? new float[steps * batch * width] : null;
-            cellsHeap = host ? new float[(steps + 1) * batch * units] : null;
-            tanhCHeap = host ? new float[steps * batch * units] : null;
+            gateHeap = host ? new float[steps][gates][batch * units] : null;
+            cellHeap = host ? new float[steps + 1][batch * units] : null;
+            tanhCHeap = host ? new float[steps][batch * units] : null;
             hHeap = host ? new float[batch * units] : null;
             outHeap = host && returnSequences ? new float[batch * steps * units] : null;
             zNative = host ? z.data().asNioFloat() : null;
@@ -495,10 +499,12 @@ public abstract class Recurrent implements Layer {
         final INDArray dOutBatch;         // dL/dh from above as it comes, [B, T, H] (with the heap arrays and sequences)
         final FloatBuffer dOutBatchNative;
         final float[] dOutHeap;           // its values on the heap
-        final float[] dhHeap;
-        final float[] dcNextHeap;
-        final float[] dzHeap;
-        final float[] cellScratch; // [H], dL/dc_t of one sample
+        final float[] dOutStepHeap;       // those of one step [B*H]
+        final float[] dhHeap;             // [B*H]
+        final float[] dcNextHeap;         // [B*H]
+        final float[] dcHeap;             // dL/dc_t [B*H]
+        final float[][] dzGateHeap;       // dL/dz_t of each gate [G][B*H]
+        final float[][] dzRows;           // dL/dz_t by sample [B][G*H]
         final float[] dBiasHeap;   // dL/db summed over the steps [G*H]
         final FloatPointer[] dzPointer;   // per step t: dzStep[t]'s first value
         final FloatPointer dhNextPointer;
@@ -536,10 +542,12 @@ public abstract class Recurrent implements Layer {
             dOutBatch = host && returnSequences ? zeros(batch, steps, units) : null;
             dOutBatchNative = dOutBatch != null ? dOutBatch.data().asNioFloat() : null;
             dOutHeap = dOutBatch != null ? new float[batch * steps * units] : null;
+            dOutStepHeap = dOutBatch != null ? new float[batch * units] : null;
             dhHeap = host ? new float[batch * units] : null;
             dcNextHeap = host ? new float[batch * units] : null;
-            dzHeap = host ? new float[batch * width] : null;
-            cellScratch = host ? new float[units] : null;
+            dcHeap = host ? new float[batch * units] : null;
+            dzGateHeap = host ? new float[gates][batch * units] : null;
+            dzRows = host ? new float[batch][width] : null;
             dBiasHeap = host ? new float[width] : null;
             dzPointer = new FloatPointer[host ? steps : 0];
             for (int t = 0; host && t < steps; t++) {
