@@ -2,13 +2,13 @@
 package io.neurostream.core.layers;
 
 import io.neurostream.core.tensor.Buffers;
+import io.neurostream.core.tensor.HostCopy;
 import io.neurostream.core.tensor.Shape;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * out[b, c, i, j] = max_{u, v < window} x[b, c, i*s + u, j*s + v], no padding ("valid"): the
@@ -87,7 +87,7 @@ public final class MaxPool2D implements Layer {
         float[] xHeap = h.x;
         float[] outHeap = h.out;
         int[] winner = h.winner;
-        h.whole(input, h.input).data().asNioFloat().get(0, xHeap);
+        HostCopy.read(input, xHeap);
         for (int m = 0, o = 0; m < maps; m++) {
             int map = m * height * width;
             for (int i = 0; i < outHeight; i++) {
@@ -108,7 +108,7 @@ public final class MaxPool2D implements Layer {
                 }
             }
         }
-        out.data().asNioFloat().put(0, outHeap);
+        HostCopy.write(outHeap, out);
         return out;
     }
 
@@ -126,12 +126,12 @@ public final class MaxPool2D implements Layer {
         float[] xHeap = h.x;
         float[] outHeap = h.out;
         int[] winner = h.winner;
-        h.whole(dOut, h.dOut).data().asNioFloat().get(0, outHeap);
+        HostCopy.read(dOut, outHeap);
         Arrays.fill(xHeap, 0f);
         for (int o = 0; o < outHeap.length; o++) {
             xHeap[winner[o]] += outHeap[o]; // overlapping windows (s < window) may share a winner
         }
-        dIn.data().asNioFloat().put(0, xHeap);
+        HostCopy.write(xHeap, dIn);
         return dIn;
     }
 
@@ -140,24 +140,11 @@ public final class MaxPool2D implements Layer {
         final float[] x;      // the input, then dIn [B*C*H*W]
         final float[] out;    // the output, then dOut [B*C*oH*oW]
         final int[] winner;   // per output, the index in x of its maximum [B*C*oH*oW]
-        final INDArray input; // a whole copy of an input that is a view [B, C, H, W]
-        final INDArray dOut;  // a whole copy of a dOut that is a view [B, C, oH, oW]
 
         Heap(int batch) {
             x = new float[batch * channels * height * width];
             out = new float[batch * channels * outHeight * outWidth];
             winner = new int[out.length];
-            input = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, channels, height, width}, 'c');
-            dOut = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, channels, outHeight, outWidth}, 'c');
-        }
-
-        /** The array itself when it is all of its buffer in 'c' order (bulk copies read it from value 0), else its copy in {@code copy}. */
-        INDArray whole(INDArray a, INDArray copy) {
-            if (a.offset() == 0 && a.length() == a.data().length() && a.ordering() == 'c'
-                    && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a)) {
-                return a;
-            }
-            return copy.assign(a);
         }
     }
 }
