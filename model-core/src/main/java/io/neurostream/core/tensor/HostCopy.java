@@ -45,13 +45,13 @@ public final class HostCopy {
         return true;
     }
 
-    /** Copies a float32 array's values in 'c' order into into[0 .. length); a strided view goes through a 'c'-ordered copy. */
+    /** Copies a float32 array's n values in 'c' order into into[0 .. n), which may be longer; a strided view goes through a 'c'-ordered copy. */
     public static void read(INDArray a, float[] into) {
         INDArray c = contiguous(a) ? a : a.dup('c');
         c.data().asNioFloat().get(Math.toIntExact(c.offset()), into, 0, Math.toIntExact(c.length()));
     }
 
-    /** Writes from[0 .. length) into a contiguous float32 array ({@link #contiguous}), in 'c' order. */
+    /** Writes from[0 .. n) into a contiguous float32 array ({@link #contiguous}) of n values, in 'c' order; {@code from} may be longer. */
     public static void write(float[] from, INDArray a) {
         if (!contiguous(a)) {
             throw new IllegalArgumentException("write needs a contiguous 'c'-ordered array, got strides "
