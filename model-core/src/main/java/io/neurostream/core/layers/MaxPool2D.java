@@ -88,24 +88,31 @@ public final class MaxPool2D implements Layer {
         float[] outHeap = h.out;
         int[] winner = h.winner;
         HostCopy.read(input, xHeap);
+        float[] max = h.rowMax;
         for (int m = 0, o = 0; m < maps; m++) {
             int map = m * height * width;
-            for (int i = 0; i < outHeight; i++) {
-                for (int j = 0; j < outWidth; j++, o++) {
-                    int best = map + i * stride * width + j * stride;
-                    int maxBits = Float.floatToRawIntBits(xHeap[best]);
-                    for (int u = 0; u < window; u++) {
-                        int row = map + (i * stride + u) * width + j * stride;
-                        for (int v = 0; v < window; v++) { // integer selects, no branch (ReLU maps make branches hard to predict)
-                            int valueBits = Float.floatToRawIntBits(xHeap[row + v]);
-                            int take = -(Float.floatToRawIntBits(Float.intBitsToFloat(maxBits) - Float.intBitsToFloat(valueBits)) >>> 31);
-                            best += (row + v - best) & take;                // take = -1 when value > max, else 0
-                            maxBits ^= (maxBits ^ valueBits) & take;
+            for (int i = 0; i < outHeight; i++, o += outWidth) {
+                // a whole output row at a time, window position by window position: the rows' windows are
+                // independent, so the loop over j is not one long chain of dependent selects
+                int top = map + i * stride * width;
+                for (int j = 0; j < outWidth; j++) {
+                    winner[o + j] = top + j * stride;
+                    max[j] = xHeap[top + j * stride];
+                }
+                for (int u = 0; u < window; u++) {
+                    for (int v = u == 0 ? 1 : 0; v < window; v++) { // row-major window order: on a tie the first stays
+                        int first = top + u * width + v;
+                        for (int j = 0; j < outWidth; j++) { // integer selects, no branch (ReLU maps make branches hard to predict)
+                            int at = first + j * stride;
+                            float value = xHeap[at];
+                            int take = -(Float.floatToRawIntBits(max[j] - value) >>> 31); // -1 when value > max, else 0
+                            winner[o + j] += (at - winner[o + j]) & take;
+                            max[j] = Float.intBitsToFloat(Float.floatToRawIntBits(max[j])
+                                    ^ ((Float.floatToRawIntBits(max[j]) ^ Float.floatToRawIntBits(value)) & take));
                         }
                     }
-                    outHeap[o] = Float.intBitsToFloat(maxBits);
-                    winner[o] = best;
                 }
+                System.arraycopy(max, 0, outHeap, o, outWidth);
             }
         }
         HostCopy.write(outHeap, out);
@@ -140,11 +147,13 @@ public final class MaxPool2D implements Layer {
         final float[] x;      // the input, then dIn [B*C*H*W]
         final float[] out;    // the output, then dOut [B*C*oH*oW]
         final int[] winner;   // per output, the index in x of its maximum [B*C*oH*oW]
+        final float[] rowMax; // one output row's maxima so far [oW]
 
         Heap(int batch) {
             x = new float[batch * channels * height * width];
             out = new float[batch * channels * outHeight * outWidth];
             winner = new int[out.length];
+            rowMax = new float[outWidth];
         }
     }
 }
