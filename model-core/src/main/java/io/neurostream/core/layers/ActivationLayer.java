@@ -14,9 +14,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * f(z) for one of the {@link Activation}s; shape-preserving. Two variants, chosen by the data
  * type: float64 (the gradient checks) runs the activation's ND4J ops; float32 copies z to the
  * heap and runs its row loops (all of a batch as one row for an element-wise f, else one row per
- * vector along the last axis), keeping z and f(z) there for backward. Each ND4J op costs tens of
- * µs before its arithmetic and libnd4j's ReLU derivative is a slow loop: on LeNet-5's first ReLU
- * ([32, 6, 28, 28]) the copies and loops take a fraction of the two ops' time.
+ * vector along the last axis), keeping z and f(z) there for backward: the copies and loops cost
+ * less than ND4J's dispatch of an op, and libnd4j's ReLU derivative is a slow loop.
  */
 public final class ActivationLayer implements Layer {
     private final Activation activation;

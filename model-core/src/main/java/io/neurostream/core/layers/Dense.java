@@ -18,8 +18,8 @@ import org.nd4j.linalg.factory.Nd4j;
  * A dense layer on [B, in] inputs; a [B, C, H, W] (or any) input is flattened to [B, C*H*W]. Forward is y = 1 b, then y += x W;
  * backward is dW += x^T dOut, db += 1^T dOut and, unless this is the first layer,
  * dIn = dOut W^T: each one BLAS call on the arrays' memory ({@link Blas}), in both data types, into reused buffers (through
- * ND4J, the five small products and sums of a LeNet-5 dense layer cost ~45 µs each in dispatch). A fixed bias (the course's
- * worked example) is never updated.
+ * ND4J, the dispatch of each small product or sum costs more than its arithmetic). A fixed bias (the course's worked
+ * example) is never updated.
  *
  * <p>Beside the array variant, the same forward and backward as loops over float32 rows on the
  * Java heap (the heap engine of small networks, where ND4J's ~10 µs per op outweighs the

@@ -11,8 +11,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * C = alpha op(A) op(B) + beta C, row-major, with OpenBLAS's sgemm (float32) or dgemm (float64)
- * on the arrays' memory. A call through ND4J ({@code Nd4j.gemm}) costs some 20-50 µs of op
- * dispatch and allocation before the product; this costs a JNI call. The arrays must be
+ * on the arrays' memory. A call through ND4J ({@code Nd4j.gemm}) adds op dispatch and allocation
+ * before the product; this costs a JNI call. The arrays must be
  * {@link HostCopy#contiguous}; an offset into one is given in values.
  */
 public final class Blas {
