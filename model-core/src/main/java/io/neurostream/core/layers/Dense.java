@@ -93,7 +93,8 @@ public final class Dense implements Layer {
     public INDArray forward(INDArray input, Pass pass) {
         inputShape = input.shape();
         int batch = Math.toIntExact(input.size(0));
-        x = HostCopy.contiguous(input) ? input : buffers.get("x", inputShape).assign(input); // read as [B, in]
+        boolean direct = HostCopy.contiguous(input) && input.dataType() == dataType;
+        x = direct ? input : buffers.get("x", inputShape).assign(input); // read as [B, in]
         INDArray y = buffers.get("out", batch, out); // [B, out]
         Pointer yAt = Blas.pointer(y);
         Blas.gemm(dataType, false, false, batch, out, 1, 1, ones(batch), 1, Blas.pointer(bias), out, 0, yAt, out); // y = 1 b
@@ -104,7 +105,8 @@ public final class Dense implements Layer {
     @Override
     public INDArray backward(INDArray dOut, boolean needInputGradient) {
         int batch = Math.toIntExact(dOut.size(0));
-        INDArray g = HostCopy.contiguous(dOut) ? dOut : buffers.get("dOut", batch, out).assign(dOut); // [B, out]
+        boolean direct = HostCopy.contiguous(dOut) && dOut.dataType() == dataType;
+        INDArray g = direct ? dOut : buffers.get("dOut", batch, out).assign(dOut); // [B, out]
         Pointer gAt = Blas.pointer(g);
         Blas.gemm(dataType, true, false, in, out, batch, 1, Blas.pointer(x), in, gAt, out, 1, Blas.pointer(dWeights), out);
         if (!fixedBias) {

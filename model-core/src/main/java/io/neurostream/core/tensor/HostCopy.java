@@ -45,9 +45,15 @@ public final class HostCopy {
         return true;
     }
 
-    /** Copies a float32 array's n values in 'c' order into into[0 .. n), which may be longer; a strided view goes through a 'c'-ordered copy. */
+    /**
+     * Copies an array's n values in 'c' order into into[0 .. n), which may be longer; a strided view or another data
+     * type goes through a 'c'-ordered float32 copy.
+     */
     public static void read(INDArray a, float[] into) {
-        INDArray c = contiguous(a) ? a : a.dup('c');
+        INDArray c = a.dataType() == DataType.FLOAT ? a : a.castTo(DataType.FLOAT);
+        if (!contiguous(c)) {
+            c = c.dup('c');
+        }
         c.data().asNioFloat().get(Math.toIntExact(c.offset()), into, 0, Math.toIntExact(c.length()));
     }
 

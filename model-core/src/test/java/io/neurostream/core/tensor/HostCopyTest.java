@@ -20,7 +20,7 @@ class HostCopyTest {
     }
 
     @Test
-    void readCopiesWholeArraysViewsAndStridedViewsInCOrder() {
+    void readCopiesWholeArraysViewsStridedViewsAndFloat64InCOrder() {
         INDArray whole = range(12, DataType.FLOAT).reshape('c', 3, 4);
         float[] into = new float[12];
         HostCopy.read(whole, into);
@@ -37,6 +37,10 @@ class HostCopyTest {
         float[] six = new float[6];
         HostCopy.read(columns, six);
         assertArrayEquals(new float[] {1, 2, 5, 6, 9, 10}, six);
+
+        float[] fromDouble = new float[12];
+        HostCopy.read(whole.castTo(DataType.DOUBLE).transpose(), fromDouble); // another data type, strided
+        assertArrayEquals(new float[] {0, 4, 8, 1, 5, 9, 2, 6, 10, 3, 7, 11}, fromDouble);
 
         INDArray transposed = whole.transpose();
         float[] t = new float[12];
