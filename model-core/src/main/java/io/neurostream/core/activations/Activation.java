@@ -27,10 +27,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * element-wise and lives in {@link io.neurostream.core.layers.Maxout}.
  *
  * <p>The row loops read and write their arrays at one index from 0, so the JIT vectorises those
- * without calls (ReLU, leaky ReLU, the derivatives).
+ * without calls or comparisons (ReLU's, with Math.max and Math.min; a comparison compiles to a
+ * branch, which random signs mispredict half the time).
  */
 public enum Activation {
-    IDENTITY {
+    IDENTITY(true) {
         @Override
         public void forward(INDArray z, INDArray out, double alpha) {
             out.assign(z);
@@ -52,7 +53,7 @@ public enum Activation {
         }
     },
     /** 1 / (1 + e^-z). */
-    SIGMOID {
+    SIGMOID(true) {
         @Override
         public void forward(INDArray z, INDArray out, double alpha) {
             Nd4j.exec(new Sigmoid(z, out));
@@ -78,7 +79,7 @@ public enum Activation {
         }
     },
     /** (e^z - e^-z) / (e^z + e^-z). */
-    TANH {
+    TANH(true) {
         @Override
         public void forward(INDArray z, INDArray out, double alpha) {
             Nd4j.exec(new Tanh(z, out));
@@ -104,7 +105,7 @@ public enum Activation {
         }
     },
     /** max(0, z). */
-    RELU {
+    RELU(true) {
         @Override
         public void forward(INDArray z, INDArray out, double alpha) {
             Nd4j.exec(new RectifiedLinear(z, out, 0.0));
@@ -115,22 +116,27 @@ public enum Activation {
             Nd4j.exec(new RectifiedLinearDerivative(z, dOut, dZ));
         }
 
+        /** Math.max, not a comparison: the JIT vectorises it, and a branch on random signs is mispredicted half the time. */
         @Override
         public void forward(float[] z, float[] y, float alpha) {
             for (int j = 0; j < z.length; j++) {
-                y[j] = z[j] > 0f ? z[j] : 0f;
+                y[j] = Math.max(z[j], 0f);
             }
         }
 
+        /**
+         * dy where y > 0, else +0, without a branch: y * 2^254 is at least 1 for every y > 0 (the
+         * smallest is 2^-149), so the factor is exactly 1 or 0; adding +0 turns dy * 0 = -0 into +0.
+         */
         @Override
         public void backward(float[] z, float[] y, float[] dy, float[] dz, float alpha) {
-            for (int j = 0; j < z.length; j++) {
-                dz[j] = z[j] > 0f ? dy[j] : 0f;
+            for (int j = 0; j < y.length; j++) {
+                dz[j] = dy[j] * Math.min(y[j] * 0x1p127f * 0x1p127f, 1f) + 0f;
             }
         }
     },
     /** z for z > 0, alpha * z otherwise. */
-    LEAKY_RELU {
+    LEAKY_RELU(true) {
         @Override
         public void forward(INDArray z, INDArray out, double alpha) {
             Nd4j.exec(new LeakyReLU(z, out, alpha));
@@ -156,7 +162,7 @@ public enum Activation {
         }
     },
     /** e^z_i / sum_j e^z_j along the last axis. */
-    SOFTMAX {
+    SOFTMAX(false) {
         @Override
         public void forward(INDArray z, INDArray out, double alpha) {
             Nd4j.exec(new SoftMax(z, out, z.rank() - 1));
@@ -199,6 +205,20 @@ public enum Activation {
 
     /** Default slope of leaky ReLU for z < 0. */
     public static final double DEFAULT_LEAKY_ALPHA = 0.01;
+
+    private final boolean elementWise;
+
+    Activation(boolean elementWise) {
+        this.elementWise = elementWise;
+    }
+
+    /**
+     * Whether f acts on each value alone: then the row variants may take all values of a batch as
+     * one row. Otherwise (softmax) a row is one vector along the last axis.
+     */
+    public boolean elementWise() {
+        return elementWise;
+    }
 
     /** out = f(z); out may be z itself only for element-wise functions. */
     public abstract void forward(INDArray z, INDArray out, double alpha);

@@ -4,20 +4,24 @@ package io.neurostream.core.layers;
 import io.neurostream.core.params.Init;
 import io.neurostream.core.params.ParamSpec;
 import io.neurostream.core.params.ParamViews;
+import io.neurostream.core.tensor.Blas;
 import io.neurostream.core.tensor.Buffers;
+import io.neurostream.core.tensor.HostCopy;
 import io.neurostream.core.tensor.Shape;
 import java.util.List;
+import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * A dense layer on [B, in] inputs; a [B, C, H, W] (or any) input is flattened to [B, C*H*W]. Forward is one GEMM into a reused buffer plus a bias add;
- * backward is dW += x^T dOut, db += sum_B dOut and, unless this is the first layer,
- * dIn = dOut W^T. A fixed bias (the course's worked example) is never updated.
+ * A dense layer on [B, in] inputs; a [B, C, H, W] (or any) input is flattened to [B, C*H*W]. Forward is y = 1 b, then y += x W;
+ * backward is dW += x^T dOut, db += 1^T dOut and, unless this is the first layer,
+ * dIn = dOut W^T: each one BLAS call on the arrays' memory ({@link Blas}), in both data types, into reused buffers (through
+ * ND4J, the dispatch of each small product or sum costs more than its arithmetic). A fixed bias (the course's worked
+ * example) is never updated.
  *
- * <p>Beside the ND4J variant, the same forward and backward as loops over float32 rows on the
+ * <p>Beside the array variant, the same forward and backward as loops over float32 rows on the
  * Java heap (the heap engine of small networks, where ND4J's ~10 µs per op outweighs the
  * arithmetic): W as its {@code in} rows of {@code out}, a batch as one array per sample. Every
  * array a loop touches is read at the same index, so the JIT vectorises it; the loops run over
@@ -29,12 +33,14 @@ public final class Dense implements Layer {
     private final int out;
     private final Init weightInit;
     private final boolean fixedBias;
+    private final DataType dataType;
     private final Buffers buffers;
+    private INDArray ones;     // [>= B] of 1
     private INDArray weights;  // [in, out]
     private INDArray bias;     // [out]
     private INDArray dWeights; // [in, out]
     private INDArray dBias;    // [out]
-    private INDArray x;        // cached input, flattened [B, in]
+    private INDArray x;        // cached input [B, ...], contiguous: read as [B, in]
     private long[] inputShape; // [B, ...] as given, to shape dIn like the input
 
     public Dense(int in, int out, Init weightInit, boolean fixedBias, DataType dataType) {
@@ -42,6 +48,7 @@ public final class Dense implements Layer {
         this.out = out;
         this.weightInit = weightInit;
         this.fixedBias = fixedBias;
+        this.dataType = dataType;
         this.buffers = new Buffers(dataType);
     }
 
@@ -85,27 +92,40 @@ public final class Dense implements Layer {
     @Override
     public INDArray forward(INDArray input, Pass pass) {
         inputShape = input.shape();
-        x = input.rank() == 2 ? input : input.reshape('c', input.size(0), in);
-        INDArray y = buffers.get("out", input.size(0), out); // [B, out]
-        Nd4j.gemm(x, weights, y, false, false, 1.0, 0.0);
-        Nd4j.exec(new BiasAdd(y, bias, y, false));
+        int batch = Math.toIntExact(input.size(0));
+        boolean direct = HostCopy.contiguous(input) && input.dataType() == dataType;
+        x = direct ? input : buffers.get("x", inputShape).assign(input); // read as [B, in]
+        INDArray y = buffers.get("out", batch, out); // [B, out]
+        Pointer yAt = Blas.pointer(y);
+        Blas.gemm(dataType, false, false, batch, out, 1, 1, ones(batch), 1, Blas.pointer(bias), out, 0, yAt, out); // y = 1 b
+        Blas.gemm(dataType, false, false, batch, out, in, 1, Blas.pointer(x), in, Blas.pointer(weights), out, 1, yAt, out);
         return y;
     }
 
     @Override
     public INDArray backward(INDArray dOut, boolean needInputGradient) {
-        Nd4j.gemm(x, dOut, dWeights, true, false, 1.0, 1.0);
+        int batch = Math.toIntExact(dOut.size(0));
+        boolean direct = HostCopy.contiguous(dOut) && dOut.dataType() == dataType;
+        INDArray g = direct ? dOut : buffers.get("dOut", batch, out).assign(dOut); // [B, out]
+        Pointer gAt = Blas.pointer(g);
+        Blas.gemm(dataType, true, false, in, out, batch, 1, Blas.pointer(x), in, gAt, out, 1, Blas.pointer(dWeights), out);
         if (!fixedBias) {
-            INDArray batchSum = buffers.get("dBiasBatch", out); // [out]
-            dOut.sum(batchSum, 0);
-            dBias.addi(batchSum);
+            Blas.gemm(dataType, false, false, 1, out, batch, 1, ones(batch), batch, gAt, out, 1, Blas.pointer(dBias), out);
         }
         if (!needInputGradient) {
             return null;
         }
-        INDArray dIn = buffers.get("dIn", dOut.size(0), in); // [B, in]
-        Nd4j.gemm(dOut, weights, dIn, false, true, 1.0, 0.0);
+        INDArray dIn = buffers.get("dIn", batch, in); // [B, in]
+        Blas.gemm(dataType, false, true, batch, in, out, 1, gAt, out, Blas.pointer(weights), out, 0, Blas.pointer(dIn), in);
         return inputShape.length == 2 ? dIn : dIn.reshape('c', inputShape);
+    }
+
+    /** A vector of at least {@code batch} ones: the bias as a product (y = 1 b) and its gradient (db += 1^T dOut). */
+    private Pointer ones(int batch) {
+        if (ones == null || ones.length() < batch) {
+            ones = Nd4j.ones(dataType, batch);
+        }
+        return Blas.pointer(ones);
     }
 
     /**

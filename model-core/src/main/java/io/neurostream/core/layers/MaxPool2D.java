@@ -2,13 +2,13 @@
 package io.neurostream.core.layers;
 
 import io.neurostream.core.tensor.Buffers;
+import io.neurostream.core.tensor.HostCopy;
 import io.neurostream.core.tensor.Shape;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * out[b, c, i, j] = max_{u, v < window} x[b, c, i*s + u, j*s + v], no padding ("valid"): the
@@ -87,28 +87,35 @@ public final class MaxPool2D implements Layer {
         float[] xHeap = h.x;
         float[] outHeap = h.out;
         int[] winner = h.winner;
-        h.whole(input, h.input).data().asNioFloat().get(0, xHeap);
+        HostCopy.read(input, xHeap);
+        float[] max = h.rowMax;
         for (int m = 0, o = 0; m < maps; m++) {
             int map = m * height * width;
-            for (int i = 0; i < outHeight; i++) {
-                for (int j = 0; j < outWidth; j++, o++) {
-                    int best = map + i * stride * width + j * stride;
-                    int maxBits = Float.floatToRawIntBits(xHeap[best]);
-                    for (int u = 0; u < window; u++) {
-                        int row = map + (i * stride + u) * width + j * stride;
-                        for (int v = 0; v < window; v++) { // integer selects, no branch (ReLU maps make branches hard to predict)
-                            int valueBits = Float.floatToRawIntBits(xHeap[row + v]);
-                            int take = -(Float.floatToRawIntBits(Float.intBitsToFloat(maxBits) - Float.intBitsToFloat(valueBits)) >>> 31);
-                            best += (row + v - best) & take;                // take = -1 when value > max, else 0
-                            maxBits ^= (maxBits ^ valueBits) & take;
+            for (int i = 0; i < outHeight; i++, o += outWidth) {
+                // a whole output row at a time, window position by window position: the rows' windows are
+                // independent, so the loop over j is not one long chain of dependent selects
+                int top = map + i * stride * width;
+                for (int j = 0; j < outWidth; j++) {
+                    winner[o + j] = top + j * stride;
+                    max[j] = xHeap[top + j * stride];
+                }
+                for (int u = 0; u < window; u++) {
+                    for (int v = u == 0 ? 1 : 0; v < window; v++) { // row-major window order: on a tie the first stays
+                        int first = top + u * width + v;
+                        for (int j = 0; j < outWidth; j++) { // integer selects, no branch (ReLU maps make branches hard to predict)
+                            int at = first + j * stride;
+                            float value = xHeap[at];
+                            int take = -(Float.floatToRawIntBits(max[j] - value) >>> 31); // -1 when value > max, else 0
+                            winner[o + j] += (at - winner[o + j]) & take;
+                            max[j] = Float.intBitsToFloat(Float.floatToRawIntBits(max[j])
+                                    ^ ((Float.floatToRawIntBits(max[j]) ^ Float.floatToRawIntBits(value)) & take));
                         }
                     }
-                    outHeap[o] = Float.intBitsToFloat(maxBits);
-                    winner[o] = best;
                 }
+                System.arraycopy(max, 0, outHeap, o, outWidth);
             }
         }
-        out.data().asNioFloat().put(0, outHeap);
+        HostCopy.write(outHeap, out);
         return out;
     }
 
@@ -126,12 +133,12 @@ public final class MaxPool2D implements Layer {
         float[] xHeap = h.x;
         float[] outHeap = h.out;
         int[] winner = h.winner;
-        h.whole(dOut, h.dOut).data().asNioFloat().get(0, outHeap);
+        HostCopy.read(dOut, outHeap);
         Arrays.fill(xHeap, 0f);
         for (int o = 0; o < outHeap.length; o++) {
             xHeap[winner[o]] += outHeap[o]; // overlapping windows (s < window) may share a winner
         }
-        dIn.data().asNioFloat().put(0, xHeap);
+        HostCopy.write(xHeap, dIn);
         return dIn;
     }
 
@@ -140,24 +147,13 @@ public final class MaxPool2D implements Layer {
         final float[] x;      // the input, then dIn [B*C*H*W]
         final float[] out;    // the output, then dOut [B*C*oH*oW]
         final int[] winner;   // per output, the index in x of its maximum [B*C*oH*oW]
-        final INDArray input; // a whole copy of an input that is a view [B, C, H, W]
-        final INDArray dOut;  // a whole copy of a dOut that is a view [B, C, oH, oW]
+        final float[] rowMax; // one output row's maxima so far [oW]
 
         Heap(int batch) {
             x = new float[batch * channels * height * width];
             out = new float[batch * channels * outHeight * outWidth];
             winner = new int[out.length];
-            input = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, channels, height, width}, 'c');
-            dOut = Nd4j.createUninitialized(DataType.FLOAT, new long[] {batch, channels, outHeight, outWidth}, 'c');
-        }
-
-        /** The array itself when it is all of its buffer in 'c' order (bulk copies read it from value 0), else its copy in {@code copy}. */
-        INDArray whole(INDArray a, INDArray copy) {
-            if (a.offset() == 0 && a.length() == a.data().length() && a.ordering() == 'c'
-                    && org.nd4j.linalg.api.shape.Shape.hasDefaultStridesForShape(a)) {
-                return a;
-            }
-            return copy.assign(a);
+            rowMax = new float[outWidth];
         }
     }
 }

@@ -23,7 +23,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Each constant implements its loss twice, side by side: as ND4J ops on [N, K] arrays (scratch
  * from the caller's {@link Buffers}), and as a loop over one float32 row for the heap path of
- * small dense networks. Every method is abstract, so a new constant without both variants does
+ * small dense networks and, through {@link RowLoss}, every float32 network. Every method is abstract, so a new constant without both variants does
  * not compile; {@code LossVariantsTest} checks that the two agree for every constant, fused and not.
  */
 public enum Loss {

@@ -6,21 +6,25 @@ import io.neurostream.core.layers.ActivationLayer;
 import io.neurostream.core.layers.Layer;
 import io.neurostream.core.layers.Pass;
 import io.neurostream.core.losses.Loss;
+import io.neurostream.core.losses.RowLoss;
 import io.neurostream.core.optim.Optimizer;
 import io.neurostream.core.params.Params;
 import io.neurostream.core.tensor.Buffers;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Back-propagation folds the final activation's derivative into the loss when they fuse (softmax
- * + cross-entropy) and stops at the lowest layer with parameters. Every layer type runs here; the
+ * + cross-entropy) and stops at the lowest layer with parameters. In float32 the loss runs its row
+ * loops ({@link RowLoss}), in float64 its ND4J ops. Every layer type runs here; the
  * float64 gradient checks verify each layer's backward against central differences.
  */
 final class Nd4jEngine implements Engine {
     private final List<Layer> layers;
     private final Params params;
     private final Loss loss;
+    private final RowLoss rowLoss; // float32: the loss's row loops, else null (its ND4J ops)
     private final Buffers buffers;
     private final boolean lossFusesFinalActivation;
     private final int lowestTrainableLayer; // back-propagation stops here: nothing below has parameters
@@ -30,6 +34,7 @@ final class Nd4jEngine implements Engine {
         this.layers = layers;
         this.params = params;
         this.loss = loss;
+        this.rowLoss = params.dataType() == DataType.FLOAT ? new RowLoss(loss) : null;
         this.buffers = new Buffers(params.dataType());
         this.lossFusesFinalActivation = layers.get(layers.size() - 1) instanceof ActivationLayer a && loss.fusesWith(a.activation());
         int lowest = 0;
@@ -52,7 +57,8 @@ final class Nd4jEngine implements Engine {
 
     @Override
     public double loss(INDArray targets, INDArray perRow) {
-        return loss.forward(logitsOrNull(), as2d(lastOutput), as2d(targets), perRow, buffers);
+        return rowLoss != null ? rowLoss.forward(logitsOrNull(), as2d(lastOutput), as2d(targets), perRow)
+                : loss.forward(logitsOrNull(), as2d(lastOutput), as2d(targets), perRow, buffers);
     }
 
     @Override
@@ -60,7 +66,11 @@ final class Nd4jEngine implements Engine {
         params.zeroGradients();
         INDArray out2d = as2d(lastOutput);
         INDArray grad = buffers.get("dOut", out2d.shape());
-        loss.backward(logitsOrNull(), out2d, as2d(targets), grad, buffers);
+        if (rowLoss != null) {
+            rowLoss.backward(logitsOrNull(), out2d, as2d(targets), grad);
+        } else {
+            loss.backward(logitsOrNull(), out2d, as2d(targets), grad, buffers);
+        }
         INDArray dOut = grad.reshape('c', lastOutput.shape());
         int first = layers.size() - (lossFusesFinalActivation ? 2 : 1);
         for (int i = first; i >= lowestTrainableLayer; i--) {

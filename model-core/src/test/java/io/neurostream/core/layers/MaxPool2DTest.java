@@ -40,6 +40,16 @@ class MaxPool2DTest {
         assertEquals(expected, dIn);
     }
 
+    /** A window of ReLU zeros, and a maximum found twice: the first in row-major window order takes the gradient. */
+    @Test
+    void onATieTheFirstMaximumTakesTheGradient() {
+        INDArray x = Nd4j.create(new float[] {0, 0, 1, 3, 0, 0, 3, 2}, new long[] {1, 1, 2, 4}, 'c');
+        MaxPool2D pool = new MaxPool2D(Shape.of(1, 2, 4), 2, 2, DataType.FLOAT);
+        assertEquals(Nd4j.create(new float[] {0, 3}, new long[] {1, 1, 1, 2}, 'c'), pool.forward(x, new Pass(true, new Rng(1))));
+        INDArray dIn = pool.backward(Nd4j.create(new float[] {10, 20}, new long[] {1, 1, 1, 2}, 'c'), true);
+        assertEquals(Nd4j.create(new float[] {10, 0, 0, 20, 0, 0, 0, 0}, new long[] {1, 1, 2, 4}, 'c'), dIn);
+    }
+
     @Test
     void strideSmallerThanTheWindowOverlaps() {
         MaxPool2D pool = new MaxPool2D(Shape.of(2, 5, 5), 3, 2, DataType.FLOAT);

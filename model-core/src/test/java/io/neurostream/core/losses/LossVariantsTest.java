@@ -1,4 +1,4 @@
-// Every loss's two variants, the ND4J ops and the float row loop, compute the same losses and gradients, fused or not.
+// Every loss's two variants, the ND4J ops and the float row loop (alone and through RowLoss), compute the same losses and gradients, fused or not.
 package io.neurostream.core.losses;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -89,5 +89,21 @@ class LossVariantsTest {
             }
         }
         assertEquals(mean, sum / N, 1e-5 * (1 + Math.abs(mean)), what + ": mean");
+
+        // RowLoss runs the row loops on [N, K] arrays; a larger batch first, so its buffers are longer than N rows
+        RowLoss rows = new RowLoss(loss);
+        INDArray twice = Nd4j.vstack(outs, outs);
+        rows.forward(fused ? Nd4j.vstack(zs, zs) : null, twice, Nd4j.vstack(ts, ts), Nd4j.zeros(DataType.FLOAT, 2 * N));
+        INDArray rowPerRow = Nd4j.zeros(DataType.FLOAT, N);
+        INDArray rowGrad = Nd4j.zeros(DataType.FLOAT, N, K);
+        assertEquals(mean, rows.forward(zs, outs, ts, rowPerRow), 1e-5 * (1 + Math.abs(mean)), what + ": RowLoss mean");
+        rows.backward(zs, outs, ts, rowGrad);
+        for (int n = 0; n < N; n++) {
+            assertEquals(perRow.getDouble(n), rowPerRow.getDouble(n), 1e-5 * (1 + Math.abs(perRow.getDouble(n))), what + ": RowLoss row " + n);
+            for (int k = 0; k < K; k++) {
+                assertEquals(grad.getDouble(n, k), rowGrad.getDouble(n, k), 1e-5 * (1 + Math.abs(grad.getDouble(n, k))),
+                        what + ": RowLoss gradient [" + n + ", " + k + "]");
+            }
+        }
     }
 }

@@ -209,4 +209,20 @@ class HeapEngineTest {
     private static INDArray input784(long seed) {
         return GradientCheck.randomInput(seed, 4, 784).castTo(DataType.FLOAT);
     }
+
+    /** The array engine's float32 dense layers and loss copy what they read: float64 inputs and targets train as their float32 casts do. */
+    @Test
+    void theArrayEngineTrainsFloat64InputsAndTargetsAsTheirFloat32Casts() {
+        ModelSpec spec = Presets.load("mnist-mlp").with(Map.of("batch_size", 64));
+        Network wide = Network.create(spec);
+        Network narrow = Network.create(spec);
+        assertFalse(wide.computesOnHeap());
+        for (int i = 0; i < 3; i++) {
+            INDArray x = GradientCheck.randomInput(90 + i, 64, 784).castTo(DataType.FLOAT).castTo(DataType.DOUBLE);
+            INDArray y = GradientCheck.randomOneHot(95 + i, 64, 10);
+            wide.trainStep(x, y);
+            narrow.trainStep(x.castTo(DataType.FLOAT), y.castTo(DataType.FLOAT));
+        }
+        assertEquals(narrow.params().values(), wide.params().values());
+    }
 }
