@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 public final class KafkaSyncLog implements SyncLog {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicInteger OPENED = new AtomicInteger();
+    /** The most a fetch of the sync partition returns (consumer.max.partition.fetch.bytes and consumer.fetch.max.bytes override it). */
+    static final int FETCH_BYTES = 16 << 20;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicPartition partition;
@@ -36,6 +38,10 @@ public final class KafkaSyncLog implements SyncLog {
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // a waiting replica reads with a short timeout: a fetch the broker parked (up to the default 500 ms) would hold its answer
         config.putIfAbsent(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
+        // a round is R contributions of the model's size (13 MB each for mnist-cnn): read in 1 MB fetches (the default), one per
+        // 100 ms punctuation, they came seconds after they were committed, and replicas waited for each other that long
+        config.putIfAbsent(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, FETCH_BYTES);
+        config.putIfAbsent(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, FETCH_BYTES);
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.CLIENT_ID_CONFIG, config.getOrDefault(ConsumerConfig.CLIENT_ID_CONFIG, "neurostream-sync") + "-" + model + "-"
                 + OPENED.incrementAndGet()); // one per replica: client ids (and their JMX names) stay distinct
