@@ -30,7 +30,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * "replicas" (1-256, default 1: how many partitions the model's samples spread over, each training a replica that is averaged
  * with the others through the sync topic), "sync_every" (mini-batches a replica trains between two merges, default 10) and
  * "sync_learning_rate" (η_s in (0, 256], default 1: a merge moves the model by η_s times the replicas' mean change) and
- * "sync_overlap" (true|false, default true: a replica trains its next round while its round is merged, taking the merge one round
+ * "sync_overlap" (true|false, default false; true: a replica trains its next round while its round is merged, taking the merge one round
  * late).
  * The spec keeps its JSON text, which is what snapshots and the models topic carry.
  */
@@ -72,7 +72,7 @@ public record ModelSpec(String name, String description, InputSpec input, List<L
         public static final int DEFAULT_SYNC_EVERY = 10;
         public static final double DEFAULT_SYNC_LEARNING_RATE = 1.0;
         public static final double MAX_SYNC_LEARNING_RATE = 256.0;
-        public static final boolean DEFAULT_SYNC_OVERLAP = true;
+        public static final boolean DEFAULT_SYNC_OVERLAP = false;
         public static final Replication NONE = new Replication(1, DEFAULT_SYNC_EVERY);
 
         public Replication(int replicas, int syncEvery) {

@@ -34,7 +34,7 @@ final class ReplicaShards {
             {"name": "mlp", "input": {"shape": [784]},
              "layers": [{"type": "dense", "units": 32, "activation": "relu"}, {"type": "dense", "units": 10, "activation": "softmax"}],
              "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.005}, "batch_size": 32, "seed": 42,
-             "replicas": 2, "sync_every": 4}
+             "replicas": 2, "sync_every": 4, "sync_overlap": true}
             """;
     final List<List<Sample>> samples = new ArrayList<>();
     private final List<List<byte[]>> bytes = new ArrayList<>();
