@@ -47,13 +47,7 @@ public final class ParameterVector {
         if (current.length != base.length) {
             throw new IllegalArgumentException("delta of " + current.length + " values from a base of " + base.length);
         }
-        boolean single = dataType != DataType.DOUBLE;
-        double[] out = new double[current.length];
-        for (int i = 0; i < out.length; i++) {
-            double d = current[i] - base[i];
-            out[i] = single ? (float) d : d;
-        }
-        return out;
+        return rounded(current, -1, base, dataType);
     }
 
     /**
@@ -64,10 +58,15 @@ public final class ParameterVector {
         if (merged.length != delta.length) {
             throw new IllegalArgumentException("a change of " + delta.length + " values added to a model of " + merged.length);
         }
+        return rounded(merged, 1, delta, dataType);
+    }
+
+    /** {@code a + sign·b} (sign ±1, so exactly a − b or a + b) in double precision, each value rounded to the data type. */
+    private static double[] rounded(double[] a, double sign, double[] b, DataType dataType) {
         boolean single = dataType != DataType.DOUBLE;
-        double[] out = new double[merged.length];
+        double[] out = new double[a.length];
         for (int i = 0; i < out.length; i++) {
-            double v = merged[i] + delta[i];
+            double v = a[i] + sign * b[i];
             out[i] = single ? (float) v : v;
         }
         return out;
