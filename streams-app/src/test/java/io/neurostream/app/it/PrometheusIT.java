@@ -37,7 +37,6 @@ class PrometheusIT {
     private static final int SAMPLES = 3_200; // 100 batches of 32: every sample ends trained
     private static final int DRIFTED = 640; // then 20 batches whose labels are shifted by one: a drift
     private static final int REPLICA_ROUNDS = 4; // rounds the replicated model (ReplicaShards: R = 2, sync_every 4, batch 32) merges
-    private static final int ROUND_SAMPLES = 4 * 32;
     private static final String RATE_INTERVAL = "1m";
     private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
     private static final Path LOGS = Path.of("target", "it-logs", "prometheus");
@@ -118,8 +117,8 @@ class PrometheusIT {
             // merge through the sync topic: the Replicas row's meters) and a burst of undecodable records.
             live.spec(DIVERGING, DIVERGING_SPEC);
             ReplicaShards.sendSpecs(live.producer, live.topics.models(), 1, LiveApp.BASE_TIME - 1);
-            ReplicaShards shards = new ReplicaShards(REPLICA_ROUNDS * ROUND_SAMPLES);
-            for (int i = 0; i < REPLICA_ROUNDS * ROUND_SAMPLES; i++) {
+            ReplicaShards shards = ReplicaShards.forRounds(REPLICA_ROUNDS);
+            for (int i = 0; i < shards.perShard; i++) {
                 shards.send(live.producer, live.topics.samples(), 1, i, LiveApp.BASE_TIME + i);
             }
             live.samples(MODEL, MnistRecords.labelled(SAMPLES), 500, 200);

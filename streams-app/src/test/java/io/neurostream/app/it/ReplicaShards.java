@@ -39,7 +39,17 @@ final class ReplicaShards {
     final List<List<Sample>> samples = new ArrayList<>();
     private final List<List<byte[]>> bytes = new ArrayList<>();
 
-    ReplicaShards(int perShard) {
+    /** The MNIST samples of each shard for {@code rounds} rounds of {@link #SPEC} ({@code sync_every} mini-batches each). */
+    static ReplicaShards forRounds(int rounds) {
+        ModelSpec spec = ModelSpec.parse(SPEC);
+        return new ReplicaShards(rounds * spec.replication().syncEvery() * spec.batchSize());
+    }
+
+    /** Samples of each shard. */
+    final int perShard;
+
+    private ReplicaShards(int perShard) {
+        this.perShard = perShard;
         for (int s = 0; s < REPLICAS; s++) {
             samples.add(new ArrayList<>());
             bytes.add(new ArrayList<>());

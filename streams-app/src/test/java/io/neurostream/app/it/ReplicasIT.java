@@ -36,8 +36,8 @@ class ReplicasIT {
     @Test
     void shouldEndWithBothReplicasHoldingTheMergedModelOfAnInProcessReplayAndOnePredictionPerSample() throws Exception {
         ModelSpec spec = ModelSpec.parse(ReplicaShards.SPEC);
-        int perShard = ROUNDS * spec.replication().syncEvery() * spec.batchSize();
-        ReplicaShards shards = new ReplicaShards(perShard);
+        ReplicaShards shards = ReplicaShards.forRounds(ROUNDS);
+        int perShard = shards.perShard;
 
         try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
              KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
