@@ -42,15 +42,11 @@ public final class TopicScan implements AutoCloseable {
     /**
      * Assigns every partition of the topic, at its beginning or at its end, and notes the end offsets.
      *
-     * @return false when the topic does not exist (no partitions after waiting up to {@code timeout} for its metadata)
+     * @return false when the topic does not exist (the broker says it has no partitions)
+     * @throws TimeoutException when the topic's metadata did not come within {@code timeout}
      */
     public boolean start(Duration timeout, boolean fromBeginning) {
-        List<PartitionInfo> infos;
-        try {
-            infos = consumer.partitionsFor(topic, timeout);
-        } catch (TimeoutException e) {
-            infos = List.of();
-        }
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, timeout);
         if (infos == null || infos.isEmpty()) {
             return false;
         }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
 
 /**
  * A {@link TopicScan} of the model-versions topic from its beginning (read_committed, so it never sees the chunks of a transaction
@@ -34,7 +35,11 @@ public final class ModelVersionsConsumer implements AutoCloseable {
      * @return false when the topic does not exist (yet), after waiting up to {@code timeout} for its metadata
      */
     public boolean start(Duration timeout) {
-        started = scan.start(timeout, true);
+        try {
+            started = scan.start(timeout, true);
+        } catch (TimeoutException e) {
+            started = false; // not there yet: serve keeps waiting for it
+        }
         return started;
     }
 
