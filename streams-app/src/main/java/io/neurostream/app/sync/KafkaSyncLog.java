@@ -25,7 +25,7 @@ public final class KafkaSyncLog implements SyncLog {
     private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(30);
     private static final AtomicInteger OPENED = new AtomicInteger();
     /** The most a fetch of the sync partition returns (consumer.max.partition.fetch.bytes and consumer.fetch.max.bytes override it). */
-    static final int FETCH_BYTES = 16 << 20;
+    private static final int FETCH_BYTES = 16 << 20;
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final TopicPartition partition;
