@@ -32,6 +32,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.function.IntConsumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -88,6 +89,54 @@ class CrashRecoveryIT {
         s.put(NeurostreamConfig.SNAPSHOT_INTERVAL.name(), Integer.toString(SNAPSHOT_EVERY));
         s.put(NeurostreamConfig.HTTP_PORT.name(), "-1");
         return s;
+    }
+
+    /**
+     * An embedded broker with a producer, and the two apps every test compares: the uninterrupted reference {@link #REF_APP} on the
+     * topics "ref.*" and the crashed {@link #CRASH_APP} on "crash.*", their settings and topics.
+     */
+    private record TwoApps(EmbeddedKafka kafka, KafkaProducer<byte[], byte[]> producer, String bootstrap, Map<String, String> ref,
+                           Topics refTopics, Map<String, String> crash, Topics crashTopics) implements AutoCloseable {
+        static final String REF_APP = "ref-app";
+        static final String CRASH_APP = "crash-app";
+
+        /** The crashed app's committed predictions, once there are at least {@code atLeast} (or after a minute). */
+        List<Prediction> crashPredictions(int atLeast) {
+            return KafkaClients.readCommitted(bootstrap, crashTopics.predictions(), rs -> rs.size() >= atLeast, Duration.ofSeconds(3),
+                    Duration.ofMinutes(1)).stream().map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value())).toList();
+        }
+
+        void assertNothingDeadLettered() {
+            assertTrue(KafkaClients.readCommitted(bootstrap, crashTopics.deadLetters(), rs -> false, Duration.ZERO, Duration.ofSeconds(3)).isEmpty(),
+                    "nothing dead-lettered");
+        }
+
+        @Override
+        public void close() {
+            try {
+                producer.close();
+            } finally {
+                kafka.close();
+            }
+        }
+    }
+
+    /** Starts a broker and creates the topics of both apps, whose settings are {@link #settings} plus {@code extra}. */
+    private TwoApps twoApps(Map<String, String> extra) {
+        EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
+        try {
+            String bootstrap = kafka.bootstrapServers();
+            Map<String, String> ref = settings(bootstrap, "ref.", TwoApps.REF_APP);
+            Map<String, String> crash = settings(bootstrap, "crash.", TwoApps.CRASH_APP);
+            ref.putAll(extra);
+            crash.putAll(extra);
+            TopicSetup.ensureTopics(NeurostreamConfig.load(null, ref));
+            TopicSetup.ensureTopics(NeurostreamConfig.load(null, crash));
+            return new TwoApps(kafka, KafkaClients.producer(bootstrap), bootstrap, ref, new Topics("ref."), crash, new Topics("crash."));
+        } catch (RuntimeException | Error e) {
+            kafka.close();
+            throw e;
+        }
     }
 
     private static void produceSpec(KafkaProducer<byte[], byte[]> producer, Topics topics) {
@@ -179,46 +228,28 @@ class CrashRecoveryIT {
     @Test
     void shouldEndBitIdenticalAfterThreeSigkillsWithExactlyOnePredictionPerSample() throws Exception {
         List<byte[]> samples = MnistRecords.labelled(SAMPLES);
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
-            String bootstrap = kafka.bootstrapServers();
-            Topics refTopics = new Topics("ref.");
-            Topics crashTopics = new Topics("crash.");
-            Map<String, String> ref = settings(bootstrap, "ref.", "ref-app");
-            Map<String, String> crash = settings(bootstrap, "crash.", "crash-app");
-            TopicSetup.ensureTopics(NeurostreamConfig.load(null, ref));
-            TopicSetup.ensureTopics(NeurostreamConfig.load(null, crash));
-
+        try (TwoApps apps = twoApps(Map.of())) {
             // 1. The uninterrupted reference run, in this JVM.
-            produceSpec(producer, refTopics);
-            produceSamples(producer, refTopics, samples, 0, SAMPLES, 0, 0);
-            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, ref))) {
-                awaitAllTrained(bootstrap, refTopics);
+            produceSpec(apps.producer, apps.refTopics);
+            produceSamples(apps.producer, apps.refTopics, samples, 0, SAMPLES, 0, 0);
+            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, apps.ref))) {
+                awaitAllTrained(apps.bootstrap, apps.refTopics);
             }
-            byte[] reference = ChangelogState.read(bootstrap, "ref-app").snapshot(MODEL);
+            byte[] reference = ChangelogState.read(apps.bootstrap, TwoApps.REF_APP).snapshot(MODEL);
 
             // 2. The same input in four chunks, each produced in paced bursts while a child JVM trains on it; the first
             //    three runs are killed with SIGKILL in the middle of their chunk, the last one restores and finishes.
-            produceSpec(producer, crashTopics);
+            produceSpec(apps.producer, apps.crashTopics);
             int chunk = SAMPLES / 4;
-            AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("run-0.log"));
-            List<TrainingMetrics> metrics;
-            try {
-                app = killedThreeTimes(app, bootstrap, crash, "run-", run -> {
-                    int from = run * chunk;
-                    produceSamples(producer, crashTopics, samples, from, from + chunk, 250, 400);
-                }, run -> { }, run -> Thread.sleep(900 + 300L * run)); // each kill inside its chunk's 2 s of bursts
-                metrics = awaitAllTrained(bootstrap, crashTopics);
-                assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
-                assertTrue(app.log().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly on SIGTERM");
-            } finally {
-                if (app.isAlive()) {
-                    app.kill();
-                }
-            }
+            AppProcess app = killedThreeTimes(apps, "run-", run -> {
+                int from = run * chunk;
+                produceSamples(apps.producer, apps.crashTopics, samples, from, from + chunk, 250, 400);
+            }, run -> { }, run -> Thread.sleep(900 + 300L * run)); // each kill inside its chunk's 2 s of bursts
+            List<TrainingMetrics> metrics = awaitThenStop(app, () -> awaitAllTrained(apps.bootstrap, apps.crashTopics));
+            assertTrue(app.log().contains("PENDING_SHUTDOWN -> NOT_RUNNING"), "Kafka Streams closed cleanly on SIGTERM");
 
             // 3. Bit-identical model, one prediction per sample, nothing dead-lettered.
-            ChangelogState state = ChangelogState.read(bootstrap, "crash-app");
+            ChangelogState state = ChangelogState.read(apps.bootstrap, TwoApps.CRASH_APP);
             byte[] crashed = state.snapshot(MODEL);
             assertArrayEquals(reference, crashed, "the model after three SIGKILLs is bit-identical to the uninterrupted one");
             Network model = SnapshotCodec.decode(crashed);
@@ -226,16 +257,13 @@ class CrashRecoveryIT {
             assertEquals(0, state.journalLength(MODEL), "the last snapshot covers every sample");
             assertEquals(SAMPLES, metrics.stream().mapToLong(TrainingMetrics::getSamplesTrained).max().orElseThrow());
 
-            List<ConsumerRecord<byte[], byte[]>> predictions = KafkaClients.readCommitted(bootstrap, crashTopics.predictions(),
-                    rs -> rs.size() >= SAMPLES, Duration.ofSeconds(3), Duration.ofMinutes(1));
+            List<Prediction> predictions = apps.crashPredictions(SAMPLES);
             Map<String, Long> perId = predictions.stream()
-                    .map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value()))
                     .collect(Collectors.groupingBy(Prediction::getSampleId, Collectors.counting()));
             assertEquals(SAMPLES, perId.size(), "a prediction for every sample");
             assertTrue(perId.values().stream().allMatch(c -> c == 1), "exactly one prediction per sample id");
             assertEquals(SAMPLES, predictions.size());
-            assertTrue(KafkaClients.readCommitted(bootstrap, crashTopics.deadLetters(), rs -> false, Duration.ZERO, Duration.ofSeconds(3)).isEmpty(),
-                    "nothing dead-lettered");
+            apps.assertNothingDeadLettered();
             assertTrue(app.log().contains("restored at step"), "the last start restored the model from the store");
         }
     }
@@ -262,69 +290,46 @@ class CrashRecoveryIT {
                     .setEventTime(s.getEventTime()).build()));
         }
         long labelsTime = BASE_TIME + SAMPLES;
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
-            String bootstrap = kafka.bootstrapServers();
-            Topics refTopics = new Topics("ref.");
-            Topics crashTopics = new Topics("crash.");
-            Map<String, String> ref = settings(bootstrap, "ref.", "ref-app");
-            Map<String, String> crash = settings(bootstrap, "crash.", "crash-app");
-            ref.put(NeurostreamConfig.LABELS_MAX_DELAY.name(), "3600000");
-            crash.put(NeurostreamConfig.LABELS_MAX_DELAY.name(), "3600000");
-            TopicSetup.ensureTopics(NeurostreamConfig.load(null, ref));
-            TopicSetup.ensureTopics(NeurostreamConfig.load(null, crash));
-
+        try (TwoApps apps = twoApps(Map.of(NeurostreamConfig.LABELS_MAX_DELAY.name(), "3600000"))) {
             // 1. The uninterrupted reference run, in this JVM, on everything produced first.
-            produceSpec(producer, refTopics);
-            produce(producer, refTopics.samples(), withLabelsLater, 0, SAMPLES, BASE_TIME, 0, 0);
-            produce(producer, refTopics.labels(), labels, 0, labels.size(), labelsTime, 0, 0);
-            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, ref))) {
-                awaitAllTrained(bootstrap, refTopics);
+            produceSpec(apps.producer, apps.refTopics);
+            produce(apps.producer, apps.refTopics.samples(), withLabelsLater, 0, SAMPLES, BASE_TIME, 0, 0);
+            produce(apps.producer, apps.refTopics.labels(), labels, 0, labels.size(), labelsTime, 0, 0);
+            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, apps.ref))) {
+                awaitAllTrained(apps.bootstrap, apps.refTopics);
             }
-            byte[] reference = ChangelogState.read(bootstrap, "ref-app").snapshot(MODEL);
+            byte[] reference = ChangelogState.read(apps.bootstrap, TwoApps.REF_APP).snapshot(MODEL);
 
             // 2. Samples in two chunks, then labels in two, each produced in paced bursts while a child JVM works on it; the
             //    first three runs are killed with SIGKILL in the middle of their chunk, the last one restores and finishes.
-            produceSpec(producer, crashTopics);
-            AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("labels-run-0.log"));
-            List<TrainingMetrics> metrics;
-            try {
-                app = killedThreeTimes(app, bootstrap, crash, "labels-run-", run -> {
-                    boolean labelRun = run >= 2;
-                    List<byte[]> records = labelRun ? labels : withLabelsLater;
-                    int chunk = records.size() / 2;
-                    int from = (run % 2) * chunk;
-                    produce(producer, labelRun ? crashTopics.labels() : crashTopics.samples(), records, from, from + chunk,
-                            labelRun ? labelsTime : BASE_TIME, 250, 400);
-                }, run -> {
-                    if (run == 2) {
-                        awaitPredictions(bootstrap, crashTopics, SAMPLES);
-                    }
-                }, run -> Thread.sleep(900 + 300L * (run % 2)));
-                metrics = awaitAllTrained(bootstrap, crashTopics);
-                assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
-            } finally {
-                if (app.isAlive()) {
-                    app.kill();
+            produceSpec(apps.producer, apps.crashTopics);
+            AppProcess app = killedThreeTimes(apps, "labels-run-", run -> {
+                boolean labelRun = run >= 2;
+                List<byte[]> records = labelRun ? labels : withLabelsLater;
+                int chunk = records.size() / 2;
+                int from = (run % 2) * chunk;
+                produce(apps.producer, labelRun ? apps.crashTopics.labels() : apps.crashTopics.samples(), records, from, from + chunk,
+                        labelRun ? labelsTime : BASE_TIME, 250, 400);
+            }, run -> {
+                if (run == 2) {
+                    awaitPredictions(apps.bootstrap, apps.crashTopics, SAMPLES);
                 }
-            }
+            }, run -> Thread.sleep(900 + 300L * (run % 2)));
+            List<TrainingMetrics> metrics = awaitThenStop(app, () -> awaitAllTrained(apps.bootstrap, apps.crashTopics));
 
             // 3. Bit-identical model; a prediction per sample on arrival and one outcome per label; nothing dead-lettered.
-            ChangelogState state = ChangelogState.read(bootstrap, "crash-app");
+            ChangelogState state = ChangelogState.read(apps.bootstrap, TwoApps.CRASH_APP);
             byte[] crashed = state.snapshot(MODEL);
             assertArrayEquals(reference, crashed, "the model after three SIGKILLs, half its samples labelled later, is bit-identical");
             assertEquals(SAMPLES, SnapshotCodec.decode(crashed).counters().samplesTrained());
             assertEquals(SAMPLES, metrics.stream().mapToLong(TrainingMetrics::getSamplesTrained).max().orElseThrow());
-            List<Prediction> predictions = KafkaClients.readCommitted(bootstrap, crashTopics.predictions(), rs -> rs.size() >= SAMPLES + labels.size(),
-                    Duration.ofSeconds(3), Duration.ofMinutes(1)).stream().map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value()))
-                    .toList();
+            List<Prediction> predictions = apps.crashPredictions(SAMPLES + labels.size());
             assertEquals(SAMPLES + labels.size(), predictions.size(), "one prediction per sample, and one outcome per label");
             Map<String, Long> outcomes = predictions.stream().filter(p -> p.getLabel() != null)
                     .collect(Collectors.groupingBy(Prediction::getSampleId, Collectors.counting()));
             assertEquals(SAMPLES, outcomes.size(), "every sample scored once: on arrival, or when its label came");
             assertTrue(outcomes.values().stream().allMatch(c -> c == 1));
-            assertTrue(KafkaClients.readCommitted(bootstrap, crashTopics.deadLetters(), rs -> false, Duration.ZERO, Duration.ofSeconds(3)).isEmpty(),
-                    "nothing dead-lettered");
+            apps.assertNothingDeadLettered();
         }
     }
 
@@ -336,50 +341,34 @@ class CrashRecoveryIT {
     @Test
     void shouldEndBothModelsOfOneStreamBitIdenticalAfterThreeSigkills() throws Exception {
         List<byte[]> samples = MnistRecords.labelled(STREAM_SAMPLES);
-        try (EmbeddedKafka kafka = EmbeddedKafka.builder().port(0).build().start();
-             KafkaProducer<byte[], byte[]> producer = KafkaClients.producer(kafka.bootstrapServers())) {
-            String bootstrap = kafka.bootstrapServers();
-            Topics refTopics = new Topics("ref.");
-            Topics crashTopics = new Topics("crash.");
-            Map<String, String> ref = settings(bootstrap, "ref.", "ref-app");
-            Map<String, String> crash = settings(bootstrap, "crash.", "crash-app");
-            TopicSetup.ensureTopics(NeurostreamConfig.load(null, ref));
-            TopicSetup.ensureTopics(NeurostreamConfig.load(null, crash));
+        try (TwoApps apps = twoApps(Map.of())) {
             Map<String, String> specs = Map.of(STREAM_MODELS.get(0), streamSpec(STREAM_MODELS.get(0), 32, 7),
                     STREAM_MODELS.get(1), streamSpec(STREAM_MODELS.get(1), 64, 11));
 
             // 1. The uninterrupted reference run, in this JVM.
-            specs.forEach((model, json) -> produceSpec(producer, refTopics, model, json));
-            produce(producer, refTopics.samples(), STREAM, samples, 0, STREAM_SAMPLES, BASE_TIME, 0, 0);
+            specs.forEach((model, json) -> produceSpec(apps.producer, apps.refTopics, model, json));
+            produce(apps.producer, apps.refTopics.samples(), STREAM, samples, 0, STREAM_SAMPLES, BASE_TIME, 0, 0);
             Map<String, byte[]> reference = new HashMap<>();
-            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, ref))) {
-                awaitAllTrained(bootstrap, refTopics, STREAM_SAMPLES, STREAM_MODELS);
+            try (NeurostreamApp app = NeurostreamApp.start(NeurostreamConfig.load(null, apps.ref))) {
+                awaitAllTrained(apps.bootstrap, apps.refTopics, STREAM_SAMPLES, STREAM_MODELS);
             }
-            ChangelogState refState = ChangelogState.read(bootstrap, "ref-app");
+            ChangelogState refState = ChangelogState.read(apps.bootstrap, TwoApps.REF_APP);
             STREAM_MODELS.forEach(m -> reference.put(m, refState.snapshot(m)));
             assertFalse(Arrays.equals(reference.get(STREAM_MODELS.get(0)), reference.get(STREAM_MODELS.get(1))), "two different models");
 
             // 2. The same input in four chunks, each produced in paced bursts while a child JVM trains on it; the first three runs
             //    are killed with SIGKILL in the middle of their chunk, the last one restores both models and finishes.
-            specs.forEach((model, json) -> produceSpec(producer, crashTopics, model, json));
+            specs.forEach((model, json) -> produceSpec(apps.producer, apps.crashTopics, model, json));
             int chunk = STREAM_SAMPLES / 4;
-            AppProcess app = AppProcess.start(bootstrap, crash, LOGS.resolve("stream-run-0.log"));
-            List<TrainingMetrics> metrics;
-            try {
-                app = killedThreeTimes(app, bootstrap, crash, "stream-run-", run -> {
-                    int from = run * chunk;
-                    produce(producer, crashTopics.samples(), STREAM, samples, from, from + chunk, BASE_TIME, 150, 400);
-                }, run -> { }, run -> awaitTrainedAtLeast(bootstrap, crashTopics, run * chunk + KILL_INTO_CHUNK, STREAM_MODELS));
-                metrics = awaitAllTrained(bootstrap, crashTopics, STREAM_SAMPLES, STREAM_MODELS);
-                assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
-            } finally {
-                if (app.isAlive()) {
-                    app.kill();
-                }
-            }
+            AppProcess app = killedThreeTimes(apps, "stream-run-", run -> {
+                int from = run * chunk;
+                produce(apps.producer, apps.crashTopics.samples(), STREAM, samples, from, from + chunk, BASE_TIME, 150, 400);
+            }, run -> { }, run -> awaitTrainedAtLeast(apps.bootstrap, apps.crashTopics, run * chunk + KILL_INTO_CHUNK, STREAM_MODELS));
+            List<TrainingMetrics> metrics = awaitThenStop(app,
+                    () -> awaitAllTrained(apps.bootstrap, apps.crashTopics, STREAM_SAMPLES, STREAM_MODELS));
 
             // 3. Both models bit-identical; per model, one prediction per sample; nothing dead-lettered.
-            ChangelogState state = ChangelogState.read(bootstrap, "crash-app");
+            ChangelogState state = ChangelogState.read(apps.bootstrap, TwoApps.CRASH_APP);
             for (String model : STREAM_MODELS) {
                 byte[] crashed = state.snapshot(model);
                 assertArrayEquals(reference.get(model), crashed, model + " after three SIGKILLs is bit-identical to the uninterrupted one");
@@ -388,9 +377,7 @@ class CrashRecoveryIT {
                 assertEquals(STREAM_SAMPLES, metrics.stream().filter(m -> m.getModel().equals(model)).mapToLong(TrainingMetrics::getSamplesTrained)
                         .max().orElseThrow(), model);
             }
-            List<Prediction> predictions = KafkaClients.readCommitted(bootstrap, crashTopics.predictions(),
-                    rs -> rs.size() >= STREAM_MODELS.size() * STREAM_SAMPLES, Duration.ofSeconds(3), Duration.ofMinutes(1))
-                    .stream().map(r -> NeurostreamSerdes.prediction().deserializer().deserialize("p", r.value())).toList();
+            List<Prediction> predictions = apps.crashPredictions(STREAM_MODELS.size() * STREAM_SAMPLES);
             assertEquals(STREAM_MODELS.size() * STREAM_SAMPLES, predictions.size(), "one prediction per sample and model");
             Map<String, Map<String, Long>> perModel = predictions.stream().collect(Collectors.groupingBy(Prediction::getModel,
                     Collectors.groupingBy(Prediction::getSampleId, Collectors.counting())));
@@ -399,8 +386,7 @@ class CrashRecoveryIT {
                 assertEquals(STREAM_SAMPLES, perModel.get(model).size(), model + ": a prediction for every sample");
                 assertTrue(perModel.get(model).values().stream().allMatch(c -> c == 1), model + ": exactly one prediction per sample id");
             }
-            assertTrue(KafkaClients.readCommitted(bootstrap, crashTopics.deadLetters(), rs -> false, Duration.ZERO, Duration.ofSeconds(3)).isEmpty(),
-                    "nothing dead-lettered");
+            apps.assertNothingDeadLettered();
             for (int run = 1; run <= 3; run++) {
                 String log = Files.readString(LOGS.resolve("stream-run-" + run + ".log"));
                 for (String model : STREAM_MODELS) {
@@ -416,13 +402,12 @@ class CrashRecoveryIT {
     }
 
     /**
-     * Four runs of the child app, each while {@code feed} produces its part; the first three are killed with SIGKILL once
-     * {@code killPoint} returns (a time or some progress into their part) and a new child restores from the changelog. Returns the
-     * last child, running.
+     * Four runs of the crashed app, each a child JVM logging to {@code logPrefix + run + ".log"}, each while {@code feed} produces its
+     * part; the first three are killed with SIGKILL once {@code killPoint} returns (a time or some progress into their part) and a
+     * new child restores from the changelog. Returns the last child, running.
      */
-    private static AppProcess killedThreeTimes(AppProcess app, String bootstrap, Map<String, String> settings, String logPrefix, Feed feed,
-                                               IntConsumer beforeRun, Feed killPoint)
-            throws Exception {
+    private static AppProcess killedThreeTimes(TwoApps apps, String logPrefix, Feed feed, IntConsumer beforeRun, Feed killPoint) throws Exception {
+        AppProcess app = AppProcess.start(apps.bootstrap, apps.crash, LOGS.resolve(logPrefix + "0.log"));
         try {
             for (int run = 0; run < 4; run++) {
                 app.awaitRunning(180);
@@ -441,18 +426,31 @@ class CrashRecoveryIT {
                     assertTrue(app.isAlive(), "still running before kill " + (run + 1));
                     app.kill();
                     feeder.join();
-                    app = AppProcess.start(bootstrap, settings, LOGS.resolve(logPrefix + (run + 1) + ".log"));
+                    app = AppProcess.start(apps.bootstrap, apps.crash, LOGS.resolve(logPrefix + (run + 1) + ".log"));
                 } else {
                     feeder.join();
                 }
             }
         } catch (Throwable t) {
             if (app.isAlive()) {
-                app.kill(); // the caller only knows the first child
+                app.kill();
             }
             throw t;
         }
         return app;
+    }
+
+    /** Waits for {@code done}, then stops the app with SIGTERM; kills it if anything fails on the way. */
+    private static <T> T awaitThenStop(AppProcess app, Callable<T> done) throws Exception {
+        try {
+            T result = done.call();
+            assertEquals(AppProcess.EXIT_ON_SIGTERM, app.stop(), "the JVM ends by SIGTERM after its shutdown hook");
+            return result;
+        } finally {
+            if (app.isAlive()) {
+                app.kill();
+            }
+        }
     }
 
     /** Waits until the predictions topic has a committed prediction for {@code n} distinct samples. */
