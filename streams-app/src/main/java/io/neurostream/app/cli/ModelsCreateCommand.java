@@ -5,7 +5,6 @@ import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.produce.ModelSpecPublisher;
 import io.neurostream.app.produce.ModelsTopic;
 import io.neurostream.app.state.InitPayloads;
-import io.neurostream.app.topology.Topics;
 import io.neurostream.app.versions.WeightsCodec;
 import io.neurostream.core.net.Network;
 import io.neurostream.core.onnx.OnnxException;
@@ -14,16 +13,12 @@ import io.neurostream.core.spec.ModelSpec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "create", mixinStandardHelpOptions = true,
         description = {"Validate a model spec and write it to the compacted models topic.",
@@ -44,10 +39,7 @@ import picocli.CommandLine.Spec;
                 "  neurostream models create lenet5 --source mnist-mlp --bootstrap-servers 127.0.0.1:9092",
                 "  neurostream models create mnist-mlp --init-from mnist-mlp.onnx --name mnist-warm \\",
                 "      --bootstrap-servers 127.0.0.1:9092"})
-final class ModelsCreateCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec command;
-
+final class ModelsCreateCommand extends ClusterCommand {
     @Parameters(index = "0", paramLabel = "SPEC.json", description = "A spec file (or a preset's name).")
     String spec;
 
@@ -63,15 +55,8 @@ final class ModelsCreateCommand implements Callable<Integer> {
             description = "Start the model from " + TrainCommand.ONNX_WEIGHTS)
     Path initFrom;
 
-    @Mixin
-    KafkaOptions kafka;
-
     @Override
-    public Integer call() throws Exception {
-        return ExitCodes.run(command, this::create);
-    }
-
-    private int create() throws InterruptedException {
+    int run() throws InterruptedException {
         NeurostreamConfig config = kafka.load();
         ModelSpec parsed = SpecArgument.resolve(spec);
         if (name != null) {
@@ -83,11 +68,11 @@ final class ModelsCreateCommand implements Callable<Integer> {
         Network net = SpecArgument.build(parsed, config.modelLimits());
         byte[] weights = initFrom == null ? null : initialWeights(net);
         kafka.probe(config, command);
-        String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
+        String topic = topics(config).models();
         String createdBy = "neurostream models create (" + System.getProperty("user.name") + ")";
         ModelSpecPublisher.Written written = weights == null ? ModelSpecPublisher.publish(config, parsed, createdBy)
                 : ModelSpecPublisher.publishWithInitialWeights(config, parsed, createdBy, weights);
-        PrintWriter out = command.commandLine().getOut();
+        PrintWriter out = out();
         if (!written.tombstones().isEmpty()) {
             out.printf("tombstoned %d old record(s) of model %s the new placement does not reuse: %s%n", written.tombstones().size(), parsed.name(),
                     written.tombstones().stream().map(ModelsTopic.KeyAt::toString).collect(Collectors.joining(", ")));
@@ -107,7 +92,6 @@ final class ModelsCreateCommand implements Callable<Integer> {
             out.printf("model %s written to topic %s (partition %d, offset %d)%s%n", parsed.name(), topic, spec.partition(), spec.offset(),
                     parsed.source().equals(parsed.name()) ? "" : "; it reads the samples keyed " + parsed.source());
         }
-        out.flush();
         return ExitCodes.OK;
     }
 

@@ -4,17 +4,12 @@ package io.neurostream.app.cli;
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.produce.ModelSpecPublisher;
 import io.neurostream.app.produce.ModelsTopic;
-import io.neurostream.app.topology.Topics;
 import io.neurostream.core.spec.ModelSpec;
 import java.io.PrintWriter;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "delete", mixinStandardHelpOptions = true,
         description = {"Delete a model: tombstone every record of it on the compacted models topic, in one transaction.",
@@ -24,37 +19,25 @@ import picocli.CommandLine.Spec;
                         + "not hold writes nothing.",
                 "Exit codes: 0 deleted (or nothing to delete), 1 Kafka failure, 2 bad name or setting."},
         footer = {"", "Example:", "  neurostream models delete mnist-small --bootstrap-servers 127.0.0.1:9092"})
-final class ModelsDeleteCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec command;
-
+final class ModelsDeleteCommand extends ClusterCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "The model's name.")
     String name;
 
-    @Mixin
-    KafkaOptions kafka;
-
     @Override
-    public Integer call() throws Exception {
-        return ExitCodes.run(command, this::delete);
-    }
-
-    private int delete() throws InterruptedException {
+    int run() throws InterruptedException {
         if (!ModelSpec.isValidName(name)) {
             throw new IllegalArgumentException("\"" + name + "\" is not a model name (1-128 letters, digits, '.', '_' or '-' starting with a letter or digit)");
         }
-        NeurostreamConfig config = kafka.load();
-        kafka.probe(config, command);
-        String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
+        NeurostreamConfig config = connect();
+        String topic = topics(config).models();
         List<ModelsTopic.KeyAt> tombstoned = ModelSpecPublisher.delete(config, name);
-        PrintWriter out = command.commandLine().getOut();
+        PrintWriter out = out();
         if (tombstoned.isEmpty()) {
             out.printf("model %s: topic %s holds no record of it; nothing written%n", name, topic);
         } else {
             out.printf("model %s deleted: %d tombstone(s) written to topic %s: %s%n", name, tombstoned.size(), topic,
                     tombstoned.stream().map(ModelsTopic.KeyAt::toString).collect(Collectors.joining(", ")));
         }
-        out.flush();
         return ExitCodes.OK;
     }
 }

@@ -3,7 +3,6 @@ package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.runtime.ClientSettings;
-import io.neurostream.app.topology.Topics;
 import io.neurostream.app.versions.ModelVersionsConsumer;
 import io.neurostream.app.versions.PublishedModel;
 import io.neurostream.core.codec.SnapshotCodec;
@@ -16,13 +15,9 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "export", mixinStandardHelpOptions = true,
         description = {"Write a model's weights as an ONNX model, to run it with ONNX Runtime or any ONNX tool.",
@@ -38,18 +33,12 @@ import picocli.CommandLine.Spec;
                 "  neurostream models export mnist-mlp --bootstrap-servers localhost:9092 --format onnx -o mnist-mlp.onnx",
                 "  neurostream train --model mnist-mlp --epochs 1 --save mnist-mlp.snapshot",
                 "  neurostream models export mnist-mlp --snapshot mnist-mlp.snapshot --format onnx -o mnist-mlp.onnx"})
-final class ModelsExportCommand implements Callable<Integer> {
+final class ModelsExportCommand extends ClusterCommand {
     private static final Duration TOPIC_WAIT = Duration.ofSeconds(30);
     private static final Duration POLL = Duration.ofMillis(200);
 
-    @Spec
-    CommandSpec command;
-
     @Parameters(index = "0", paramLabel = "NAME", description = "The model's name (as in its spec).")
     String name;
-
-    @Mixin
-    KafkaOptions kafka;
 
     @Option(names = "--snapshot", paramLabel = "FILE", description = "A snapshot file written by 'train --save FILE' (instead of Kafka).")
     Path snapshot;
@@ -61,11 +50,7 @@ final class ModelsExportCommand implements Callable<Integer> {
     Path output;
 
     @Override
-    public Integer call() throws Exception {
-        return ExitCodes.run(command, this::export);
-    }
-
-    private int export() throws InterruptedException {
+    int run() throws InterruptedException {
         if (!format.equals("onnx")) {
             return ExitCodes.badInput(command, "--format: unknown format \"" + format + "\"; formats: onnx");
         }
@@ -78,9 +63,8 @@ final class ModelsExportCommand implements Callable<Integer> {
         Network net;
         String source;
         if (fromKafka) {
-            NeurostreamConfig config = kafka.load();
-            kafka.probe(config, command);
-            String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).modelVersions();
+            NeurostreamConfig config = connect();
+            String topic = topics(config).modelVersions();
             PublishedModel published = newestPublished(config, topic);
             net = published.network();
             source = "version published at " + published.publishedAt() + " on topic " + topic;
@@ -104,10 +88,8 @@ final class ModelsExportCommand implements Callable<Integer> {
             return ExitCodes.badInput(command, e.getMessage());
         }
         TrainCommand.write(output, onnx);
-        PrintWriter out = command.commandLine().getOut();
-        out.printf("model %s (step %,d, %s) written to %s as ONNX (IR version 8, opset 17, %,d bytes)%n",
+        out().printf("model %s (step %,d, %s) written to %s as ONNX (IR version 8, opset 17, %,d bytes)%n",
                 name, net.counters().steps(), source, output, onnx.length);
-        out.flush();
         return ExitCodes.OK;
     }
 

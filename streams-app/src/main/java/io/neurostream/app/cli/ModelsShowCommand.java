@@ -3,18 +3,13 @@ package io.neurostream.app.cli;
 
 import io.neurostream.app.config.NeurostreamConfig;
 import io.neurostream.app.produce.ModelsTopic;
-import io.neurostream.app.topology.Topics;
 import io.neurostream.core.spec.ModelSpec;
 import io.neurostream.core.spec.Presets;
 import java.io.PrintWriter;
 import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
         description = {"Print a preset's JSON spec as shipped.",
@@ -22,23 +17,13 @@ import picocli.CommandLine.Spec;
                 "With --bootstrap-servers (or --config): the model's current spec on the models topic (else the preset's), and on stderr one "
                         + "line with its replicas, sync_every and the spec keys with their partitions, e.g. "
                         + "'# model m: 2 replicas, sync every 10 mini-batches; on topic models: m#0@0, m#1@1'."})
-final class ModelsShowCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec command;
-
+final class ModelsShowCommand extends ClusterCommand {
     @Parameters(index = "0", paramLabel = "NAME", description = "A preset (see 'models list'), or with a cluster a model created with 'models create'.")
     String name;
 
-    @Mixin
-    KafkaOptions kafka;
-
     @Override
-    public Integer call() throws Exception {
-        return ExitCodes.run(command, this::show);
-    }
-
-    private int show() throws InterruptedException {
-        PrintWriter out = command.commandLine().getOut();
+    int run() throws InterruptedException {
+        PrintWriter out = out();
         if (kafka.bootstrapServers == null && kafka.config.configFile == null) {
             if (!Presets.exists(name)) {
                 return ExitCodes.badInput(command, "no preset \"" + name + "\"; presets: " + String.join(", ", Presets.names()));
@@ -46,9 +31,8 @@ final class ModelsShowCommand implements Callable<Integer> {
             print(out, Presets.json(name));
             return ExitCodes.OK;
         }
-        NeurostreamConfig config = kafka.load();
-        kafka.probe(config, command);
-        String topic = new Topics(config.string(NeurostreamConfig.TOPIC_PREFIX)).models();
+        NeurostreamConfig config = connect();
+        String topic = topics(config).models();
         ModelsTopic.Current current = ModelsTopic.read(config, name);
         Optional<ModelSpec> spec = current.spec();
         if (spec.isEmpty() && !Presets.exists(name)) {
