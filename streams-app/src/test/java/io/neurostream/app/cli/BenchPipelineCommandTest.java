@@ -8,18 +8,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.neurostream.app.bench.PipelineBench;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class BenchPipelineCommandTest {
 
-    @Test
-    void badPassCountsAreOneLineErrors() {
-        CommandRun none = CommandRun.of("bench", "pipeline", "--passes", "0");
-        CommandRun negative = CommandRun.of("bench", "pipeline", "--warmup-passes", "-1");
+    /** Bad pass counts, replica counts and sync intervals. */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            --passes        | 0     | --passes must be >= 1, got 0
+            --warmup-passes | -1    | --warmup-passes must be >= 0, got -1
+            --replicas      | 1,0   | --replicas counts must be between 1 and 256, got 0
+            --replicas      | 2,2   | --replicas lists a count twice: [2, 2]
+            --sync-every    | 10,0  | --sync-every values must be >= 1, got 0
+            --sync-every    | 10,10 | --sync-every lists a value twice: [10, 10]
+            """)
+    void badOptionValuesAreOneLineErrors(String option, String value, String error) {
+        CommandRun run = CommandRun.of("bench", "pipeline", option, value);
 
-        assertEquals(2, none.exitCode());
-        assertEquals("neurostream bench pipeline: --passes must be >= 1, got 0", none.errLine());
-        assertEquals(2, negative.exitCode());
-        assertEquals("neurostream bench pipeline: --warmup-passes must be >= 0, got -1", negative.errLine());
+        assertEquals(2, run.exitCode());
+        assertEquals("neurostream bench pipeline: " + error, run.errLine());
     }
 
     private static final PipelineBench.Result RESULT = new PipelineBench.Result("mnist-mlp", 32, 10_000,
@@ -84,28 +92,6 @@ class BenchPipelineCommandTest {
         assertEquals(40, two.get("sync").get("mean_wait_ms_per_round").asDouble());
         assertEquals(null, json.get("replicas").get(0).get("sync"));
         assertEquals(13, new ObjectMapper().readTree(BenchPipelineCommand.json(SCALED)).size());
-    }
-
-    @Test
-    void badReplicaCountsAreOneLineErrors() {
-        CommandRun zero = CommandRun.of("bench", "pipeline", "--replicas", "1,0");
-        CommandRun twice = CommandRun.of("bench", "pipeline", "--replicas", "2,2");
-
-        assertEquals(2, zero.exitCode());
-        assertEquals("neurostream bench pipeline: --replicas counts must be between 1 and 256, got 0", zero.errLine());
-        assertEquals(2, twice.exitCode());
-        assertEquals("neurostream bench pipeline: --replicas lists a count twice: [2, 2]", twice.errLine());
-    }
-
-    @Test
-    void badSyncEveryListsAreOneLineErrors() {
-        CommandRun zero = CommandRun.of("bench", "pipeline", "--sync-every", "10,0");
-        CommandRun twice = CommandRun.of("bench", "pipeline", "--sync-every", "10,10");
-
-        assertEquals(2, zero.exitCode());
-        assertEquals("neurostream bench pipeline: --sync-every values must be >= 1, got 0", zero.errLine());
-        assertEquals(2, twice.exitCode());
-        assertEquals("neurostream bench pipeline: --sync-every lists a value twice: [10, 10]", twice.errLine());
     }
 
     private static final PipelineBench.Result EVALUATED = new PipelineBench.Result("lenet5", 32, 60_000, List.of(
