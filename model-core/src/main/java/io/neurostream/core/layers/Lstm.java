@@ -63,7 +63,10 @@ public final class Lstm extends Recurrent {
 
     @Override
     protected void stepForward(Workspace w, int t, INDArray z, INDArray cPrev, INDArray c, INDArray h) {
-        if (w.host) {
+        if (w.vectorCell) {
+            LstmVectorCell.forward(w, t, units, steps);
+            return;
+        } else if (w.host) {
             stepForwardHost(w, t);
             return;
         }
@@ -96,7 +99,7 @@ public final class Lstm extends Recurrent {
         float[][] gate = w.gateHeap[t];
         for (int b = 0; b < batch; b++) {
             for (int k = 0; k < 4; k++) {
-                w.zNative.get(z0 + b * h4 + k * units, gate[k], b * units, units);
+                System.arraycopy(w.zHeap, z0 + b * h4 + k * units, gate[k], b * units, units);
             }
         }
         float[] i = gate[I];
@@ -126,12 +129,15 @@ public final class Lstm extends Recurrent {
                 System.arraycopy(h, b * units, w.outHeap, (b * steps + t) * units, units);
             }
         }
-        w.statesNative.put((t + w.firstH) * n, h, 0, n);
+        System.arraycopy(h, 0, w.statesHeap, (t + w.firstH) * n, n);
     }
 
     @Override
     protected void stepBackward(Workspace w, Gradients g, int t, INDArray dh, INDArray dcNext, INDArray dz) {
-        if (w.host) {
+        if (w.vectorCell) {
+            LstmVectorCell.backward(this, w, g, t, units, steps, returnsSequences());
+            return;
+        } else if (w.host) {
             stepBackwardHost(w, g, t);
             return;
         }
@@ -163,7 +169,7 @@ public final class Lstm extends Recurrent {
         int batch = w.batch;
         int n = batch * units;
         float[] dh = g.dhHeap;
-        g.dhNextNative.get(0, dh, 0, n);
+        System.arraycopy(g.dhNextHeap, 0, dh, 0, n);
         if (returnsSequences()) {
             float[] dOut = g.dOutStepHeap; // step t of dOut [B, T, H] as [B*H]
             for (int b = 0; b < batch; b++) {
@@ -216,14 +222,14 @@ public final class Lstm extends Recurrent {
                 System.arraycopy(g.dzGateHeap[k], b * units, rows[b], k * units, units);
             }
         }
-        if (w.gathered) {
-            addInputGradientRows(w, t, rows); // dL/db: their column sums, once after the loop
-        } else {
-            addBiasGradient(g, rows);
-        }
         int z0 = t * batch * 4 * units;
         for (int b = 0; b < batch; b++) {
-            g.dzNative.put(z0 + b * 4 * units, rows[b], 0, 4 * units);
+            float[] row = rows[b];
+            float[] acc = gradientRowFor(w, g, t, b);
+            for (int k = 0; k < acc.length; k++) {
+                acc[k] += row[k];
+            }
+            System.arraycopy(row, 0, g.dzHeap, z0 + b * 4 * units, 4 * units);
         }
     }
 }

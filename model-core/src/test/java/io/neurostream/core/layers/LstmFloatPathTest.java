@@ -1,6 +1,7 @@
-// The LSTM's float32 path (the cell in vectorized heap loops, direct OpenBLAS GEMMs, a row gather on one-hot input) agrees with the float64 path that the gradient checks verify.
+// The LSTM's float32 path (the cell on the heap, in its Vector API variant or its loops; the per-step products of tensor/Gemm; a row gather on one-hot input) agrees with the float64 path that the gradient checks verify, and its two cells give the same bits.
 package io.neurostream.core.layers;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import io.neurostream.core.gradcheck.GradientCheck;
 import io.neurostream.core.params.Init;
 import io.neurostream.core.params.Params;
 import io.neurostream.core.rng.Rng;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,6 +17,8 @@ import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+/** Tagged numerics: the kernel matrix's run without the Vector API checks the fallback (OpenBLAS products, the loops' cell). */
+@Tag("numerics")
 class LstmFloatPathTest {
     private static final int BATCH = 3;
 
@@ -95,5 +99,45 @@ class LstmFloatPathTest {
         }
         narrow.forward(oneHot32.forward(tokens.castTo(DataType.FLOAT), pass).dup(), pass);
         assertFalse(narrow.lastForwardReadTokens(), "a one-hot array that is not the layer's last output is multiplied");
+    }
+
+    /**
+     * The cell's Vector API variant and its loops over gate arrays compute the same operations in
+     * the same order: bit-identical outputs and gradients, with units that are a whole number of
+     * vectors or not (the last values of a row go through the scalar tail), on tokens or not.
+     */
+    @ParameterizedTest(name = "T{0} H{1} sequences {2} reversed {3} truncation {4} tokens {5}")
+    @CsvSource({"6, 37, true, false, 0, false", "5, 16, false, true, 2, false", "4, 64, true, false, 3, true",
+            "7, 5, true, false, 0, true", "3, 128, false, false, 0, true"})
+    void vectorCellGivesTheLoopsBits(int steps, int units, boolean sequences, boolean reversed, int truncation, boolean tokens) {
+        int vocabulary = 11;
+        Layer[] vector = {new OneHot(steps, vocabulary, DataType.FLOAT),
+                new Lstm(steps, vocabulary, units, sequences, reversed, truncation, Init.XAVIER, DataType.FLOAT)};
+        Layer[] loops = {new OneHot(steps, vocabulary, DataType.FLOAT),
+                new Lstm(steps, vocabulary, units, sequences, reversed, truncation, Init.XAVIER, DataType.FLOAT)};
+        ((Lstm) loops[1]).useLoopCell();
+        if (tokens) {
+            OneHot.fuseTokenInputs(List.of(vector));
+            OneHot.fuseTokenInputs(List.of(loops));
+        }
+        Params pv = bind(vector[1], DataType.FLOAT);
+        Params pl = bind(loops[1], DataType.FLOAT);
+        INDArray ids = Nd4j.zeros(DataType.FLOAT, BATCH, steps);
+        for (int i = 0; i < BATCH * steps; i++) {
+            ids.putScalar(i, (i * 5 + i / 4) % vocabulary);
+        }
+        INDArray dOut = GradientCheck.randomInput(36, vector[1].outputShape().withBatch(BATCH)).castTo(DataType.FLOAT);
+        Pass pass = new Pass(true, new Rng(1));
+        for (int call = 1; call <= 2; call++) {
+            pv.zeroGradients();
+            pl.zeroGradients();
+            INDArray outV = vector[1].forward(vector[0].forward(ids, pass), pass);
+            INDArray outL = loops[1].forward(loops[0].forward(ids, pass), pass);
+            assertArrayEquals(outL.dup().data().asFloat(), outV.dup().data().asFloat(), "forward, call " + call);
+            INDArray dInV = vector[1].backward(dOut, true);
+            INDArray dInL = loops[1].backward(dOut, true);
+            assertArrayEquals(dInL.dup().data().asFloat(), dInV.dup().data().asFloat(), "dIn, call " + call);
+            assertArrayEquals(pl.gradients().data().asFloat(), pv.gradients().data().asFloat(), "gradients, call " + call);
+        }
     }
 }
