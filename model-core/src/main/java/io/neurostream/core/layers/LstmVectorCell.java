@@ -29,60 +29,84 @@ final class LstmVectorCell {
 
     private LstmVectorCell() {}
 
-    /** z_t's gates in place, c_t, tanh(c_t), and h_t into the states (and the sequence output). */
+    /**
+     * z_t's gates in place, c_t, tanh(c_t), and h_t into the states (and the sequence output). Per row, three
+     * loops with one tanh each: C2 inlines a tanh of vectors (else each call boxes them) only so many times per method.
+     */
     static void forward(Recurrent.Workspace w, int t, int units, int steps) {
         int batch = w.batch;
         int h4 = 4 * units;
+        float[] z = w.zHeap;
+        for (int b = 0; b < batch; b++) {
+            int zr = (t * batch + b) * h4;
+            sigmoids(z, zr, 3 * units); // i, f, o
+            tanhs(z, zr + 3 * units, units); // g
+            cells(w, t, b, units, steps);
+        }
+    }
+
+    /** a[from..from+n) = σ(a[...]) in place. */
+    private static void sigmoids(float[] a, int from, int n) {
+        int bound = S.loopBound(n);
+        int k = 0;
+        for (; k < bound; k += L) {
+            sigmoid(FloatVector.fromArray(S, a, from + k)).intoArray(a, from + k);
+        }
+        for (; k < n; k++) {
+            a[from + k] = GateMath.sigmoid(a[from + k]);
+        }
+    }
+
+    /** a[from..from+n) = tanh(a[...]) in place. */
+    private static void tanhs(float[] a, int from, int n) {
+        int bound = S.loopBound(n);
+        int k = 0;
+        for (; k < bound; k += L) {
+            tanh(FloatVector.fromArray(S, a, from + k)).intoArray(a, from + k);
+        }
+        for (; k < n; k++) {
+            a[from + k] = GateMath.tanh(a[from + k]);
+        }
+    }
+
+    /** Sample b's c_t = f ⊙ c_{t-1} + i ⊙ g, tanh(c_t) and h_t = o ⊙ tanh(c_t), from its row of activations. */
+    private static void cells(Recurrent.Workspace w, int t, int b, int units, int steps) {
         float[] z = w.zHeap;
         float[] cPrev = w.cellHeap[t + w.firstPrev];
         float[] c = w.cellHeap[t + w.firstH];
         float[] tc = w.tanhCHeap[t];
         float[] states = w.statesHeap;
         float[] out = w.outHeap;
+        int zr = (t * w.batch + b) * 4 * units;
+        int cr = b * units;
+        int hr = (t + w.firstH) * w.batch * units + cr;
+        int or = (b * steps + t) * units;
         int bound = S.loopBound(units);
-        for (int b = 0; b < batch; b++) {
-            int zr = (t * batch + b) * h4;
-            int cr = b * units;
-            int hr = (t + w.firstH) * batch * units + cr;
-            int or = (b * steps + t) * units;
-            int j = 0;
-            for (; j < bound; j += L) {
-                FloatVector i = sigmoid(FloatVector.fromArray(S, z, zr + j));
-                FloatVector f = sigmoid(FloatVector.fromArray(S, z, zr + units + j));
-                FloatVector o = sigmoid(FloatVector.fromArray(S, z, zr + 2 * units + j));
-                FloatVector g = tanh(FloatVector.fromArray(S, z, zr + 3 * units + j));
-                i.intoArray(z, zr + j);
-                f.intoArray(z, zr + units + j);
-                o.intoArray(z, zr + 2 * units + j);
-                g.intoArray(z, zr + 3 * units + j);
-                FloatVector cv = f.mul(FloatVector.fromArray(S, cPrev, cr + j)).add(i.mul(g));
-                cv.intoArray(c, cr + j);
-                FloatVector tcv = tanh(cv);
-                tcv.intoArray(tc, cr + j);
-                FloatVector h = o.mul(tcv);
-                h.intoArray(states, hr + j);
-                if (out != null) {
-                    h.intoArray(out, or + j);
-                }
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector i = FloatVector.fromArray(S, z, zr + j);
+            FloatVector f = FloatVector.fromArray(S, z, zr + units + j);
+            FloatVector o = FloatVector.fromArray(S, z, zr + 2 * units + j);
+            FloatVector g = FloatVector.fromArray(S, z, zr + 3 * units + j);
+            FloatVector cv = f.mul(FloatVector.fromArray(S, cPrev, cr + j)).add(i.mul(g));
+            cv.intoArray(c, cr + j);
+            FloatVector tcv = tanh(cv);
+            tcv.intoArray(tc, cr + j);
+            FloatVector h = o.mul(tcv);
+            h.intoArray(states, hr + j);
+            if (out != null) {
+                h.intoArray(out, or + j);
             }
-            for (; j < units; j++) {
-                float i = GateMath.sigmoid(z[zr + j]);
-                float f = GateMath.sigmoid(z[zr + units + j]);
-                float o = GateMath.sigmoid(z[zr + 2 * units + j]);
-                float g = GateMath.tanh(z[zr + 3 * units + j]);
-                z[zr + j] = i;
-                z[zr + units + j] = f;
-                z[zr + 2 * units + j] = o;
-                z[zr + 3 * units + j] = g;
-                float cv = f * cPrev[cr + j] + i * g;
-                c[cr + j] = cv;
-                float tcv = GateMath.tanh(cv);
-                tc[cr + j] = tcv;
-                float h = o * tcv;
-                states[hr + j] = h;
-                if (out != null) {
-                    out[or + j] = h;
-                }
+        }
+        for (; j < units; j++) {
+            float cv = z[zr + units + j] * cPrev[cr + j] + z[zr + j] * z[zr + 3 * units + j];
+            c[cr + j] = cv;
+            float tcv = GateMath.tanh(cv);
+            tc[cr + j] = tcv;
+            float h = z[zr + 2 * units + j] * tcv;
+            states[hr + j] = h;
+            if (out != null) {
+                out[or + j] = h;
             }
         }
     }
