@@ -65,8 +65,8 @@ public abstract class Recurrent implements Layer {
     private INDArray dWHidden;   // [H, G*H]
     private INDArray dBias;      // [G*H]
     private Workspace last;      // the workspace of the last forward pass
-    private float[] hiddenRows;      // float32 host cells: Wh [H, G*H] as of the last forward pass, on the heap
-    private float[] hiddenColumns;   // and its transpose [G*H, H], for backward's dL/dh_{t-1} = dL/dz_t Whᵀ
+    private Gemm.Operand hiddenRows;    // float32 host cells: Wh [H, G*H] as of the last forward pass, on the heap
+    private Gemm.Operand hiddenColumns; // and its transpose [G*H, H], for backward's dL/dh_{t-1} = dL/dz_t Whᵀ
     private INDArray dHiddenArray;   // float32 host cells: dL/dWh of a batch [H, G*H], added to the gradient
     private float[] dHiddenRows;     // its values on the heap
     private OneHot tokenSource;   // the one-hot layer below, whose tokens a float32 host cell reads (else null)
@@ -188,7 +188,7 @@ public abstract class Recurrent implements Layer {
                 if (w.gathered) {
                     putInputRows(w, t);
                 }
-                Gemm.multiply(batch, width, units, w.statesHeap, (t + w.firstPrev) * batch * units, units, 1, hiddenRows, 0, width,
+                Gemm.multiply(batch, width, units, w.statesHeap, (t + w.firstPrev) * batch * units, units, 1, hiddenRows, width,
                         w.zHeap, t * batch * width, width, true);
             } else {
                 Nd4j.gemm(w.hPrev[t], wHidden, w.zStep[t], false, false, 1.0, 1.0);
@@ -261,7 +261,7 @@ public abstract class Recurrent implements Layer {
                 zeroCellGradient(g);
             } else if (host) {
                 int width = gates * units;
-                Gemm.multiply(batch, units, width, g.dzHeap, t * batch * width, width, 1, hiddenColumns, 0, units, g.dhNextHeap, 0, units,
+                Gemm.multiply(batch, units, width, g.dzHeap, t * batch * width, width, 1, hiddenColumns, units, g.dhNextHeap, 0, units,
                         false); // dL/dh_{t-1} [B, H]
             } else {
                 Nd4j.gemm(g.dzStep[t], wHidden, g.dhNext, false, true, 1.0, 0.0); // dL/dh_{t-1} [B, H]
@@ -361,15 +361,19 @@ public abstract class Recurrent implements Layer {
     private void loadHiddenWeights() {
         int width = gates * units;
         if (hiddenRows == null) {
-            hiddenRows = new float[units * width];
-            hiddenColumns = new float[width * units];
+            hiddenRows = new Gemm.Operand(units * width);
+            hiddenColumns = new Gemm.Operand(width * units);
         }
-        HostCopy.read(wHidden, hiddenRows);
+        float[] rows = hiddenRows.values();
+        float[] columns = hiddenColumns.values();
+        HostCopy.read(wHidden, rows);
         for (int r = 0; r < units; r++) {
             for (int k = 0; k < width; k++) {
-                hiddenColumns[k * units + r] = hiddenRows[r * width + k];
+                columns[k * units + r] = rows[r * width + k];
             }
         }
+        hiddenRows.changed();
+        hiddenColumns.changed();
     }
 
     /** float32 host cells: dL/dWh += Σ_t h_{t-1}ᵀ dL/dz_t, one product over every step's rows. */

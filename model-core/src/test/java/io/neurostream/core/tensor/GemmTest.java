@@ -1,6 +1,7 @@
 // tensor/Gemm: the Vector API kernel is the same chain of fused multiply-adds on every path, and OpenBLAS agrees with it.
 package io.neurostream.core.tensor;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -63,6 +64,31 @@ class GemmTest {
                 assertEquals(c0[at], vector[at], 0f, "value " + at + " outside C");
                 assertEquals(c0[at], blas[at], 0f, "OpenBLAS: value " + at + " outside C");
             }
+        }
+    }
+
+    /** An operand's products read its current values, in both variants, also after it changed. */
+    @Test
+    void anOperandIsReadAfterEachChange() {
+        Random random = new Random(7);
+        int m = 6;
+        int n = 40;
+        int k = 9;
+        float[] a = values(random, m * k);
+        Gemm.Operand b = new Gemm.Operand(k * n);
+        for (int change = 0; change < 2; change++) {
+            System.arraycopy(values(random, k * n), 0, b.values(), 0, k * n);
+            b.changed();
+            float[] expected = new float[m * n];
+            float[] actual = new float[m * n];
+            Gemm.multiply(m, n, k, a, 0, k, 1, b.values(), 0, n, expected, 0, n, false);
+            Gemm.multiply(m, n, k, a, 0, k, 1, b, n, actual, 0, n, false);
+            assertArrayEquals(expected, actual, "change " + change);
+            float[] blas = new float[m * n];
+            Gemm.blas(m, n, k, a, 0, k, 1, b.values(), 0, n, blas, 0, n, false);
+            float[] blasOperand = new float[m * n];
+            Gemm.blasOperand(m, n, k, a, 0, k, 1, b, n, blasOperand, 0, n, false);
+            assertArrayEquals(blas, blasOperand, "OpenBLAS, change " + change);
         }
     }
 

@@ -6,6 +6,7 @@ import io.neurostream.app.bench.PytorchBaseline;
 import io.neurostream.core.Nd4jRuntime;
 import io.neurostream.core.bench.ModelBench;
 import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.core.tensor.Gemm;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -72,6 +73,7 @@ final class BenchModelCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         ModelBench bench = new ModelBench(warmupSeconds, roundSeconds, rounds);
         List<Map<String, Object>> results = new ArrayList<>();
+        out.println("float32 LSTM products and cell: " + Gemm.variant());
         for (int batch : batches) {
             ModelBench.Result ours;
             ModelBench.Result torch = null;
@@ -96,6 +98,7 @@ final class BenchModelCommand implements Callable<Integer> {
             row.put("samples_per_second", ours.samplesPerSecond());
             row.put("rounds", ours.rates());
             row.put("on_heap", ours.onHeap());
+            row.put("vector_kernels", Gemm.VECTOR);
             String line = String.format("%s batch %d: %,.0f samples/s%s (rounds %s)", spec.name(), batch, ours.samplesPerSecond(),
                     ours.onHeap() ? " on the heap" : "", rounded(ours.rates()));
             if (spec.input().isTokens()) {

@@ -2,6 +2,7 @@
 package io.neurostream.app.it;
 
 import io.neurostream.app.cli.Main;
+import io.neurostream.core.tensor.Gemm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,12 +25,26 @@ final class AppProcess {
     }
 
     static AppProcess start(String bootstrap, Map<String, String> settings, Path log) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-cp", System.getProperty("java.class.path"), Main.class.getName(), "run", "--bootstrap-servers", bootstrap));
+        List<String> command = java(Main.class.getName(), "run", "--bootstrap-servers", bootstrap);
         settings.forEach((k, v) -> command.add("--set=" + k + "=" + v));
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         return new AppProcess(p, log);
+    }
+
+    /**
+     * The command line of a child JVM that runs {@code main} with this JVM's class path, heap limit 1 GiB, and the
+     * Vector API if this JVM has it: float32 recurrent layers compute with other kernels without it, and a child
+     * must train the bits its parent compares with.
+     */
+    static List<String> java(String main, String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+        if (Gemm.VECTOR) {
+            command.addAll(List.of("--add-modules", "jdk.incubator.vector"));
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
+        command.addAll(List.of(args));
+        return command;
     }
 
     /** SIGKILL: no shutdown hook, no commit, no clean close. */

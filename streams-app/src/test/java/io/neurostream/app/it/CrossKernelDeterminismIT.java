@@ -95,8 +95,7 @@ class CrossKernelDeterminismIT {
 
     /** Runs {@link KernelReplay} in a new JVM with this one's environment changed by {@code env}. */
     private static void replayInChild(Path snapshot, Path out, Map<String, String> env, Path log) throws IOException, InterruptedException {
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-cp", System.getProperty("java.class.path"), KernelReplay.class.getName(),
+        List<String> command = AppProcess.java(KernelReplay.class.getName(),
                 snapshot.toString(), Integer.toString(SNAPSHOT_AT), Integer.toString(STEPS), out.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         env.forEach((name, value) -> {
