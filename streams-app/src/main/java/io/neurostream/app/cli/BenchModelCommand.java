@@ -5,7 +5,9 @@ import io.neurostream.app.bench.Dl4jBaseline;
 import io.neurostream.app.bench.PytorchBaseline;
 import io.neurostream.core.Nd4jRuntime;
 import io.neurostream.core.bench.ModelBench;
+import io.neurostream.core.spec.BidirectionalSpec;
 import io.neurostream.core.spec.ModelSpec;
+import io.neurostream.core.spec.RecurrentSpec;
 import io.neurostream.core.tensor.Gemm;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -62,6 +64,12 @@ final class BenchModelCommand implements Callable<Integer> {
         return ExitCodes.run(command, this::measure);
     }
 
+    /** Whether a float32 LSTM (alone or in a bidirectional wrapper) runs, whose kernels depend on the Vector API. */
+    private static boolean hasLstm(ModelSpec spec) {
+        return spec.layers().stream().anyMatch(l -> l instanceof RecurrentSpec r && r.type().equals(RecurrentSpec.LSTM)
+                || l instanceof BidirectionalSpec b && b.layer().type().equals(RecurrentSpec.LSTM));
+    }
+
     private Integer measure() {
         for (String baseline : compare) {
             if (!BASELINES.contains(baseline)) {
@@ -73,7 +81,6 @@ final class BenchModelCommand implements Callable<Integer> {
         PrintWriter out = command.commandLine().getOut();
         ModelBench bench = new ModelBench(warmupSeconds, roundSeconds, rounds);
         List<Map<String, Object>> results = new ArrayList<>();
-        out.println("float32 LSTM products and cell: " + Gemm.variant());
         for (int batch : batches) {
             ModelBench.Result ours;
             ModelBench.Result torch = null;
@@ -105,6 +112,9 @@ final class BenchModelCommand implements Callable<Integer> {
                 double tokensPerSecond = ours.samplesPerSecond() * spec.input().shape().size();
                 row.put("tokens_per_second", tokensPerSecond);
                 line += String.format(" = %,.0f tokens/s (%d per sample)", tokensPerSecond, spec.input().shape().size());
+            }
+            if (hasLstm(spec)) {
+                line += "; LSTM kernels: " + Gemm.variant();
             }
             if (compare.contains("nd4j") && ours.onHeap()) {
                 line += baseline(row, "nd4j", "nd4j layers", ours, bench.run(spec, batch, false));

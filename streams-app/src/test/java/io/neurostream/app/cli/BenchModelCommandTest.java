@@ -38,6 +38,22 @@ class BenchModelCommandTest {
         assertTrue(json.contains("\"on_heap\":false"), json);
     }
 
+    /** A network with an LSTM says which of its kernels runs: the tests' JVM has the Vector API (the pom's test.jvm.args). */
+    @Test
+    void anLstmNamesItsKernels(@TempDir Path dir) throws IOException {
+        Path spec = dir.resolve("tiny-lstm.json");
+        Files.writeString(spec, """
+                {"name": "tiny-lstm", "input": {"shape": [6], "vocabulary": 5}, "seed": 1,
+                 "layers": [{"type": "one_hot"}, {"type": "lstm", "units": 8}, {"type": "dense", "units": 2, "activation": "softmax"}],
+                 "loss": "cross_entropy", "optimizer": {"type": "adam", "learning_rate": 0.01}}
+                """);
+        CommandRun run = bench("--model", spec.toString(), "--batch", "4");
+
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().strip().matches("tiny-lstm batch 4: .*; LSTM kernels: Vector API \\(jdk.incubator.vector\\)"), run.out());
+        assertFalse(bench("--model", "xor", "--batch", "4").out().contains("LSTM kernels"), "no LSTM, no kernels named");
+    }
+
     @Test
     void anUnknownBaselineIsAOneLineError() {
         CommandRun run = CommandRun.of("bench", "model", "--model", "xor", "--compare", "nd4j,mkl");

@@ -52,7 +52,8 @@ class ComposeTest {
     @Test
     void shouldRunTheJarAgainstTheKafkaServiceServingMetricsOnAllInterfaces() {
         List<String> command = texts(services.path("app").path("command"));
-        assertEquals(List.of("java", "-jar", "/app/neurostream.jar", "run", "--bootstrap-servers", "kafka:9092"), command.subList(0, 6));
+        assertEquals(List.of("java", "--add-modules", "jdk.incubator.vector", "-jar", "/app/neurostream.jar", "run", "--bootstrap-servers",
+                "kafka:9092"), command.subList(0, 8));
         assertTrue(command.contains("neurostream.http.host=0.0.0.0"), command.toString());
         assertTrue(command.contains("neurostream.http.port=9464"), command.toString());
         String listeners = services.path("kafka").path("environment").path("KAFKA_ADVERTISED_LISTENERS").asText();
