@@ -25,11 +25,13 @@ import org.nd4j.linalg.factory.Nd4j;
  * do = dh ⊙ tanh(c_t)   di = dc ⊙ g   dg = dc ⊙ i   df = dc ⊙ c_{t-1}   dcNext = dc ⊙ f
  * dz = [di, df, do] ⊙ σ(1 - σ) and dg ⊙ (1 - g²)
  * </pre>
- * Two variants of the cell's arithmetic, chosen by the data type: float64 (the gradient checks)
- * calls one ND4J op per element-wise product; float32 (training) computes a step's gates and
- * products in vectorized Java loops over heap copies of z, c and tanh(c) (see {@link Recurrent}),
- * with the rational tanh and sigmoid of {@link GateMath}, so a step costs its GEMM and a few
- * loops, and no ND4J op.
+ * The cell's arithmetic by data type: float64 (the gradient checks) calls one ND4J op per
+ * element-wise product; float32 (training) computes a step's gates and products on the heap
+ * (see {@link Recurrent}) with the rational tanh and sigmoid of {@link GateMath}, so a step costs
+ * its product and a few loops, and no ND4J op. The float32 cell has two variants that give the same
+ * bits, chosen once per JVM with the products' kernel ({@link io.neurostream.core.tensor.Gemm}):
+ * {@link LstmVectorCell}, with the Vector API on the rows of z in place, and the loops below, over
+ * heap copies of each gate, which C2 vectorizes.
  */
 public final class Lstm extends Recurrent {
     private static final int I = 0;

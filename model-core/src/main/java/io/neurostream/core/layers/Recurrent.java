@@ -426,15 +426,17 @@ public abstract class Recurrent implements Layer {
         /** With G > 1: per step t the first (G-1)*H columns of z (the LSTM's sigmoid gates). */
         final INDArray[] zHead;
         /**
-         * float32 with a cell state: the cell computes in Java loops over heap arrays, which C2
-         * vectorizes (loops over the direct buffers of ND4J arrays it does not). The rest is null without.
+         * float32 with a cell state: the per-step products (tensor/Gemm) and the cell compute on heap
+         * arrays, the cell with the Vector API ({@link LstmVectorCell}) or in loops that C2 vectorizes
+         * (loops over the direct buffers of ND4J arrays it does not). The rest is null without.
          */
         final boolean host;
         final boolean vectorCell; // host, with the cell's Vector API variant: no gate arrays, the cell works on z's rows
         /**
-         * The activations of each gate k at step t, [B*H] each ([T][G]), copied in from {@link #z}
-         * step by step after the GEMM; the cell states [B*H], one array per block of {@link #states};
-         * tanh(c_t) [B*H] per step, kept for backward; and the [B*H] h_t of a step, copied out to {@link #states}.
+         * The loops' cell only: the activations of each gate k at step t, [B*H] each ([T][G]), copied in
+         * from {@link #zHeap} step by step after the product. Both cells: the cell states [B*H], one array
+         * per block of {@link #states}; tanh(c_t) [B*H] per step, kept for backward. The loops' cell: the
+         * [B*H] h_t of a step, copied out to {@link #statesHeap}.
          */
         final float[][][] gateHeap;
         final float[][] cellHeap;
@@ -485,7 +487,7 @@ public abstract class Recurrent implements Layer {
             gateHeap = host && !vectorCell ? new float[steps][gates][batch * units] : null;
             cellHeap = host ? new float[steps + 1][batch * units] : null;
             tanhCHeap = host ? new float[steps][batch * units] : null;
-            hHeap = host ? new float[batch * units] : null;
+            hHeap = host && !vectorCell ? new float[batch * units] : null;
             outHeap = host && returnSequences ? new float[batch * steps * units] : null;
             zHeap = host ? new float[steps * batch * width] : null;
             statesHeap = host ? new float[(steps + 1) * batch * units] : null;
