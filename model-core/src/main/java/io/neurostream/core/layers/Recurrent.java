@@ -12,12 +12,15 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BiasAdd;
 import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.AddOp;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A recurrent layer reads [B, T, D] and returns every step's hidden state [B, T, H]
@@ -42,6 +45,8 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  */
 public abstract class Recurrent implements Layer {
     private static final int MAX_WORKSPACES = 4;
+    private static final Logger LOG = LoggerFactory.getLogger(Recurrent.class);
+    private static final AtomicBoolean FALLBACK_NOTED = new AtomicBoolean();
 
     protected final int inputSize; // D
     protected final int units;     // H
@@ -484,6 +489,9 @@ public abstract class Recurrent implements Layer {
                 zHead[t] = columns(zStep[t], 0, (gates - 1) * units);
             }
             vectorCell = host && Recurrent.this.vectorCell;
+            if (host && !Gemm.VECTOR && FALLBACK_NOTED.compareAndSet(false, true)) {
+                LOG.info("float32 LSTM kernels: {}", Gemm.variant());
+            }
             gateHeap = host && !vectorCell ? new float[steps][gates][batch * units] : null;
             cellHeap = host ? new float[steps + 1][batch * units] : null;
             tanhCHeap = host ? new float[steps][batch * units] : null;
