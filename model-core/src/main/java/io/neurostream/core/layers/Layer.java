@@ -29,6 +29,15 @@ public interface Layer {
         return List.of();
     }
 
+    /**
+     * Values per sample that the layer allocates besides its output and its input gradient (a recurrent
+     * layer's per-step arrays), counted by {@link io.neurostream.core.spec.ModelFootprint} against the
+     * activation limit; an upper bound.
+     */
+    default long workspaceValues() {
+        return 0;
+    }
+
     /** Receives the views of its parameters (called once, before the first forward). */
     default void bind(ParamViews views) {}
 

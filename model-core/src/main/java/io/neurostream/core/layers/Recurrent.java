@@ -127,6 +127,19 @@ public abstract class Recurrent implements Layer {
         return returnSequences ? Shape.of(steps, units) : Shape.of(units);
     }
 
+    /**
+     * Per sample, at most: z and dL/dz [T, G*H] in ND4J arrays, on the heap and (the loops' cell) as
+     * gate arrays; states, cells, tanh(c), the output and dL/dh [T+1, H] in both homes; the input, its
+     * time-major copy and gradient [T, D]; the tokens and the ones of the bias sums; a step's [H] and
+     * [G*H] scratch rows.
+     */
+    @Override
+    public long workspaceValues() {
+        long t = steps;
+        long width = (long) gates * units;
+        return 5 * t * width + 8 * (t + 1) * units + 3 * t * inputSize + 2 * t + 12L * units + 2 * width;
+    }
+
     @Override
     public List<ParamSpec> params() {
         int width = gates * units;

@@ -12,7 +12,8 @@ import io.neurostream.core.tensor.Shape;
  *
  * @param parameters      every parameter value (trainable and state), as {@code Params} will allocate them
  * @param trainable       the trainable ones among them (not state such as BatchNorm's running averages)
- * @param activationBytes one mini-batch's forward outputs and their gradients: 2 x batch x (input + every layer's output) x element size
+ * @param activationBytes one mini-batch's forward outputs and their gradients, and the layers' workspaces: batch x (2 x (input + every
+ *                        layer's output) + every layer's {@link Layer#workspaceValues()}) x element size
  */
 public record ModelFootprint(long parameters, long trainable, long activationBytes) {
 
@@ -27,6 +28,7 @@ public record ModelFootprint(long parameters, long trainable, long activationByt
         long parameters = 0;
         long trainable = 0;
         long values = shape.count();
+        long workspace = 0;
         for (int i = 0; i < spec.layers().size(); i++) {
             String path = "layers[" + i + "]";
             try {
@@ -37,6 +39,7 @@ public record ModelFootprint(long parameters, long trainable, long activationByt
                     }
                     shape = layer.outputShape();
                     values = add(values, shape.count());
+                    workspace = add(workspace, layer.workspaceValues());
                 }
             } catch (IllegalArgumentException | ArithmeticException e) {
                 if (e instanceof SpecException s) {
@@ -46,7 +49,8 @@ public record ModelFootprint(long parameters, long trainable, long activationByt
             }
         }
         long elementBytes = spec.dataType().width();
-        return new ModelFootprint(parameters, trainable, multiply(multiply(2L * spec.batchSize(), values), elementBytes));
+        long perSample = add(multiply(2L, values), workspace);
+        return new ModelFootprint(parameters, trainable, multiply(multiply(spec.batchSize(), perSample), elementBytes));
     }
 
     private static long length(long[] shape) {

@@ -44,6 +44,28 @@ class ModelLimitsTest {
         assertEquals(footprint, ModelLimits.DEFAULTS.check(mnist));
     }
 
+    /**
+     * An LSTM allocates z and dL/dz, [T, 4H] per sample, in ND4J arrays and on the heap: far more than its
+     * output [T, H]. char-lstm's batch of 32 counts them (and stays far under the default limit); a long
+     * sequence over a wide layer that fits by its outputs alone is refused.
+     */
+    @Test
+    void shouldCountAnLstmsWorkspaces() {
+        ModelSpec charLstm = Presets.load("char-lstm");
+        long zAndDz = 4L * 32 * 64 * 4 * 128 * 4;
+        assertTrue(ModelFootprint.of(charLstm).activationBytes() > zAndDz, "activations " + ModelFootprint.of(charLstm).activationBytes());
+        assertEquals(ModelFootprint.of(charLstm), ModelLimits.DEFAULTS.check(charLstm));
+        ModelSpec longWide = ModelSpec.parse("""
+                {"name": "long-wide", "input": {"shape": [2000], "vocabulary": 50}, "batch_size": 32,
+                 "layers": [{"type": "one_hot"}, {"type": "lstm", "units": 256}, {"type": "dense", "units": 50, "activation": "softmax"}],
+                 "loss": "cross_entropy", "optimizer": {"type": "adam"}}
+                """);
+        long outputsOnly = 2L * 32 * 2000 * (50 + 50 + 256 + 50) * 4 + 2L * 32 * 2000 * 4;
+        assertTrue(outputsOnly < ModelLimits.DEFAULT_MAX_ACTIVATION_BYTES, "the outputs alone fit: " + outputsOnly);
+        SpecException e = assertThrows(SpecException.class, () -> ModelLimits.DEFAULTS.check(longWide));
+        assertTrue(e.getMessage().startsWith("batch_size: one batch of 32 needs "), e.getMessage());
+    }
+
     @Test
     void shouldRejectAHugeDenseLayerBeforeAllocatingIt() {
         ModelSpec huge = ModelSpec.parse(spec("[784]", "{\"type\": \"dense\", \"units\": 200000000, \"activation\": \"softmax\"}"));
