@@ -108,7 +108,7 @@ class LstmFloatPathTest {
      */
     @ParameterizedTest(name = "T{0} H{1} sequences {2} reversed {3} truncation {4} tokens {5}")
     @CsvSource({"6, 37, true, false, 0, false", "5, 16, false, true, 2, false", "4, 64, true, false, 3, true",
-            "7, 5, true, false, 0, true", "3, 128, false, false, 0, true"})
+            "7, 5, true, false, 0, true", "3, 128, false, false, 0, true", "4, 20, true, true, 0, false", "5, 33, true, true, 2, true"})
     void vectorCellGivesTheLoopsBits(int steps, int units, boolean sequences, boolean reversed, int truncation, boolean tokens) {
         int vocabulary = 11;
         Layer[] vector = {new OneHot(steps, vocabulary, DataType.FLOAT),
