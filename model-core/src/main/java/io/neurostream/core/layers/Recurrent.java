@@ -445,7 +445,7 @@ public abstract class Recurrent implements Layer {
         final INDArray[] zHead;
         /**
          * float32 with a cell state: the per-step products (tensor/Gemm) and the cell compute on heap
-         * arrays, the cell with the Vector API ({@link LstmVectorCell}) or in loops that C2 vectorizes
+         * arrays, the cell with the Vector API (Lstm.VectorCell) or in loops that C2 vectorizes
          * (loops over the direct buffers of ND4J arrays it does not). The rest is null without.
          */
         final boolean host;
