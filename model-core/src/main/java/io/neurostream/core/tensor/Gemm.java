@@ -1,6 +1,8 @@
 // float32 matrix products on Java arrays: the Vector API kernel where the JVM has it, else OpenBLAS on native copies.
 package io.neurostream.core.tensor;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -21,17 +23,49 @@ import org.bytedeco.openblas.global.openblas;
  * change of BLAS kernel.
  */
 public final class Gemm {
-    /** Whether {@link VectorKernel} is in use: the JVM resolved jdk.incubator.vector. */
-    public static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /** Whether the JVM resolved jdk.incubator.vector (java --add-modules jdk.incubator.vector). */
+    public static final boolean MODULE = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    /** Why {@link VectorKernel} is not in use, or null when it is. */
+    private static final String FALLBACK_REASON = fallbackReason();
+    /**
+     * Whether {@link VectorKernel} is in use: the module is there, vectors are at least 256 bits wide, C2
+     * compiles (without it the Vector API runs as slow Java code that boxes every vector), and
+     * {@code -Dneurostream.vector=false} does not turn it off.
+     */
+    public static final boolean VECTOR = FALLBACK_REASON == null;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private Gemm() {}
 
-    /** Which variant runs, for benchmarks' and logs' lines. */
+    /** Which variant runs, and why not the Vector API one, for benchmarks' and logs' lines. */
     public static String variant() {
-        return VECTOR ? "Vector API (jdk.incubator.vector)"
-                : "OpenBLAS and loops (java --add-modules jdk.incubator.vector for the Vector API kernels, about 1.4x as fast)";
+        return VECTOR ? "Vector API (jdk.incubator.vector, " + VectorKernel.bits() + "-bit)" : "OpenBLAS and loops: " + FALLBACK_REASON;
+    }
+
+    private static String fallbackReason() {
+        if (!MODULE) {
+            return "no jdk.incubator.vector (java --add-modules jdk.incubator.vector for the Vector API kernels, about 1.4x as fast)";
+        }
+        if (!Boolean.parseBoolean(System.getProperty("neurostream.vector", "true"))) {
+            return "-Dneurostream.vector=false";
+        }
+        if (System.getProperty("java.vm.info", "").contains("interpreted") || !"4".equals(vmOption("TieredStopAtLevel", "4"))) {
+            return "the JIT is not C2 (-Xint or -XX:TieredStopAtLevel below 4), which the Vector API needs to be fast";
+        }
+        if (VectorKernel.bits() < 256) {
+            return "vectors of " + VectorKernel.bits() + " bits, too narrow to beat OpenBLAS";
+        }
+        return null;
+    }
+
+    /** A HotSpot flag's value, or {@code fallback} where the JVM does not tell. */
+    private static String vmOption(String name, String fallback) {
+        try {
+            return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
+        } catch (RuntimeException | LinkageError e) {
+            return fallback;
+        }
     }
 
     /**
@@ -175,12 +209,17 @@ public final class Gemm {
      *
      * <p>Loaded only when the JVM runs with {@code --add-modules jdk.incubator.vector} (see {@link Gemm}).
      */
-    private static final class VectorKernel {
+    static final class VectorKernel {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final int L = S.length();
         private static final int K_BLOCK = 256;
 
         private VectorKernel() {}
+
+        /** The width of the vectors this CPU and JVM offer. */
+        static int bits() {
+            return S.vectorBitSize();
+        }
 
         static void multiply(int m, int n, int k, float[] a, int aOff, int aRow, int aCol, float[] b, int bOff, int ldb,
                              float[] c, int cOff, int ldc, boolean accumulate) {
