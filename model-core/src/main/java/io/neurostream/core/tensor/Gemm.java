@@ -50,7 +50,11 @@ public final class Gemm {
         if (!Boolean.parseBoolean(System.getProperty("neurostream.vector", "true"))) {
             return "-Dneurostream.vector=false";
         }
-        if (System.getProperty("java.vm.info", "").contains("interpreted") || !"4".equals(vmOption("TieredStopAtLevel", "4"))) {
+        String stopAt = vmOption("TieredStopAtLevel");
+        if (stopAt == null) {
+            return "not a HotSpot JVM (no HotSpot diagnostic bean), whose C2 the Vector API needs to be fast";
+        }
+        if (System.getProperty("java.vm.info", "").contains("interpreted") || !"4".equals(stopAt)) {
             return "the JIT is not C2 (-Xint or -XX:TieredStopAtLevel below 4), which the Vector API needs to be fast";
         }
         if (VectorKernel.bits() < 256) {
@@ -59,12 +63,12 @@ public final class Gemm {
         return null;
     }
 
-    /** A HotSpot flag's value, or {@code fallback} where the JVM does not tell. */
-    private static String vmOption(String name, String fallback) {
+    /** A HotSpot flag's value, or null where the JVM is not HotSpot or does not tell (OpenJ9, a runtime without jdk.management). */
+    private static String vmOption(String name) {
         try {
             return ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class).getVMOption(name).getValue();
         } catch (RuntimeException | LinkageError e) {
-            return fallback;
+            return null;
         }
     }
 
