@@ -58,6 +58,7 @@ import org.apache.kafka.streams.processor.api.Record;
  */
 public final class PipelineBench {
     private static final long TIMEOUT_NANOS = 600_000_000_000L;
+    private static final int MNIST_PIXELS = 28 * 28;
 
     /**
      * Samples per second of each stage (the median of its timed passes, with their range); {@code endToEnd / passThrough} is the
@@ -249,6 +250,18 @@ public final class PipelineBench {
             return new Result(spec.name(), spec.batchSize(), samples, scales, passThrough, offlineRate);
         } finally {
             Directories.deleteRecursively(work);
+        }
+    }
+
+    /**
+     * A model that takes what this bench streams: MNIST images, 784 pixel values. Any other input (tokens, another
+     * size) would dead-letter every sample, and the bench would wait for trained samples until its timeout.
+     */
+    public static void checkModel(ModelSpec spec) {
+        if (spec.input().isTokens() || spec.input().shape().count() != MNIST_PIXELS) {
+            throw new IllegalArgumentException("--model " + spec.name() + ": bench pipeline streams MNIST images (" + MNIST_PIXELS
+                    + " pixel values), and this model's input is " + (spec.input().isTokens() ? "tokens " : "") + spec.input().shape()
+                    + "; use a model with " + MNIST_PIXELS + " inputs");
         }
     }
 

@@ -82,6 +82,7 @@ final class BenchPipelineCommand implements Callable<Integer> {
         if (batch != null) {
             spec = spec.with(Map.of("batch_size", batch));
         }
+        PipelineBench.checkModel(spec);
         List<Integer> syncEverys = syncEvery == null ? List.of(spec.replication().syncEvery()) : syncEvery;
         PipelineBench.checkSyncEvery(syncEverys);
         List<Integer> counts = replicas == null ? List.of(spec.replication().replicas()) : replicas;

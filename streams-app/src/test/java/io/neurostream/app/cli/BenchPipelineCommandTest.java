@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 class BenchPipelineCommandTest {
 
-    /** Bad pass counts, replica counts and sync intervals. */
+    /** Bad pass counts, replica counts and sync intervals, and a model that cannot take MNIST images. */
     @ParameterizedTest(name = "{0} {1}")
     @CsvSource(delimiter = '|', textBlock = """
             --passes        | 0     | --passes must be >= 1, got 0
@@ -22,6 +22,8 @@ class BenchPipelineCommandTest {
             --replicas      | 2,2   | --replicas lists a count twice: [2, 2]
             --sync-every    | 10,0  | --sync-every values must be >= 1, got 0
             --sync-every    | 10,10 | --sync-every lists a value twice: [10, 10]
+            --model         | char-lstm | --model char-lstm: bench pipeline streams MNIST images (784 pixel values), and this model's input is tokens [64]; use a model with 784 inputs
+            --model         | xor   | --model xor: bench pipeline streams MNIST images (784 pixel values), and this model's input is [2]; use a model with 784 inputs
             """)
     void badOptionValuesAreOneLineErrors(String option, String value, String error) {
         CommandRun run = CommandRun.of("bench", "pipeline", option, value);
