@@ -253,7 +253,6 @@ public final class Lstm extends Recurrent {
     private static final class VectorCell {
         private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
         private static final int L = S.length();
-        private static final float CLAMP = 7.90531110763549805f;
 
         private VectorCell() {}
 
@@ -412,19 +411,19 @@ public final class Lstm extends Recurrent {
             }
         }
 
-        /** {@link GateMath#tanh}, lane by lane: the same operations in the same order. */
+        /** {@link GateMath#tanh}, lane by lane: the same coefficients, operations and order. */
         private static FloatVector tanh(FloatVector x) {
-            FloatVector v = x.min(CLAMP).max(-CLAMP);
+            FloatVector v = x.min(GateMath.CLAMP).max(-GateMath.CLAMP);
             FloatVector v2 = v.mul(v);
-            FloatVector p = v2.mul(-2.76076847742355e-16f).add(2.00018790482477e-13f);
-            p = p.mul(v2).add(-8.60467152213735e-11f);
-            p = p.mul(v2).add(5.12229709037114e-08f);
-            p = p.mul(v2).add(1.48572235717979e-05f);
-            p = p.mul(v2).add(6.37261928875436e-04f);
-            p = p.mul(v2).add(4.89352455891786e-03f);
-            FloatVector q = v2.mul(1.19825839466702e-06f).add(1.18534705686654e-04f);
-            q = q.mul(v2).add(2.26843463243900e-03f);
-            q = q.mul(v2).add(4.89352518554385e-03f);
+            FloatVector p = v2.mul(GateMath.P13).add(GateMath.P11);
+            p = p.mul(v2).add(GateMath.P9);
+            p = p.mul(v2).add(GateMath.P7);
+            p = p.mul(v2).add(GateMath.P5);
+            p = p.mul(v2).add(GateMath.P3);
+            p = p.mul(v2).add(GateMath.P1);
+            FloatVector q = v2.mul(GateMath.Q6).add(GateMath.Q4);
+            q = q.mul(v2).add(GateMath.Q2);
+            q = q.mul(v2).add(GateMath.Q0);
             return v.mul(p).div(q);
         }
 
