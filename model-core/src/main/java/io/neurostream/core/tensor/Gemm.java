@@ -7,7 +7,7 @@ import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.bytedeco.javacpp.FloatPointer;
-import org.bytedeco.openblas.global.openblas;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * C (+)= A B on float[] arrays, for products that a layer repeats on the heap (a recurrent layer's
@@ -28,8 +28,8 @@ public final class Gemm {
     /** Why {@link VectorKernel} is not in use, or null when it is. */
     private static final String FALLBACK_REASON = fallbackReason();
     /**
-     * Whether {@link VectorKernel} is in use: the module is there, vectors are at least 256 bits wide, C2
-     * compiles (without it the Vector API runs as slow Java code that boxes every vector), and
+     * Whether {@link VectorKernel} is in use: the module is there, vectors are at least 256 bits wide, the JVM is
+     * HotSpot and C2 compiles (without it the Vector API runs as slow Java code that boxes every vector), and
      * {@code -Dneurostream.vector=false} does not turn it off.
      */
     public static final boolean VECTOR = FALLBACK_REASON == null;
@@ -135,8 +135,7 @@ public final class Gemm {
         Scratch s = SCRATCH.get();
         FloatPointer pa = s.a(aLength).put(a, aOff, aLength);
         FloatPointer pc = s.c(cLength).put(c, cOff, cLength); // also without accumulate: C's rows may have gaps, copied back as they were
-        openblas.cblas_sgemm(openblas.CblasRowMajor, transA ? openblas.CblasTrans : openblas.CblasNoTrans, openblas.CblasNoTrans,
-                m, n, k, 1f, pa, lda, pb, ldb, accumulate ? 1f : 0f, pc, ldc);
+        Blas.gemm(DataType.FLOAT, transA, false, m, n, k, 1, pa, lda, pb, ldb, accumulate ? 1 : 0, pc, ldc);
         pc.get(c, cOff, cLength);
     }
 
