@@ -244,14 +244,13 @@ public abstract class Recurrent implements Layer {
         }
         if (host && !returnSequences) {
             HostCopy.read(dOut, g.dhNextHeap); // the cell reads dL/dh_t as dhNext (+ dOut_t with sequences)
-        } else if (host) {
-            Arrays.fill(g.dhNextHeap, 0f);
         } else {
-            g.dhNext.assign(0);
+            zeroHiddenGradient(g);
         }
         zeroCellGradient(g);
         if (host) {
             Arrays.fill(g.dBiasHeap, 0f);
+            transposeHiddenWeights();
         }
         if (w.gathered) {
             for (float[] row : dInputRows) {
@@ -271,11 +270,8 @@ public abstract class Recurrent implements Layer {
             }
             stepBackward(w, g, t, g.dh, g.dcNext, g.dzStep[t]);
             boolean cut = s == 0 || (truncation > 0 && s % truncation == 0);
-            if (cut && host) {
-                Arrays.fill(g.dhNextHeap, 0f);
-                zeroCellGradient(g);
-            } else if (cut) {
-                g.dhNext.assign(0);
+            if (cut) {
+                zeroHiddenGradient(g);
                 zeroCellGradient(g);
             } else if (host) {
                 int width = gates * units;
@@ -366,6 +362,15 @@ public abstract class Recurrent implements Layer {
         return w.gathered ? dInputRows[w.tokens[t * w.batch + b]] : g.dBiasHeap;
     }
 
+    /** dL/dh carried from step to step = 0 (before the last step without sequences from above, and at a truncation cut). */
+    private void zeroHiddenGradient(Gradients g) {
+        if (g.dhNextHeap != null) {
+            Arrays.fill(g.dhNextHeap, 0f);
+        } else {
+            g.dhNext.assign(0);
+        }
+    }
+
     /** dL/dc carried from step to step = 0 (before the last step and at a truncation cut). */
     private void zeroCellGradient(Gradients g) {
         if (g.dcNextHeap != null) {
@@ -375,22 +380,31 @@ public abstract class Recurrent implements Layer {
         }
     }
 
-    /** float32 host cells: Wh and its transpose onto the heap, for the per-step products of a forward pass and its backward. */
+    /** float32 host cells: Wh onto the heap, for the per-step products of a forward pass (and, transposed, of its backward). */
     private void loadHiddenWeights() {
-        int width = gates * units;
         if (hiddenRows == null) {
-            hiddenRows = new Gemm.Operand(units * width);
+            hiddenRows = new Gemm.Operand(units * gates * units);
+        }
+        HostCopy.read(wHidden, hiddenRows.values());
+        hiddenRows.changed();
+    }
+
+    /**
+     * float32 host cells: Whᵀ from the forward pass's copy of Wh, for backward's dL/dh_{t-1} = dL/dz_t Whᵀ; only in
+     * backward, so that a forward pass that only predicts does not transpose.
+     */
+    private void transposeHiddenWeights() {
+        int width = gates * units;
+        if (hiddenColumns == null) {
             hiddenColumns = new Gemm.Operand(width * units);
         }
         float[] rows = hiddenRows.values();
         float[] columns = hiddenColumns.values();
-        HostCopy.read(wHidden, rows);
         for (int r = 0; r < units; r++) {
             for (int k = 0; k < width; k++) {
                 columns[k * units + r] = rows[r * width + k];
             }
         }
-        hiddenRows.changed();
         hiddenColumns.changed();
     }
 
@@ -517,7 +531,7 @@ public abstract class Recurrent implements Layer {
 
         Gradients gradients() {
             if (gradients == null) {
-                gradients = new Gradients(batch);
+                gradients = new Gradients(batch, host, host && !vectorCell);
             }
             return gradients;
         }
@@ -544,25 +558,24 @@ public abstract class Recurrent implements Layer {
         final INDArray[] scratchGate;
         /** With G > 1: the first (G-1)*H columns of gateScratch. */
         final INDArray scratchHead;
-        /**
-         * With the forward's heap arrays: the buffers of dz and dhNext; dL/dh_t, dL/dc carried (in place of dcNext) and dL/dz_t of a step [B, G*H] on the heap.
-         */
+        /** float32 host cells (else null): dL/dz, dL/dh and dL/dc carried (in place of dhNext and dcNext), dL/db, dL/dh from above. */
         final float[] dzHeap;             // dL/dz [T*B, G*H], written step by step
         final float[] dhNextHeap;         // dL/dh_{t-1} [B*H], the per-step product's result
         final INDArray dOutBatch;         // dL/dh from above as it comes, [B, T, H] (with the heap arrays and sequences)
         final FloatBuffer dOutBatchNative;
         final float[] dOutHeap;           // its values on the heap
-        final float[] dOutStepHeap;       // those of one step [B*H]
-        final float[] dhHeap;             // [B*H]
         final float[] dcNextHeap;         // [B*H]
+        final float[] dBiasHeap;          // dL/db summed over the steps [G*H]
+        // the loops' cell only (else null)
+        final float[] dOutStepHeap;       // dL/dh from above of one step [B*H]
+        final float[] dhHeap;             // [B*H]
         final float[] dcHeap;             // dL/dc_t [B*H]
         final float[][] dzGateHeap;       // dL/dz_t of each gate [G][B*H]
         final float[][] dzRows;           // dL/dz_t by sample [B][G*H]
-        final float[] dBiasHeap;   // dL/db summed over the steps [G*H]
 
-        Gradients(int batch) {
+        /** {@code host}: the workspace's float32 host cells; {@code loops}: with the loops' cell. */
+        Gradients(int batch, boolean host, boolean loops) {
             int width = gates * units;
-            boolean host = dataType == DataType.FLOAT && hasCellState();
             dOutTime = host ? null : zeros(steps * batch, units);
             dz = zeros(steps * batch, width);
             dOutStep = new INDArray[steps];
@@ -592,12 +605,12 @@ public abstract class Recurrent implements Layer {
             dOutBatch = host && returnSequences ? zeros(batch, steps, units) : null;
             dOutBatchNative = dOutBatch != null ? dOutBatch.data().asNioFloat() : null;
             dOutHeap = dOutBatch != null ? new float[batch * steps * units] : null;
-            dOutStepHeap = dOutBatch != null ? new float[batch * units] : null;
-            dhHeap = host ? new float[batch * units] : null;
             dcNextHeap = host ? new float[batch * units] : null;
-            dcHeap = host ? new float[batch * units] : null;
-            dzGateHeap = host ? new float[gates][batch * units] : null;
-            dzRows = host ? new float[batch][width] : null;
+            dOutStepHeap = loops && returnSequences ? new float[batch * units] : null;
+            dhHeap = loops ? new float[batch * units] : null;
+            dcHeap = loops ? new float[batch * units] : null;
+            dzGateHeap = loops ? new float[gates][batch * units] : null;
+            dzRows = loops ? new float[batch][width] : null;
             dBiasHeap = host ? new float[width] : null;
         }
     }
