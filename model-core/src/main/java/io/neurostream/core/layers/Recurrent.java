@@ -131,13 +131,14 @@ public abstract class Recurrent implements Layer {
      * Per sample, at most: z and dL/dz [T, G*H] in ND4J arrays, on the heap and (the loops' cell) as
      * gate arrays; states, cells, tanh(c), the output and dL/dh [T+1, H] in both homes; the input, its
      * time-major copy and gradient [T, D]; the tokens and the ones of the bias sums; a step's [H] and
-     * [G*H] scratch rows.
+     * [G*H] scratch rows. Exact arithmetic: a spec so large that the count overflows is an ArithmeticException, which
+     * ModelFootprint reports as a spec error of this layer.
      */
     @Override
     public long workspaceValues() {
-        long t = steps;
         long width = (long) gates * units;
-        return 5 * t * width + 8 * (t + 1) * units + 3 * t * inputSize + 2 * t + 12L * units + 2 * width;
+        long perStep = Math.addExact(5 * width, 8L * units + 3L * inputSize + 2);
+        return Math.addExact(Math.multiplyExact(steps, perStep), 20L * units + 2 * width);
     }
 
     @Override

@@ -66,6 +66,17 @@ class ModelLimitsTest {
         assertTrue(e.getMessage().startsWith("batch_size: one batch of 32 needs "), e.getMessage());
     }
 
+    /** Workspaces too large to count in 64 bits are a spec error of the layer, not a count that wrapped round. */
+    @Test
+    void shouldNameAnLstmWhoseWorkspacesOverflowTheCount() {
+        ModelSpec huge = ModelSpec.parse(spec("[2147483647]", "{\"type\": \"lstm\", \"units\": 268435456}"
+                + ", {\"type\": \"dense\", \"units\": 2, \"activation\": \"softmax\"}").replace("\"shape\": [2147483647]",
+                "\"shape\": [2147483647], \"vocabulary\": 2").replace("\"layers\": [", "\"layers\": [{\"type\": \"one_hot\"}, "));
+        SpecException e = assertThrows(SpecException.class, () -> ModelFootprint.of(huge));
+        assertTrue(e.getMessage().startsWith("layers[1]"), e.getMessage());
+        assertOneLine(e.getMessage());
+    }
+
     @Test
     void shouldRejectAHugeDenseLayerBeforeAllocatingIt() {
         ModelSpec huge = ModelSpec.parse(spec("[784]", "{\"type\": \"dense\", \"units\": 200000000, \"activation\": \"softmax\"}"));
